@@ -1,0 +1,298 @@
+// archive.h: the SQLite archive — store articles, look them up, search them.
+//
+// In:  analysed Articles (from the ingest pipeline); queries and filters.
+// Out: one SQLite file (WAL mode) holding articles, removed boilerplate,
+//      corpus line statistics, ingest runs, and an FTS5 index whose
+//      tokenizer is the project's TextAnalyzer; search hits with snippets.
+// Thread-safety: an Archive is one SQLite connection; use it from one thread
+//      at a time. Several Archives (processes or threads) may open the same
+//      file: one writer and any number of readers (WAL).
+//
+// This is the only module that writes SQL. The schema is documented in
+// docs/schema.md; bump kSchemaVersion when it changes.
+#ifndef VEILLE_ARCHIVE_H_
+#define VEILLE_ARCHIVE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "veille/article.h"
+#include "veille/result.h"
+
+struct sqlite3;
+
+namespace veille {
+
+class TextAnalyzer;
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class OpenMode { kReadOnly, kReadWrite };
+
+// What Store() did with an article.
+enum class StoreOutcome {
+  kStored,     // new article
+  kUpdated,    // same id, different text: replaced
+  kUnchanged,  // same id, same content hash: nothing to do
+  kDuplicate,  // new id whose text exactly repeats a stored article
+};
+
+// What the archive already knows, loaded once at the start of an ingest.
+struct KnownContent {
+  std::unordered_map<std::string, uint64_t> hash_by_id;     // every stored id
+  std::unordered_map<uint64_t, std::string> id_by_hash;     // originals only
+  std::unordered_map<std::string, uint64_t> group_sizes;    // articles per source group
+};
+
+struct SearchOptions {
+  std::string query;  // user syntax: words, "phrases", OR, -exclusion, prefix*
+  std::optional<std::string> language;
+  std::optional<std::string> since;  // YYYY[-MM[-DD]], inclusive
+  std::optional<std::string> until;  // YYYY[-MM[-DD]], inclusive
+  std::optional<std::string> outlet;
+  std::optional<std::string> entity;  // canonical name or alias of an entity
+  size_t limit = 10;
+  size_t offset = 0;
+  bool snippets = true;
+  bool count_total = true;
+};
+
+struct SearchHit {
+  std::string id;
+  double score = 0;  // higher is better (negated BM25)
+  std::optional<std::string> title;
+  std::optional<std::string> date;
+  std::optional<std::string> outlet;
+  std::string language;
+  std::string snippet;  // matched terms wrapped in [ and ]
+};
+
+struct SearchResult {
+  std::string query;
+  size_t total = 0;
+  std::vector<SearchHit> hits;
+};
+
+// One stored article as read back (duplicates have no text of their own).
+struct StoredArticle {
+  std::string id;
+  std::string source;
+  std::string source_group;
+  std::optional<std::string> title;
+  std::optional<std::string> date;
+  std::optional<std::string> date_in_text;
+  std::string language;
+  std::optional<std::string> outlet;
+  std::optional<std::string> url;
+  std::optional<std::string> summary;
+  std::vector<std::string> flags;
+  std::string text;  // clean text (empty for a duplicate)
+  std::vector<RemovedLine> removed;
+  std::optional<std::string> duplicate_of;
+  std::string metadata_json;
+  std::string content_hash;
+  std::vector<Mention> entities;  // canonical = the archive entity's name
+  std::vector<QuoteSpan> quotes;
+  struct NearDuplicate {
+    std::string id;
+    double similarity = 0;
+  };
+  std::vector<NearDuplicate> near_duplicates;
+  struct Reused {
+    std::string other;
+    double similarity = 0;
+    uint32_t start = 0, end = 0, other_start = 0, other_end = 0;
+    int direction = 0;  // +1: this article first, -1: the other first
+  };
+  std::vector<Reused> reuse;
+};
+
+// An archive-wide entity: one row per real-world thing, its aliases merged
+// by folding key (case, accents, hyphens) and the alias table.
+struct EntitySummary {
+  int64_t id = 0;
+  std::string name;
+  std::string type;  // the majority type over its mentions
+  uint64_t articles = 0;
+  uint64_t mentions = 0;
+};
+
+struct EntityQuery {
+  std::optional<std::string> type;  // PER, LOC, ORG
+  std::optional<std::string> since, until;
+  size_t top = 20;
+};
+
+struct EntityDetail {
+  EntitySummary entity;
+  std::vector<std::pair<std::string, uint64_t>> aliases;   // spelling -> mentions
+  std::vector<std::pair<std::string, uint64_t>> types;     // PER/LOC/ORG -> mentions
+  std::vector<std::pair<std::string, uint64_t>> roles;     // role -> mentions
+  std::optional<std::string> first_date, last_date;
+  std::vector<std::pair<std::string, uint64_t>> timeline;  // YYYY-MM -> mentions
+  std::vector<EntitySummary> cooccurring;                  // articles shared
+};
+
+struct QuoteQuery {
+  std::optional<std::string> speaker;  // entity name or alias, or a role word
+  std::optional<std::string> about;    // search syntax over the quoted words
+  std::optional<std::string> since, until;
+  size_t limit = 20;
+  size_t offset = 0;
+};
+
+struct StoredQuote {
+  std::string article_id;
+  std::optional<std::string> title, date, outlet;
+  QuoteSpan quote;
+};
+
+struct ArchiveStats {
+  uint64_t articles = 0;    // originals
+  uint64_t duplicates = 0;  // exact duplicates recorded under other ids
+  uint64_t removed_lines = 0;
+  uint64_t text_bytes = 0;
+  std::vector<std::pair<std::string, uint64_t>> languages;
+  std::vector<std::pair<std::string, uint64_t>> outlets;  // top 20
+  std::vector<std::pair<std::string, uint64_t>> flags;
+  std::optional<std::string> first_date, last_date;
+  uint64_t runs = 0;
+  uint64_t file_bytes = 0;
+};
+
+class Archive {
+ public:
+  // Opens (and in kReadWrite mode creates or migrates) the archive at `path`.
+  // Registers the "veille" FTS5 tokenizer on the connection.
+  static Result<std::unique_ptr<Archive>> Open(const std::string& path, OpenMode mode);
+  ~Archive();
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+
+  const TextAnalyzer& analyzer() const { return *analyzer_; }
+
+  // --- ingest side (kReadWrite) ---
+  Result<KnownContent> LoadKnownContent();
+  // Per-fingerprint counts of candidate boilerplate lines in `group`.
+  Result<std::unordered_map<uint64_t, uint32_t>> LineCounts(const std::string& group);
+  Status Begin();
+  Status Commit();
+  Status Rollback();
+  // Stores `article` (whose normalised text hashes to `content_hash`) and
+  // adds `line_fingerprints` to its group's line counts, inside the current
+  // transaction. `known` is updated to reflect the write.
+  Result<StoreOutcome> Store(const Article& article, uint64_t content_hash,
+                             const std::vector<uint64_t>& line_fingerprints, KnownContent* known);
+  // Row id of the article the last Store() wrote (stored or updated).
+  int64_t last_rowid() const { return last_rowid_; }
+
+  // --- reuse (near-duplicates and shared passages; archive/reuse_store.cc) ---
+  // Persists MinHash signatures, LSH band keys and passage fingerprints
+  // (pass bands and fingerprints sorted: in-order B-tree inserts are much
+  // faster), and marks the articles as waiting for passage alignment.
+  struct ReuseRows {
+    std::vector<std::pair<int64_t, std::string>> signatures;           // rowid, bytes
+    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> bands;        // band, hash, rowid
+    std::vector<std::pair<uint64_t, int64_t>> fingerprints;           // fingerprint, rowid
+    std::vector<int64_t> pending;                                      // rowids
+  };
+  Status StoreReuseRows(const ReuseRows& rows);
+  Result<std::vector<int64_t>> ReusePending();
+  Status ClearReusePending();
+  // Articles sharing an LSH band key; their signatures.
+  Result<std::vector<int64_t>> LshCandidates(const std::vector<std::pair<uint32_t, uint64_t>>& bands);
+  Result<std::vector<uint8_t>> GetSignature(int64_t rowid);
+  // Articles holding a passage fingerprint (at most `limit`).
+  Result<std::vector<int64_t>> FingerprintPostings(uint64_t fingerprint, size_t limit);
+  Status AddNearDuplicate(int64_t a, int64_t b, double similarity);
+  struct PassageRow {
+    int64_t a = 0, b = 0;
+    uint32_t a_begin = 0, a_end = 0, b_begin = 0, b_end = 0, words = 0;
+    double similarity = 0;
+    int direction = 0;  // +1: a first, -1: b first, 0: unknown
+  };
+  Status AddPassage(const PassageRow& p);
+  // Clean text and date of a stored article, by row id.
+  Result<std::pair<std::string, std::string>> TextAndDate(int64_t rowid);
+  // Removes the reuse rows of an article (before it is replaced).
+  Status RemoveReuse(int64_t rowid);
+
+  // Read side: near-duplicate groups and passages.
+  struct DupGroup {
+    std::string representative;  // earliest member (then smallest id)
+    std::vector<std::pair<std::string, double>> members;  // id, similarity to a linked member
+  };
+  Result<std::vector<DupGroup>> NearDuplicateGroups(double min_similarity);
+  struct ReuseRow {
+    std::string a, b;  // article ids
+    std::optional<std::string> a_outlet, b_outlet, a_date, b_date, a_title, b_title;
+    uint32_t a_begin = 0, a_end = 0, b_begin = 0, b_end = 0, words = 0;
+    double similarity = 0;
+    int direction = 0;
+    std::string a_text, b_text;  // the passages
+  };
+  Result<std::vector<ReuseRow>> Reuse(const std::optional<std::string>& article,
+                                      const std::optional<std::string>& outlet, size_t limit);
+
+  // Ingest runs: one row per `veille ingest`, with its figures.
+  Result<int64_t> StartRun(const std::string& inputs);
+  Status FinishRun(int64_t run, const std::string& status, const std::string& summary_json);
+  Status RecordProblem(int64_t run, const Diagnostic& d);
+
+  // --- read side ---
+  Result<SearchResult> Search(const SearchOptions& options);
+  Result<StoredArticle> Get(const std::string& id);
+  Result<ArchiveStats> Stats();
+  // Calls `fn` for every article (originals and duplicates) in id order;
+  // stops early and returns its error if `fn` fails.
+  Status ForEach(const std::function<Status(const StoredArticle&)>& fn);
+  // Entities, most frequent first; one entity by name or alias.
+  Result<std::vector<EntitySummary>> Entities(const EntityQuery& q);
+  Result<EntityDetail> Entity(const std::string& name);
+  // Entity ids whose name or alias folds to the same key as `name`, else
+  // those of the alias table's canonical name ("Putin" -> "Vladimir Poutine").
+  Result<std::vector<int64_t>> FindEntityIds(const std::string& name);
+  // Quotes matching `q`, newest first; *total receives the full count.
+  Result<std::vector<StoredQuote>> Quotes(const QuoteQuery& q, size_t* total);
+
+  // Languages present in the archive (for query expansion).
+  Result<std::vector<std::string>> Languages();
+
+  sqlite3* db() { return db_; }  // for tests and the eval module's read-only checks
+
+ private:
+  Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer);
+  Status CreateSchema();
+  // Entities and quotes of a stored article (in archive/extracted.cc).
+  Status StoreExtracted(int64_t rowid, const Article& a);
+  Status RemoveExtracted(int64_t rowid);
+  Status LoadExtracted(int64_t rowid, StoredArticle* a);
+  Status LoadReuse(int64_t rowid, StoredArticle* a);
+  Result<std::vector<int64_t>> FindEntityIdsAt(const std::string& name, int depth);
+
+  struct Statements;  // prepared statements reused by Store()
+  Statements& stmts();
+
+  sqlite3* db_;
+  std::unique_ptr<TextAnalyzer> analyzer_;
+  std::unique_ptr<Statements> stmts_;
+  int64_t last_rowid_ = 0;
+  std::optional<std::vector<std::string>> languages_cache_;
+  int64_t languages_version_ = -1;  // PRAGMA data_version the cache was read at
+};
+
+// Date range helpers: "2021-08" covers 2021-08-01..2021-08-31.
+std::string DateLow(std::string_view date);
+std::string DateHigh(std::string_view date);
+// True if `s` is YYYY, YYYY-MM or YYYY-MM-DD with a valid month and day.
+bool IsValidDate(std::string_view s);
+
+}  // namespace veille
+
+#endif  // VEILLE_ARCHIVE_H_

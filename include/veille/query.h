@@ -1,0 +1,80 @@
+// query.h: the user query language, its translation to an FTS5 MATCH
+// expression, and highlighted snippets.
+//
+// In:  a query as a user types it:
+//        word            required (all plain words are required: AND)
+//        "exact phrase"  consecutive words (also “…” and «…»)
+//        a OR b          either; OR binds tighter than the implicit AND, so
+//                        `kaboul taliban OR talibans` = kaboul AND (taliban OR talibans)
+//        -word, -"phrase", -(a OR b), NOT word   exclusion
+//        prefix*         words starting with "prefix" (folded, not stemmed)
+//        ( ... )         grouping; AND between terms is optional
+// Out: a ParsedQuery (the syntax tree), then an FTS5 MATCH string for the
+//      archive, and snippets of matching text with the hits marked.
+// Thread-safety: pure functions; ParsedQuery is a value type.
+//
+// How queries reach the "veille" tokenizer unchanged: ToFts5Match analyses
+// every word itself (in every archive language) and emits only quoted,
+// already analysed terms: `"etat uni"` for etats-unis, `("taliban" OR
+// "talib")` when stems differ between languages, `"talib" *` for talib*. FTS5
+// hands each quoted string to the tokenizer untagged, which folds without
+// stemming; analysed terms are fixed points of folding, so they come out as
+// they went in, and user text never reaches FTS5 syntax.
+//
+// Stop words: a word that is a stop word in any of the query languages is
+// dropped (documents in that language did not index it, so requiring it would
+// exclude them). OR branches that become empty are dropped; a query left with
+// nothing to search for is an InvalidArgument error.
+#ifndef VEILLE_QUERY_H_
+#define VEILLE_QUERY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "veille/result.h"
+#include "veille/text.h"
+
+namespace veille {
+
+struct QueryNode {
+  enum class Kind { kWord, kPhrase, kAnd, kOr };
+  Kind kind = Kind::kAnd;
+  std::string text;                 // kWord, kPhrase: as typed, without quotes, '-' or '*'
+  bool prefix = false;              // kWord, kPhrase: trailing '*'
+  bool negated = false;             // excluded ('-' or NOT); never inside an OR
+  std::vector<QueryNode> children;  // kAnd, kOr
+};
+
+struct ParsedQuery {
+  QueryNode root;  // always kAnd with at least one non-negated child
+  // Compact form for tests and logs, e.g. AND(kaboul OR(a b*) -"x y").
+  std::string DebugString() const;
+};
+
+// Parses user syntax (see the top comment). Errors (InvalidArgument, message
+// meant for the user): empty query, unbalanced quote or parenthesis, OR with
+// no term on one side, only exclusions, exclusion inside OR, '*' with no word,
+// query longer than 4096 bytes, more than 64 terms or deeper than 16 groups.
+Result<ParsedQuery> ParseQuery(std::string_view query);
+
+// FTS5 MATCH expression for `q`, each word analysed in every language of
+// `languages` (stems OR-ed when they differ; an empty list means fold only),
+// hyphenated words as phrases, stop words dropped, prefix* folded but not
+// stemmed. InvalidArgument if nothing searchable is left (only stop words).
+Result<std::string> ToFts5Match(const ParsedQuery& q, const TextAnalyzer& analyzer,
+                                const std::vector<std::string>& languages);
+
+// Highlighted snippet of `text` (in `language`): the window of about
+// `max_tokens` index terms with the most query hits (stop words in between
+// are kept but not counted), hits wrapped in `open`/`close`, "…" where the
+// text is cut. Hits are the analysed forms of the non-excluded query words in
+// `language` and in `languages`. With no hit, the start of the text.
+std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
+                        std::string_view language, const ParsedQuery& q,
+                        const std::vector<std::string>& languages, size_t max_tokens = 30,
+                        std::string_view open = "[", std::string_view close = "]");
+
+}  // namespace veille
+
+#endif  // VEILLE_QUERY_H_

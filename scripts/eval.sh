@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Quality figures against ../shared: ingests the seeds into a fresh archive and
+# scores it with `veille eval`; reports OrangeSum ingest errors/duplicates.
+# Usage: scripts/eval.sh [BUILD_DIR] [SHARED_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+SHARED=${2:-../shared}
+VEILLE=$BUILD/veille
+OUT=${EVAL_OUT:-$BUILD/eval}
+mkdir -p "$OUT"
+
+echo "== seeds: ingest $SHARED/corpus/seeds, eval against $SHARED/gold/seeds.json"
+rm -f "$OUT/seeds.db"*
+"$VEILLE" ingest -q --db "$OUT/seeds.db" "$SHARED/corpus/seeds"
+"$VEILLE" eval --db "$OUT/seeds.db" --gold "$SHARED/gold/seeds.json"
+echo "== seeds: re-ingest stores nothing new"
+"$VEILLE" ingest -q --db "$OUT/seeds.db" "$SHARED/corpus/seeds"
+
+NER=$SHARED/data/ner
+if [ -d "$NER" ]; then
+  for f in wikineural-fr-test.conllu wikineural-en-test.conllu; do
+    echo "== entities: veille eval-ner --format conllu $NER/$f"
+    "$VEILLE" eval-ner --format conllu "$NER/$f"
+  done
+  echo "== entities: veille eval-ner --format hipe $NER/hipe2020-fr-dev.tsv"
+  "$VEILLE" eval-ner --format hipe "$NER/hipe2020-fr-dev.tsv"
+fi
+
+POLNEAR=$SHARED/data/quotes/polnear/dev
+if [ -d "$POLNEAR" ] && [ -x "$BUILD/tools/quotes/veille-quotes" ]; then
+  echo "== quotes: veille-quotes polnear --dir $POLNEAR"
+  "$BUILD/tools/quotes/veille-quotes" polnear --dir "$POLNEAR"
+fi
+
+if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
+  bash scripts/bench.sh "$BUILD" "$SHARED"
+fi
+
+if [ -x "$BUILD/tools/reuse/veille-reuse" ] && [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
+  echo "== reuse: veille-reuse synth --n 2000 --seed 1 (synthetic edited copies of OrangeSum articles)"
+  "$BUILD/tools/reuse/veille-reuse" synth --corpus "$SHARED/corpus/orangesum-fr.jsonl.gz" --n 2000 --seed 1 | grep -v "unexplained passage"
+fi

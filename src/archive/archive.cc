@@ -1,0 +1,645 @@
+// archive.cc: the SQLite archive: schema, storage, look-ups and search.
+#include "veille/archive.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "archive/internal.h"
+#include "archive/sqlite_util.h"
+#include "veille/hash.h"
+#include "veille/query.h"
+#include "veille/text.h"
+
+namespace veille {
+
+using sql::DbError;
+using sql::Exec;
+using sql::Stmt;
+
+namespace {
+
+// The schema. Kept in step with docs/schema.md.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles(
+  rowid        INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  source_group TEXT NOT NULL,
+  title        TEXT,
+  date         TEXT,
+  date_lo      TEXT,
+  date_hi      TEXT,
+  date_in_text TEXT,
+  language     TEXT NOT NULL,
+  outlet       TEXT,
+  url          TEXT,
+  summary      TEXT,
+  flags        TEXT NOT NULL DEFAULT '[]',
+  text         TEXT,
+  metadata     TEXT NOT NULL DEFAULT '{}',
+  duplicate_of TEXT,
+  run_id       INTEGER,
+  ingested_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date_lo);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
+CREATE TABLE IF NOT EXISTS removed_lines(
+  article_rowid INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  text          TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  PRIMARY KEY(article_rowid, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS line_counts(
+  source_group TEXT NOT NULL,
+  fingerprint  INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  PRIMARY KEY(source_group, fingerprint)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ingest_runs(
+  run_id      INTEGER PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  inputs      TEXT NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'running',
+  summary     TEXT
+);
+CREATE TABLE IF NOT EXISTS ingest_problems(
+  run_id   INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  location TEXT NOT NULL,
+  message  TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+  title, body, content='', tokenize='veille'
+);
+CREATE TABLE IF NOT EXISTS entities(
+  entity_id INTEGER PRIMARY KEY,
+  key       TEXT NOT NULL UNIQUE,
+  name      TEXT NOT NULL,
+  per_count INTEGER NOT NULL DEFAULT 0,
+  loc_count INTEGER NOT NULL DEFAULT 0,
+  org_count INTEGER NOT NULL DEFAULT 0,
+  mentions  INTEGER NOT NULL DEFAULT 0,
+  articles  INTEGER NOT NULL DEFAULT 0,
+  type      TEXT GENERATED ALWAYS AS (CASE WHEN per_count >= loc_count AND per_count >= org_count
+                  THEN 'PER' WHEN loc_count >= org_count THEN 'LOC' ELSE 'ORG' END) VIRTUAL
+);
+CREATE INDEX IF NOT EXISTS entities_articles ON entities(articles DESC);
+CREATE TABLE IF NOT EXISTS entity_aliases(
+  entity_id INTEGER NOT NULL,
+  alias     TEXT NOT NULL,
+  alias_key TEXT NOT NULL,
+  mentions  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(entity_id, alias)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_aliases_key ON entity_aliases(alias_key);
+CREATE TABLE IF NOT EXISTS mentions(
+  article_rowid INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  entity_id     INTEGER NOT NULL,
+  start         INTEGER NOT NULL,
+  end           INTEGER NOT NULL,
+  text          TEXT NOT NULL,
+  type          TEXT NOT NULL,
+  role          TEXT,
+  PRIMARY KEY(article_rowid, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, article_rowid);
+CREATE TABLE IF NOT EXISTS quotes(
+  quote_id          INTEGER PRIMARY KEY,
+  article_rowid     INTEGER NOT NULL,
+  seq               INTEGER NOT NULL,
+  text              TEXT NOT NULL,
+  speaker           TEXT,
+  speaker_entity_id INTEGER,
+  speaker_mention   TEXT,
+  speaker_role      TEXT,
+  cue               TEXT,
+  start             INTEGER NOT NULL,
+  end               INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_rowid);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_entity_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, content='', tokenize='veille');
+CREATE TABLE IF NOT EXISTS signatures(
+  article_rowid INTEGER PRIMARY KEY,
+  sig           BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lsh_bands(
+  band          INTEGER NOT NULL,
+  hash          INTEGER NOT NULL,
+  article_rowid INTEGER NOT NULL,
+  PRIMARY KEY(band, hash, article_rowid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fingerprints(
+  fp            INTEGER NOT NULL,
+  article_rowid INTEGER NOT NULL,
+  PRIMARY KEY(fp, article_rowid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS near_duplicates(
+  a          INTEGER NOT NULL,
+  b          INTEGER NOT NULL,
+  similarity REAL NOT NULL,
+  PRIMARY KEY(a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS near_duplicates_b ON near_duplicates(b);
+CREATE TABLE IF NOT EXISTS passages(
+  passage_id INTEGER PRIMARY KEY,
+  a          INTEGER NOT NULL,
+  b          INTEGER NOT NULL,
+  a_start    INTEGER NOT NULL,
+  a_end      INTEGER NOT NULL,
+  b_start    INTEGER NOT NULL,
+  b_end      INTEGER NOT NULL,
+  words      INTEGER NOT NULL,
+  similarity REAL NOT NULL,
+  direction  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reuse_pending(
+  article_rowid INTEGER PRIMARY KEY
+);
+CREATE INDEX IF NOT EXISTS passages_a ON passages(a);
+CREATE INDEX IF NOT EXISTS passages_b ON passages(b);
+)sql";
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+std::string FlagsJson(const std::vector<std::string>& flags) { return nlohmann::json(flags).dump(); }
+
+std::vector<std::string> ParseFlags(const std::string& s) {
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (auto& f : j)
+      if (f.is_string()) out.push_back(f.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+bool IsValidDate(std::string_view s) {
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t i = from; i < from + n; ++i)
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    return true;
+  };
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  if (!digits(0, 4)) return false;
+  if (s.size() == 4) return true;
+  if (s[4] != '-' || !digits(5, 2)) return false;
+  int y = std::stoi(std::string(s.substr(0, 4)));
+  int m = std::stoi(std::string(s.substr(5, 2)));
+  if (m < 1 || m > 12) return false;
+  if (s.size() == 7) return true;
+  if (s[7] != '-' || !digits(8, 2)) return false;
+  int d = std::stoi(std::string(s.substr(8, 2)));
+  return d >= 1 && d <= DaysInMonth(y, m);
+}
+
+std::string DateLow(std::string_view date) {
+  if (date.size() == 4) return std::string(date) + "-01-01";
+  if (date.size() == 7) return std::string(date) + "-01";
+  return std::string(date);
+}
+
+std::string DateHigh(std::string_view date) {
+  if (date.size() == 4) return std::string(date) + "-12-31";
+  if (date.size() == 7) {
+    int y = std::stoi(std::string(date.substr(0, 4)));
+    int m = std::stoi(std::string(date.substr(5, 2)));
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "-%02d", DaysInMonth(y, m));
+    return std::string(date) + buf;
+  }
+  return std::string(date);
+}
+
+Archive::Statements& Archive::stmts() {
+  if (!stmts_) stmts_ = std::make_unique<Statements>(db_);
+  return *stmts_;
+}
+
+Archive::Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer)
+    : db_(db), analyzer_(std::move(analyzer)) {}
+
+Archive::~Archive() {
+  stmts_.reset();  // statements must be finalised before the connection closes
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode mode) {
+  if (mode == OpenMode::kReadOnly && !std::filesystem::exists(path))
+    return Error::NotFound("archive " + path + " does not exist (run `veille ingest` first)");
+  auto analyzer = TextAnalyzer::Create();
+  if (!analyzer.ok()) return analyzer.error();
+  sqlite3* db = nullptr;
+  int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
+                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = "cannot open archive " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close_v2(db);
+    return Error::Io(msg);
+  }
+  std::unique_ptr<Archive> a(new Archive(db, std::move(analyzer).value()));
+  sqlite3_busy_timeout(db, 5000);
+  if (auto s = RegisterFts5Tokenizer(db, a->analyzer_.get()); !s.ok()) return s.error();
+  if (mode == OpenMode::kReadWrite) {
+    // Checkpoint less often while writing: hot pages (B-tree interiors, FTS
+    // segments) are then copied to the database once per 64 MB of WAL, not
+    // once per 4 MB.
+    if (auto s = Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA wal_autocheckpoint=16384;");
+        !s.ok())
+      return s.error();
+    if (auto s = a->CreateSchema(); !s.ok()) return s.error();
+  } else {
+    Stmt st(db, "SELECT value FROM meta WHERE key='schema_version'");
+    if (!st.ok() || st.Step() != SQLITE_ROW)
+      return Error::BadInput(path + " is not a Veille archive (no schema version)");
+    int v = std::stoi(st.Text(0));
+    if (v != kSchemaVersion)
+      return Error::BadInput(path + " has schema version " + std::to_string(v) + ", expected " +
+                             std::to_string(kSchemaVersion));
+  }
+  (void)Exec(db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+  return a;
+}
+
+Status Archive::CreateSchema() {
+  Stmt check(db_, "SELECT value FROM meta WHERE key='schema_version'");
+  if (check.ok() && check.Step() == SQLITE_ROW) {
+    int v = std::stoi(check.Text(0));
+    if (v != kSchemaVersion)
+      return Error::BadInput("archive has schema version " + std::to_string(v) + ", expected " +
+                             std::to_string(kSchemaVersion));
+    return OkStatus();
+  }
+  if (auto s = Exec(db_, "BEGIN"); !s.ok()) return s;
+  if (auto s = Exec(db_, kSchema); !s.ok()) {
+    (void)Exec(db_, "ROLLBACK");
+    return s;
+  }
+  Stmt meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
+  meta.Bind(1, std::to_string(kSchemaVersion));
+  if (meta.Step() != SQLITE_DONE) return DbError(db_, "writing schema version");
+  // Title hits weigh three times body hits (BM25 column weights).
+  if (auto s = Exec(db_, "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')");
+      !s.ok()) {
+    (void)Exec(db_, "ROLLBACK");
+    return s;
+  }
+  return Exec(db_, "COMMIT");
+}
+
+Result<KnownContent> Archive::LoadKnownContent() {
+  KnownContent k;
+  Stmt st(db_, "SELECT id, content_hash, duplicate_of IS NULL, source_group FROM articles");
+  if (!st.ok()) return DbError(db_, "loading known articles");
+  while (st.Step() == SQLITE_ROW) {
+    uint64_t h = std::stoull(st.Text(1), nullptr, 16);
+    std::string id = st.Text(0);
+    if (st.Int(2)) {
+      k.id_by_hash.emplace(h, id);
+      ++k.group_sizes[st.Text(3)];
+    }
+    k.hash_by_id.emplace(std::move(id), h);
+  }
+  return k;
+}
+
+Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::string& group) {
+  std::unordered_map<uint64_t, uint32_t> out;
+  Stmt st(db_, "SELECT fingerprint, count FROM line_counts WHERE source_group = ?");
+  if (!st.ok()) return DbError(db_, "reading line counts");
+  st.Bind(1, group);
+  while (st.Step() == SQLITE_ROW) out[static_cast<uint64_t>(st.Int(0))] = static_cast<uint32_t>(st.Int(1));
+  return out;
+}
+
+Status Archive::Begin() { return Exec(db_, "BEGIN IMMEDIATE"); }
+Status Archive::Commit() { return Exec(db_, "COMMIT"); }
+Status Archive::Rollback() { return Exec(db_, "ROLLBACK"); }
+
+Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
+                                    const std::vector<uint64_t>& line_fingerprints,
+                                    KnownContent* known) {
+  const std::string& id = a.raw.id;
+  StoreOutcome outcome = StoreOutcome::kStored;
+  if (auto it = known->hash_by_id.find(id); it != known->hash_by_id.end()) {
+    if (it->second == content_hash) return StoreOutcome::kUnchanged;
+    // The article changed since it was stored: remove the old version from
+    // the index (a contentless FTS5 table needs the indexed values back).
+    Stmt old(db_, "SELECT rowid, title, text, language, duplicate_of FROM articles WHERE id = ?");
+    old.Bind(1, id);
+    if (old.Step() == SQLITE_ROW) {
+      int64_t rowid = old.Int(0);
+      if (!old.OptText(4)) {
+        Stmt del(db_, "INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES('delete', ?, ?, ?)");
+        std::string lang = old.Text(3);
+        del.Bind(1, rowid)
+            .Bind(2, TagLanguage(lang, old.Text(1)))
+            .Bind(3, TagLanguage(lang, old.Text(2)));
+        if (del.Step() != SQLITE_DONE) return DbError(db_, "unindexing " + id);
+        known->id_by_hash.erase(it->second);
+      }
+      if (auto s = RemoveExtracted(rowid); !s.ok()) return s.error();
+      if (auto s = RemoveReuse(rowid); !s.ok()) return s.error();
+      Stmt rm(db_, "DELETE FROM removed_lines WHERE article_rowid = ?");
+      rm.Bind(1, rowid);
+      rm.Step();
+      Stmt da(db_, "DELETE FROM articles WHERE rowid = ?");
+      da.Bind(1, rowid);
+      if (da.Step() != SQLITE_DONE) return DbError(db_, "replacing " + id);
+    }
+    known->hash_by_id.erase(it);
+    outcome = StoreOutcome::kUpdated;
+  }
+
+  std::optional<std::string> duplicate_of;
+  if (auto it = known->id_by_hash.find(content_hash); it != known->id_by_hash.end())
+    duplicate_of = it->second;
+
+  Stmt& ins = stmts().insert;
+  if (!ins.ok()) return Error::Database("preparing insert: " + ins.error());
+  ins.Reset();
+  const Analysis& an = a.analysis;
+  ins.Bind(1, id).Bind(2, HexHash(content_hash)).Bind(3, a.raw.source).Bind(4, a.raw.source_group);
+  ins.Bind(5, a.raw.title).Bind(6, an.date);
+  if (an.date) {
+    ins.Bind(7, DateLow(*an.date)).Bind(8, DateHigh(*an.date));
+  } else {
+    ins.BindNull(7).BindNull(8);
+  }
+  ins.Bind(9, an.date_in_text).Bind(10, an.language).Bind(11, an.outlet).Bind(12, a.raw.url);
+  ins.Bind(13, a.raw.summary).Bind(14, FlagsJson(an.flags));
+  if (duplicate_of) {
+    ins.BindNull(15);
+  } else {
+    ins.Bind(15, a.clean.text);
+  }
+  ins.Bind(16, a.raw.metadata_json.empty() ? std::string("{}") : a.raw.metadata_json);
+  ins.Bind(17, duplicate_of).Bind(18, NowUtc());
+  if (ins.Step() != SQLITE_DONE) return DbError(db_, "storing " + id);
+  int64_t rowid = sqlite3_last_insert_rowid(db_);
+  last_rowid_ = rowid;
+  known->hash_by_id[id] = content_hash;
+  if (duplicate_of) return outcome == StoreOutcome::kUpdated ? outcome : StoreOutcome::kDuplicate;
+
+  known->id_by_hash[content_hash] = id;
+  ++known->group_sizes[a.raw.source_group];
+
+  Stmt& fts = stmts().fts;
+  fts.Reset();
+  fts.Bind(1, rowid);
+  if (!a.index_body.empty()) {
+    fts.BindStatic(2, a.index_title).BindStatic(3, a.index_body);
+  } else {
+    fts.Bind(2, TagLanguage(an.language, a.raw.title.value_or("")))
+        .Bind(3, TagLanguage(an.language, a.clean.text));
+  }
+  if (fts.Step() != SQLITE_DONE) return DbError(db_, "indexing " + id);
+
+  if (!a.clean.removed.empty()) {
+    Stmt& rl = stmts().removed;
+    for (size_t i = 0; i < a.clean.removed.size(); ++i) {
+      rl.Reset();
+      rl.Bind(1, rowid).Bind(2, static_cast<int64_t>(i)).Bind(3, a.clean.removed[i].text);
+      rl.Bind(4, a.clean.removed[i].reason);
+      if (rl.Step() != SQLITE_DONE) return DbError(db_, "storing removed lines of " + id);
+    }
+  }
+  if (auto s = StoreExtracted(rowid, a); !s.ok()) return s.error();
+  if (!line_fingerprints.empty()) {
+    Stmt& lc = stmts().lines;
+    for (uint64_t f : line_fingerprints) {
+      lc.Reset();
+      lc.Bind(1, a.raw.source_group).Bind(2, static_cast<int64_t>(f));
+      if (lc.Step() != SQLITE_DONE) return DbError(db_, "counting lines of " + id);
+    }
+  }
+  return outcome;
+}
+
+Result<int64_t> Archive::StartRun(const std::string& inputs) {
+  Stmt st(db_, "INSERT INTO ingest_runs(started_at, inputs) VALUES(?, ?)");
+  st.Bind(1, NowUtc()).Bind(2, inputs);
+  if (st.Step() != SQLITE_DONE) return DbError(db_, "starting ingest run");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Status Archive::FinishRun(int64_t run, const std::string& status, const std::string& summary_json) {
+  Stmt st(db_, "UPDATE ingest_runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?");
+  st.Bind(1, NowUtc()).Bind(2, status).Bind(3, summary_json).Bind(4, run);
+  if (st.Step() != SQLITE_DONE) return DbError(db_, "finishing ingest run");
+  return OkStatus();
+}
+
+Status Archive::RecordProblem(int64_t run, const Diagnostic& d) {
+  Stmt st(db_, "INSERT INTO ingest_problems(run_id, severity, location, message) VALUES(?,?,?,?)");
+  st.Bind(1, run)
+      .Bind(2, std::string(d.severity == Diagnostic::Severity::kError ? "error" : "warning"))
+      .Bind(3, d.where)
+      .Bind(4, d.message);
+  if (st.Step() != SQLITE_DONE) return DbError(db_, "recording a problem");
+  return OkStatus();
+}
+
+Result<std::vector<std::string>> Archive::Languages() {
+  // PRAGMA data_version changes when another connection commits: a server
+  // then sees the languages an ingest added meanwhile.
+  int64_t version = -1;
+  Stmt v(db_, "PRAGMA data_version");
+  if (v.ok() && v.Step() == SQLITE_ROW) version = v.Int(0);
+  if (languages_cache_ && version == languages_version_) return *languages_cache_;
+  std::vector<std::string> out;
+  Stmt st(db_, "SELECT DISTINCT language FROM articles WHERE duplicate_of IS NULL");
+  if (!st.ok()) return DbError(db_, "listing languages");
+  while (st.Step() == SQLITE_ROW) out.push_back(st.Text(0));
+  std::sort(out.begin(), out.end());
+  languages_cache_ = out;
+  languages_version_ = version;
+  return out;
+}
+
+Result<SearchResult> Archive::Search(const SearchOptions& o) {
+  auto parsed = ParseQuery(o.query);
+  if (!parsed.ok()) return parsed.error();
+  auto langs = Languages();
+  if (!langs.ok()) return langs.error();
+  std::vector<std::string> languages = *langs;
+  if (o.language) languages = {*o.language};
+  auto match = ToFts5Match(*parsed, *analyzer_, languages);
+  if (!match.ok()) return match.error();
+
+  for (const auto* d : {&o.since, &o.until})
+    if (*d && !IsValidDate(**d))
+      return Error::InvalidArgument("invalid date '" + **d + "': expected YYYY, YYYY-MM or YYYY-MM-DD");
+
+  std::string where = " WHERE articles_fts MATCH ?1";
+  if (o.language) where += " AND a.language = ?2";
+  if (o.since) where += " AND a.date_hi >= ?3";
+  if (o.until) where += " AND a.date_lo <= ?4";
+  if (o.outlet) where += " AND a.outlet = ?5 COLLATE NOCASE";
+  if (o.entity) {
+    auto ids = FindEntityIds(*o.entity);
+    if (!ids.ok()) return ids.error();
+    std::string list;
+    for (int64_t id : *ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+    where += " AND a.rowid IN (SELECT article_rowid FROM mentions WHERE entity_id IN (" + list + "))";
+  }
+  const bool filtered = o.language || o.since || o.until || o.outlet || o.entity;
+  auto bind = [&](Stmt& st) {
+    st.Bind(1, *match);
+    if (o.language) st.Bind(2, *o.language);
+    if (o.since) st.Bind(3, DateLow(*o.since));
+    if (o.until) st.Bind(4, DateHigh(*o.until));
+    if (o.outlet) st.Bind(5, *o.outlet);
+  };
+
+  SearchResult r;
+  r.query = o.query;
+  std::string sql =
+      "SELECT a.id, -articles_fts.rank, a.title, a.date, a.outlet, a.language, a.text "
+      "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid" +
+      where + " ORDER BY articles_fts.rank LIMIT ?6 OFFSET ?7";
+  Stmt st(db_, sql);
+  if (!st.ok()) return Error::Database("search: " + st.error());
+  bind(st);
+  st.Bind(6, static_cast<int64_t>(o.limit)).Bind(7, static_cast<int64_t>(o.offset));
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    SearchHit h;
+    h.id = st.Text(0);
+    h.score = st.Double(1);
+    h.title = st.OptText(2);
+    h.date = st.OptText(3);
+    h.outlet = st.OptText(4);
+    h.language = st.Text(5);
+    if (o.snippets) {
+      std::string text = st.Text(6);
+      h.snippet = MakeSnippet(*analyzer_, text, h.language, *parsed, languages);
+    }
+    r.hits.push_back(std::move(h));
+  }
+  if (rc != SQLITE_DONE) return DbError(db_, "search");
+  if (o.count_total) {
+    if (o.offset == 0 && r.hits.size() < o.limit) {
+      r.total = r.hits.size();
+    } else {
+      std::string csql = filtered ? "SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = "
+                                    "articles_fts.rowid" + where
+                                  : "SELECT count(*) FROM articles_fts" + where;
+      Stmt c(db_, csql);
+      if (!c.ok()) return Error::Database("search count: " + c.error());
+      bind(c);
+      if (c.Step() != SQLITE_ROW) return DbError(db_, "search count");
+      r.total = static_cast<size_t>(c.Int(0));
+    }
+  }
+  return r;
+}
+
+Result<StoredArticle> Archive::Get(const std::string& id) {
+  Stmt st(db_,
+          "SELECT rowid, id, source, source_group, title, date, date_in_text, language, outlet, url, "
+          "summary, flags, coalesce(text, ''), duplicate_of, metadata, content_hash "
+          "FROM articles WHERE id = ?");
+  st.Bind(1, id);
+  if (st.Step() != SQLITE_ROW) return Error::NotFound("no article with id '" + id + "'");
+  StoredArticle a;
+  int64_t rowid = st.Int(0);
+  a.id = st.Text(1);
+  a.source = st.Text(2);
+  a.source_group = st.Text(3);
+  a.title = st.OptText(4);
+  a.date = st.OptText(5);
+  a.date_in_text = st.OptText(6);
+  a.language = st.Text(7);
+  a.outlet = st.OptText(8);
+  a.url = st.OptText(9);
+  a.summary = st.OptText(10);
+  a.flags = ParseFlags(st.Text(11));
+  a.text = st.Text(12);
+  a.duplicate_of = st.OptText(13);
+  a.metadata_json = st.Text(14);
+  a.content_hash = st.Text(15);
+  Stmt rl(db_, "SELECT text, reason FROM removed_lines WHERE article_rowid = ? ORDER BY seq");
+  rl.Bind(1, rowid);
+  while (rl.Step() == SQLITE_ROW) a.removed.push_back({rl.Text(0), rl.Text(1)});
+  if (auto s = LoadExtracted(rowid, &a); !s.ok()) return s.error();
+  if (auto s = LoadReuse(rowid, &a); !s.ok()) return s.error();
+  return a;
+}
+
+Status Archive::ForEach(const std::function<Status(const StoredArticle&)>& fn) {
+  Stmt ids(db_, "SELECT id FROM articles ORDER BY id");
+  if (!ids.ok()) return DbError(db_, "listing articles");
+  while (ids.Step() == SQLITE_ROW) {
+    auto a = Get(ids.Text(0));
+    if (!a.ok()) return a.error();
+    if (auto s = fn(*a); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Result<ArchiveStats> Archive::Stats() {
+  ArchiveStats s;
+  Stmt st(db_,
+          "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of "
+          "IS NOT NULL), coalesce(sum(length(CAST(text AS BLOB))), 0), min(date_lo), max(date_hi) "
+          "FROM articles");
+  if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "stats");
+  s.articles = st.Int(0);
+  s.duplicates = st.Int(1);
+  s.text_bytes = st.Int(2);
+  s.first_date = st.OptText(3);
+  s.last_date = st.OptText(4);
+  auto pairs = [&](const char* q, std::vector<std::pair<std::string, uint64_t>>* out) {
+    Stmt p(db_, q);
+    while (p.ok() && p.Step() == SQLITE_ROW) out->emplace_back(p.Text(0), p.Int(1));
+  };
+  pairs("SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
+        &s.languages);
+  pairs("SELECT outlet, count(*) FROM articles WHERE duplicate_of IS NULL AND outlet IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
+        &s.outlets);
+  pairs("SELECT f.value, count(*) FROM articles, json_each(articles.flags) f "
+        "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
+        &s.flags);
+  Stmt rl(db_, "SELECT count(*) FROM removed_lines");
+  if (rl.ok() && rl.Step() == SQLITE_ROW) s.removed_lines = rl.Int(0);
+  Stmt runs(db_, "SELECT count(*) FROM ingest_runs");
+  if (runs.ok() && runs.Step() == SQLITE_ROW) s.runs = runs.Int(0);
+  Stmt pg(db_, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+  if (pg.ok() && pg.Step() == SQLITE_ROW) s.file_bytes = pg.Int(0);
+  return s;
+}
+
+}  // namespace veille

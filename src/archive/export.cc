@@ -1,0 +1,56 @@
+// export.cc: StoredArticle -> JSON (see export.h).
+#include "veille/export.h"
+
+#include <nlohmann/json.hpp>
+
+namespace veille {
+
+std::string ArticleJson(const StoredArticle& a) {
+  using nlohmann::json;
+  auto nul = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+  json removed = json::array();
+  for (const auto& r : a.removed) removed.push_back({{"text", r.text}, {"reason", r.reason}});
+  json meta = json::parse(a.metadata_json, nullptr, false);
+  if (meta.is_discarded()) meta = json::object();
+  json j = {
+      {"id", a.id},
+      {"source", a.url ? *a.url : a.source},
+      {"title", nul(a.title)},
+      {"date", nul(a.date)},
+      {"date_in_text", nul(a.date_in_text)},
+      {"language", a.language},
+      {"outlet", nul(a.outlet)},
+      {"flags", a.flags},
+      {"text", a.duplicate_of ? json(nullptr) : json(a.text)},
+      {"removed", removed},
+      {"duplicate_of", nul(a.duplicate_of)},
+      {"summary", nul(a.summary)},
+      {"metadata", meta},
+  };
+  json entities = json::array();
+  for (const auto& m : a.entities)
+    entities.push_back({{"text", m.text}, {"type", m.type}, {"canonical", m.canonical},
+                        {"role", m.role.empty() ? json(nullptr) : json(m.role)},
+                        {"start", m.begin}, {"end", m.end}});
+  json quotes = json::array();
+  for (const auto& q : a.quotes)
+    quotes.push_back({{"text", q.text}, {"speaker", nul(q.speaker)},
+                      {"speaker_role", q.speaker_role.empty() ? json(nullptr) : json(q.speaker_role)},
+                      {"speaker_mention", q.speaker_mention}, {"cue", q.cue},
+                      {"start", q.begin}, {"end", q.end}});
+  json near = json::array();
+  for (const auto& n : a.near_duplicates) near.push_back({{"id", n.id}, {"similarity", n.similarity}});
+  json reuse = json::array();
+  for (const auto& r : a.reuse)
+    reuse.push_back({{"other", r.other}, {"similarity", r.similarity}, {"start", r.start},
+                     {"end", r.end}, {"other_start", r.other_start}, {"other_end", r.other_end},
+                     {"first", r.direction > 0 ? json("this") : r.direction < 0 ? json("other")
+                                                                                : json(nullptr)}});
+  j["near_duplicates"] = near;
+  j["reuse"] = reuse;
+  j["entities"] = entities;
+  j["quotes"] = quotes;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace veille

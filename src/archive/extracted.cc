@@ -1,0 +1,375 @@
+// extracted.cc: entities, mentions and quotes in the archive (store, read,
+// archive-wide entity and quote queries).
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+
+#include "archive/internal.h"
+#include "veille/entities.h"
+#include "veille/query.h"
+#include "veille/text.h"
+#include "veille/utf8.h"
+
+namespace veille {
+
+using sql::DbError;
+
+namespace {
+
+struct EntityAgg {
+  std::string name;
+  int64_t per = 0, loc = 0, org = 0, mentions = 0;
+  std::map<std::string, int64_t> aliases;
+};
+
+std::string LastWordKey(const std::string& key) {
+  auto sp = key.rfind(' ');
+  return sp == std::string::npos ? std::string() : key.substr(sp + 1);
+}
+
+}  // namespace
+
+Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
+  Statements& st = stmts();
+  if (!a.entities.empty() && !st.surnames_loaded) {
+    st.surnames_loaded = true;
+    Stmt q(db_, "SELECT entity_id, key FROM entities WHERE per_count > loc_count + org_count "
+                "AND key LIKE '% %'");
+    while (q.Step() == SQLITE_ROW) {
+      std::string last = LastWordKey(q.Text(1));
+      auto [it, fresh] = st.surname_to_entity.emplace(last, q.Int(0));
+      if (!fresh && it->second != q.Int(0)) it->second = -1;
+    }
+  }
+  // Group the article's mentions by entity key.
+  std::map<std::string, EntityAgg> by_key;
+  std::vector<std::string> mention_keys;
+  mention_keys.reserve(a.entities.size());
+  for (const Mention& m : a.entities) {
+    const std::string& name = m.canonical.empty() ? m.text : m.canonical;
+    std::string key = EntityKey(name);
+    if (key.empty()) key = name;
+    EntityAgg& agg = by_key[key];
+    if (agg.name.empty()) agg.name = name;
+    ++agg.mentions;
+    (m.type == "PER" ? agg.per : m.type == "LOC" ? agg.loc : agg.org)++;
+    ++agg.aliases[m.text];
+    mention_keys.push_back(std::move(key));
+  }
+  std::map<std::string, int64_t> ids;
+  for (auto& [key, agg] : by_key) {
+    std::string store_key = key;
+    // A bare surname joins the one full name the archive knows for it.
+    if (key.find(' ') == std::string::npos && agg.per > agg.loc + agg.org) {
+      auto it = st.surname_to_entity.find(key);
+      if (it != st.surname_to_entity.end() && it->second > 0) {
+        Stmt k(db_, "SELECT key FROM entities WHERE entity_id = ?");
+        k.Bind(1, it->second);
+        if (k.Step() == SQLITE_ROW) store_key = k.Text(0);
+      }
+    }
+    st.entity.Reset();
+    st.entity.Bind(1, store_key).Bind(2, agg.name).Bind(3, agg.per).Bind(4, agg.loc);
+    st.entity.Bind(5, agg.org).Bind(6, agg.mentions);
+    if (st.entity.Step() != SQLITE_ROW) return DbError(db_, "storing entity " + agg.name);
+    int64_t id = st.entity.Int(0);
+    while (st.entity.Step() == SQLITE_ROW) {
+    }
+    ids[key] = id;
+    if (agg.per > agg.loc + agg.org && store_key.find(' ') != std::string::npos) {
+      auto [it, fresh] = st.surname_to_entity.emplace(LastWordKey(store_key), id);
+      if (!fresh && it->second != id) it->second = -1;
+    }
+    for (auto& [alias, n] : agg.aliases) {
+      st.alias.Reset();
+      st.alias.Bind(1, id).Bind(2, alias).Bind(3, EntityKey(alias)).Bind(4, n);
+      if (st.alias.Step() != SQLITE_DONE) return DbError(db_, "storing alias " + alias);
+    }
+  }
+  for (size_t i = 0; i < a.entities.size(); ++i) {
+    const Mention& m = a.entities[i];
+    st.mention.Reset();
+    st.mention.Bind(1, rowid).Bind(2, static_cast<int64_t>(i)).Bind(3, ids[mention_keys[i]]);
+    st.mention.Bind(4, static_cast<int64_t>(m.begin)).Bind(5, static_cast<int64_t>(m.end));
+    st.mention.Bind(6, m.text).Bind(7, m.type);
+    if (m.role.empty()) {
+      st.mention.BindNull(8);
+    } else {
+      st.mention.Bind(8, m.role);
+    }
+    if (st.mention.Step() != SQLITE_DONE) return DbError(db_, "storing mention " + m.text);
+  }
+  for (size_t i = 0; i < a.quotes.size(); ++i) {
+    const QuoteSpan& q = a.quotes[i];
+    st.quote.Reset();
+    st.quote.Bind(1, rowid).Bind(2, static_cast<int64_t>(i)).Bind(3, q.text).Bind(4, q.speaker);
+    std::optional<int64_t> speaker_id;
+    if (q.speaker) {
+      auto it = ids.find(EntityKey(*q.speaker));
+      if (it != ids.end()) speaker_id = it->second;
+    }
+    if (speaker_id) {
+      st.quote.Bind(5, *speaker_id);
+    } else {
+      st.quote.BindNull(5);
+    }
+    st.quote.Bind(6, q.speaker_mention).Bind(7, q.speaker_role).Bind(8, q.cue);
+    st.quote.Bind(9, static_cast<int64_t>(q.begin)).Bind(10, static_cast<int64_t>(q.end));
+    if (st.quote.Step() != SQLITE_DONE) return DbError(db_, "storing quote");
+    int64_t qid = sqlite3_last_insert_rowid(db_);
+    st.quote_fts.Reset();
+    st.quote_fts.Bind(1, qid).Bind(2, TagLanguage(a.analysis.language, q.text));
+    if (st.quote_fts.Step() != SQLITE_DONE) return DbError(db_, "indexing quote");
+  }
+  return OkStatus();
+}
+
+Status Archive::RemoveExtracted(int64_t rowid) {
+  // Undo the entity counts this article added, then drop its rows.
+  Stmt agg(db_,
+           "SELECT entity_id, count(*), sum(type = 'PER'), sum(type = 'LOC'), sum(type = 'ORG') "
+           "FROM mentions WHERE article_rowid = ? GROUP BY entity_id");
+  agg.Bind(1, rowid);
+  Stmt dec(db_,
+           "UPDATE entities SET mentions = mentions - ?2, per_count = per_count - ?3, "
+           "loc_count = loc_count - ?4, org_count = org_count - ?5, articles = articles - 1 "
+           "WHERE entity_id = ?1");
+  while (agg.Step() == SQLITE_ROW) {
+    dec.Reset();
+    dec.Bind(1, agg.Int(0)).Bind(2, agg.Int(1)).Bind(3, agg.Int(2)).Bind(4, agg.Int(3));
+    dec.Bind(5, agg.Int(4));
+    if (dec.Step() != SQLITE_DONE) return DbError(db_, "updating entity counts");
+  }
+  Stmt lang(db_, "SELECT language FROM articles WHERE rowid = ?");
+  lang.Bind(1, rowid);
+  std::string language = lang.Step() == SQLITE_ROW ? lang.Text(0) : "";
+  Stmt qs(db_, "SELECT quote_id, text FROM quotes WHERE article_rowid = ?");
+  qs.Bind(1, rowid);
+  Stmt del(db_, "INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES('delete', ?, ?)");
+  while (qs.Step() == SQLITE_ROW) {
+    del.Reset();
+    del.Bind(1, qs.Int(0)).Bind(2, TagLanguage(language, qs.Text(1)));
+    if (del.Step() != SQLITE_DONE) return DbError(db_, "unindexing quote");
+  }
+  for (const char* q : {"DELETE FROM mentions WHERE article_rowid = ?",
+                        "DELETE FROM quotes WHERE article_rowid = ?"}) {
+    Stmt d(db_, q);
+    d.Bind(1, rowid);
+    if (d.Step() != SQLITE_DONE) return DbError(db_, "removing extracted rows");
+  }
+  return OkStatus();
+}
+
+Status Archive::LoadExtracted(int64_t rowid, StoredArticle* a) {
+  Stmt m(db_,
+         "SELECT m.text, m.type, m.start, m.end, e.name, coalesce(m.role, '') FROM mentions m "
+         "JOIN entities e USING(entity_id) WHERE m.article_rowid = ? ORDER BY m.seq");
+  m.Bind(1, rowid);
+  while (m.Step() == SQLITE_ROW) {
+    Mention x;
+    x.text = m.Text(0);
+    x.type = m.Text(1);
+    x.begin = static_cast<uint32_t>(m.Int(2));
+    x.end = static_cast<uint32_t>(m.Int(3));
+    x.canonical = m.Text(4);
+    x.role = m.Text(5);
+    a->entities.push_back(std::move(x));
+  }
+  Stmt q(db_,
+         "SELECT text, speaker, coalesce(speaker_mention, ''), coalesce(speaker_role, ''), "
+         "coalesce(cue, ''), start, end FROM quotes WHERE article_rowid = ? ORDER BY seq");
+  q.Bind(1, rowid);
+  while (q.Step() == SQLITE_ROW) {
+    QuoteSpan x;
+    x.text = q.Text(0);
+    x.speaker = q.OptText(1);
+    x.speaker_mention = q.Text(2);
+    x.speaker_role = q.Text(3);
+    x.cue = q.Text(4);
+    x.begin = static_cast<uint32_t>(q.Int(5));
+    x.end = static_cast<uint32_t>(q.Int(6));
+    a->quotes.push_back(std::move(x));
+  }
+  return OkStatus();
+}
+
+Result<std::vector<int64_t>> Archive::FindEntityIds(const std::string& name) {
+  return FindEntityIdsAt(name, 0);
+}
+
+Result<std::vector<int64_t>> Archive::FindEntityIdsAt(const std::string& name, int depth) {
+  std::string key = EntityKey(name);
+  std::vector<int64_t> ids;
+  Stmt st(db_,
+          "SELECT entity_id FROM entities WHERE key = ?1 UNION "
+          "SELECT entity_id FROM entity_aliases WHERE alias_key = ?1");
+  if (!st.ok()) return Error::Database("entity lookup: " + st.error());
+  st.Bind(1, key);
+  while (st.Step() == SQLITE_ROW) ids.push_back(st.Int(0));
+  if (ids.empty() && depth == 0) {
+    // Alias table: "Putin" finds the entity stored as "Vladimir Poutine".
+    static const auto* table = [] {
+      auto t = AliasTable::Load(DataPath("entities/aliases.tsv"));
+      return t.ok() ? new AliasTable(std::move(t).value()) : nullptr;
+    }();
+    if (table) {
+      if (const AliasTable::Entry* e = table->Find(name); e && EntityKey(e->canonical) != key)
+        return FindEntityIdsAt(e->canonical, depth + 1);
+    }
+  }
+  return ids;
+}
+
+Result<std::vector<EntitySummary>> Archive::Entities(const EntityQuery& q) {
+  std::vector<EntitySummary> out;
+  std::string sql;
+  if (!q.since && !q.until) {
+    sql = "SELECT entity_id, name, type, articles, mentions FROM entities WHERE articles > 0" +
+          std::string(q.type ? " AND type = ?1" : "") + " ORDER BY articles DESC, mentions DESC LIMIT ?2";
+  } else {
+    sql = "SELECT e.entity_id, e.name, e.type, count(DISTINCT m.article_rowid), count(*) "
+          "FROM mentions m JOIN entities e USING(entity_id) JOIN articles a ON a.rowid = "
+          "m.article_rowid WHERE 1" +
+          std::string(q.type ? " AND e.type = ?1" : "") +
+          (q.since ? " AND a.date_hi >= ?3" : "") + (q.until ? " AND a.date_lo <= ?4" : "") +
+          " GROUP BY e.entity_id ORDER BY 4 DESC, 5 DESC LIMIT ?2";
+  }
+  Stmt st(db_, sql);
+  if (!st.ok()) return Error::Database("entities: " + st.error());
+  if (q.type) st.Bind(1, *q.type);
+  st.Bind(2, static_cast<int64_t>(q.top));
+  if (q.since) st.Bind(3, DateLow(*q.since));
+  if (q.until) st.Bind(4, DateHigh(*q.until));
+  while (st.Step() == SQLITE_ROW)
+    out.push_back({st.Int(0), st.Text(1), st.Text(2), static_cast<uint64_t>(st.Int(3)),
+                   static_cast<uint64_t>(st.Int(4))});
+  return out;
+}
+
+Result<EntityDetail> Archive::Entity(const std::string& name) {
+  auto ids = FindEntityIds(name);
+  if (!ids.ok()) return ids.error();
+  if (ids->empty()) return Error::NotFound("no entity named '" + name + "'");
+  // Several rows can fold to one name (an alias shared by two entities):
+  // take the most mentioned.
+  int64_t id = (*ids)[0];
+  uint64_t best = 0;
+  for (int64_t cand : *ids) {
+    Stmt c(db_, "SELECT mentions FROM entities WHERE entity_id = ?");
+    c.Bind(1, cand);
+    if (c.Step() == SQLITE_ROW && static_cast<uint64_t>(c.Int(0)) >= best) {
+      best = c.Int(0);
+      id = cand;
+    }
+  }
+  EntityDetail d;
+  Stmt e(db_, "SELECT entity_id, name, type, articles, mentions, per_count, loc_count, org_count "
+              "FROM entities WHERE entity_id = ?");
+  e.Bind(1, id);
+  if (e.Step() != SQLITE_ROW) return Error::NotFound("no entity named '" + name + "'");
+  d.entity = {e.Int(0), e.Text(1), e.Text(2), static_cast<uint64_t>(e.Int(3)),
+              static_cast<uint64_t>(e.Int(4))};
+  d.types = {{"PER", e.Int(5)}, {"LOC", e.Int(6)}, {"ORG", e.Int(7)}};
+  auto pairs = [&](const char* q, std::vector<std::pair<std::string, uint64_t>>* out) {
+    Stmt p(db_, q);
+    p.Bind(1, id);
+    while (p.Step() == SQLITE_ROW) out->emplace_back(p.Text(0), p.Int(1));
+  };
+  pairs("SELECT alias, mentions FROM entity_aliases WHERE entity_id = ? ORDER BY mentions DESC",
+        &d.aliases);
+  pairs("SELECT role, count(*) FROM mentions WHERE entity_id = ? AND role IS NOT NULL "
+        "GROUP BY role ORDER BY 2 DESC LIMIT 10",
+        &d.roles);
+  pairs("SELECT substr(a.date_lo, 1, 7), count(*) FROM mentions m JOIN articles a ON a.rowid = "
+        "m.article_rowid WHERE m.entity_id = ? AND a.date_lo IS NOT NULL GROUP BY 1 ORDER BY 1",
+        &d.timeline);
+  Stmt dates(db_,
+             "SELECT min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.rowid = "
+             "m.article_rowid WHERE m.entity_id = ? AND a.date IS NOT NULL");
+  dates.Bind(1, id);
+  if (dates.Step() == SQLITE_ROW) {
+    d.first_date = dates.OptText(0);
+    d.last_date = dates.OptText(1);
+  }
+  Stmt co(db_,
+          "SELECT e.entity_id, e.name, e.type, count(DISTINCT m2.article_rowid) AS n, e.mentions "
+          "FROM mentions m1 JOIN mentions m2 ON m2.article_rowid = m1.article_rowid AND "
+          "m2.entity_id != m1.entity_id JOIN entities e ON e.entity_id = m2.entity_id "
+          "WHERE m1.entity_id = ? GROUP BY e.entity_id ORDER BY n DESC, e.mentions DESC LIMIT 15");
+  co.Bind(1, id);
+  while (co.Step() == SQLITE_ROW)
+    d.cooccurring.push_back({co.Int(0), co.Text(1), co.Text(2), static_cast<uint64_t>(co.Int(3)),
+                             static_cast<uint64_t>(co.Int(4))});
+  return d;
+}
+
+Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* total) {
+  std::string where = " WHERE 1";
+  std::vector<int64_t> speaker_ids;
+  if (q.speaker) {
+    auto ids = FindEntityIds(*q.speaker);
+    if (!ids.ok()) return ids.error();
+    speaker_ids = *ids;
+    std::string list;
+    for (int64_t id : speaker_ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+    // By entity, or by the speaker's name or role as written.
+    where += " AND (q.speaker_entity_id IN (" + list +
+             ") OR q.speaker = ?1 COLLATE NOCASE OR q.speaker_role LIKE '%' || ?1 || '%')";
+  }
+  std::optional<std::string> match;
+  if (q.about) {
+    auto parsed = ParseQuery(*q.about);
+    if (!parsed.ok()) return parsed.error();
+    auto langs = Languages();
+    if (!langs.ok()) return langs.error();
+    auto m = ToFts5Match(*parsed, *analyzer_, *langs);
+    if (!m.ok()) return m.error();
+    match = *m;
+    where += " AND q.quote_id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?2)";
+  }
+  for (const auto* d : {&q.since, &q.until})
+    if (*d && !IsValidDate(**d))
+      return Error::InvalidArgument("invalid date '" + **d + "': expected YYYY, YYYY-MM or YYYY-MM-DD");
+  if (q.since) where += " AND a.date_hi >= ?3";
+  if (q.until) where += " AND a.date_lo <= ?4";
+  auto bind = [&](Stmt& st) {
+    if (q.speaker) st.Bind(1, *q.speaker);
+    if (match) st.Bind(2, *match);
+    if (q.since) st.Bind(3, DateLow(*q.since));
+    if (q.until) st.Bind(4, DateHigh(*q.until));
+  };
+  const std::string from = " FROM quotes q JOIN articles a ON a.rowid = q.article_rowid";
+  if (total) {
+    Stmt c(db_, "SELECT count(*)" + from + where);
+    if (!c.ok()) return Error::Database("quotes: " + c.error());
+    bind(c);
+    *total = c.Step() == SQLITE_ROW ? static_cast<size_t>(c.Int(0)) : 0;
+  }
+  Stmt st(db_,
+          "SELECT a.id, a.title, a.date, a.outlet, q.text, q.speaker, coalesce(q.speaker_mention, ''), "
+          "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.end" +
+              from + where + " ORDER BY a.date_hi DESC, a.id, q.seq LIMIT ?5 OFFSET ?6");
+  if (!st.ok()) return Error::Database("quotes: " + st.error());
+  bind(st);
+  st.Bind(5, static_cast<int64_t>(q.limit)).Bind(6, static_cast<int64_t>(q.offset));
+  std::vector<StoredQuote> out;
+  while (st.Step() == SQLITE_ROW) {
+    StoredQuote s;
+    s.article_id = st.Text(0);
+    s.title = st.OptText(1);
+    s.date = st.OptText(2);
+    s.outlet = st.OptText(3);
+    s.quote.text = st.Text(4);
+    s.quote.speaker = st.OptText(5);
+    s.quote.speaker_mention = st.Text(6);
+    s.quote.speaker_role = st.Text(7);
+    s.quote.cue = st.Text(8);
+    s.quote.begin = static_cast<uint32_t>(st.Int(9));
+    s.quote.end = static_cast<uint32_t>(st.Int(10));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace veille

@@ -1,0 +1,52 @@
+// internal.h: pieces shared by the archive's .cc files (not public).
+#ifndef VEILLE_ARCHIVE_INTERNAL_H_
+#define VEILLE_ARCHIVE_INTERNAL_H_
+
+#include <string>
+#include <unordered_map>
+
+#include "archive/sqlite_util.h"
+#include "veille/archive.h"
+
+namespace veille {
+
+using sql::Stmt;
+
+struct Archive::Statements {
+  explicit Statements(sqlite3* db)
+      : insert(db,
+               "INSERT INTO articles(id, content_hash, source, source_group, title, date, date_lo, "
+               "date_hi, date_in_text, language, outlet, url, summary, flags, text, metadata, "
+               "duplicate_of, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        fts(db, "INSERT INTO articles_fts(rowid, title, body) VALUES(?, ?, ?)"),
+        removed(db, "INSERT INTO removed_lines(article_rowid, seq, text, reason) VALUES(?,?,?,?)"),
+        lines(db,
+              "INSERT INTO line_counts(source_group, fingerprint, count) VALUES(?, ?, 1) "
+              "ON CONFLICT(source_group, fingerprint) DO UPDATE SET count = count + 1"),
+        entity(db,
+               "INSERT INTO entities(key, name, per_count, loc_count, org_count, mentions, articles) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT(key) DO UPDATE SET "
+               "per_count = per_count + ?3, loc_count = loc_count + ?4, org_count = org_count + ?5, "
+               "mentions = mentions + ?6, articles = articles + 1 RETURNING entity_id"),
+        alias(db,
+              "INSERT INTO entity_aliases(entity_id, alias, alias_key, mentions) VALUES(?, ?, ?, ?) "
+              "ON CONFLICT(entity_id, alias) DO UPDATE SET mentions = mentions + excluded.mentions"),
+        mention(db,
+                "INSERT INTO mentions(article_rowid, seq, entity_id, start, end, text, type, role) "
+                "VALUES(?,?,?,?,?,?,?,?)"),
+        quote(db,
+              "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
+              "speaker_mention, speaker_role, cue, start, end) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+        quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)") {}
+  Stmt insert, fts, removed, lines, entity, alias, mention, quote, quote_fts;
+  // Reuse rows (prepared on first use).
+  Stmt sig, band, fp, pending, band_query, sig_query, fp_query;
+  // Multi-word person entities by their last word's key, to link a bare
+  // surname to the one full name the archive knows (loaded on first use).
+  bool surnames_loaded = false;
+  std::unordered_map<std::string, int64_t> surname_to_entity;  // -1 = ambiguous
+};
+
+}  // namespace veille
+
+#endif  // VEILLE_ARCHIVE_INTERNAL_H_

@@ -1,0 +1,87 @@
+// ingest_cmd.cc: `veille ingest PATH...`.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cli/cli.h"
+#include "veille/ingest.h"
+
+namespace veille::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void OnSignal(int) { g_stop = true; }
+
+}  // namespace
+
+Runner RegisterIngest(CLI::App& sub, const Common& common) {
+  struct Opts {
+    std::vector<std::string> inputs;
+    unsigned threads = 0;
+    size_t max_mb = 16;
+    bool quiet = false;
+    bool json = false;
+    bool no_entities = false;
+    bool no_quotes = false;
+    bool no_reuse = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub.add_option("inputs", o->inputs, "Files or folders (.txt, .jsonl, .jsonl.gz)")
+      ->required()
+      ->check(CLI::ExistingPath);
+  sub.add_option("--threads", o->threads, "Worker threads (default: one per core)");
+  sub.add_option("--max-article-mb", o->max_mb, "Skip articles larger than this")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  sub.add_flag("--quiet,-q", o->quiet, "No progress and no per-file problems on stderr");
+  sub.add_flag("--json", o->json, "Print the summary as JSON on stdout");
+  sub.add_flag("--no-entities", o->no_entities, "Skip entity recognition");
+  sub.add_flag("--no-quotes", o->no_quotes, "Skip quote extraction");
+  sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
+  return [o, &common]() -> int {
+    auto archive = Archive::Open(common.db, OpenMode::kReadWrite);
+    if (!archive.ok()) return Fail(archive.error());
+    IngestOptions opt;
+    opt.inputs = o->inputs;
+    opt.threads = o->threads;
+    opt.max_article_bytes = o->max_mb << 20;
+    opt.stop = &g_stop;
+    opt.entities = !o->no_entities;
+    opt.quotes = !o->no_quotes;
+    opt.reuse = !o->no_reuse;
+    std::signal(SIGINT, OnSignal);
+    std::signal(SIGTERM, OnSignal);
+    const bool tty = !o->quiet && isatty(STDERR_FILENO);
+    bool progress_shown = false;
+    auto on_problem = [&](const Diagnostic& d) {
+      if (o->quiet) return;
+      if (progress_shown) std::fputs("\r\033[K", stderr);
+      std::fprintf(stderr, "%s: %s: %s\n",
+                   d.severity == Diagnostic::Severity::kError ? "error" : "warning", d.where.c_str(),
+                   d.message.c_str());
+    };
+    auto on_progress = [&](const IngestProgress& p) {
+      if (!tty) return;
+      double pct = p.bytes_total ? 100.0 * p.bytes_done / p.bytes_total : 0;
+      std::fprintf(stderr, "\r\033[K%s %llu articles  %.0f%%  %.0f articles/s",
+                   p.pass == 1 ? "scanning" : "ingesting", (unsigned long long)p.articles, pct,
+                   p.seconds > 0 ? p.articles / p.seconds : 0.0);
+      progress_shown = true;
+    };
+    auto sum = Ingest(**archive, opt, on_problem, on_progress);
+    if (progress_shown) std::fputs("\r\033[K", stderr);
+    if (!sum.ok()) return Fail(sum.error());
+    if (o->json) {
+      std::printf("%s\n", SummaryJson(*sum).c_str());
+    } else {
+      std::printf("%s\n", FormatSummary(*sum).c_str());
+    }
+    if (sum->interrupted) return kExitInterrupted;
+    return sum->errors ? kExitBadInput : kExitOk;
+  };
+}
+
+}  // namespace veille::cli

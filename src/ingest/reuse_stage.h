@@ -1,0 +1,82 @@
+// reuse_stage.h: the reuse step of ingest (internal): near-duplicates and
+// shared passages of the articles stored by one run, against each other and
+// against everything already in the archive.
+//
+// Near-duplicates are found incrementally as articles are stored: LSH
+// candidates from this run (in memory) and from the archive (its lsh_bands
+// rows), verified on their MinHash signatures. Passages are aligned at the
+// end of the run, for pairs sharing rare fingerprints. Runs on the writer
+// thread; the per-article features are computed by the workers
+// (ComputeReuseFeatures is pure and thread-safe).
+#ifndef VEILLE_INGEST_REUSE_STAGE_H_
+#define VEILLE_INGEST_REUSE_STAGE_H_
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "veille/archive.h"
+#include "veille/reuse.h"
+
+namespace veille {
+
+using reuse::DedupeOptions;
+using reuse::DocId;
+using reuse::DupGroups;
+using reuse::FingerprintIndex;
+using reuse::LshIndex;
+using reuse::PassageOptions;
+using reuse::Signature;
+
+struct ReuseFeatures {
+  Signature signature{};
+  bool has_signature = false;
+  std::vector<uint64_t> fingerprints;
+};
+
+ReuseFeatures ComputeReuseFeatures(std::string_view clean_text, const DedupeOptions& dedupe,
+                                   const PassageOptions& passages);
+
+class ReuseStage {
+ public:
+  ReuseStage(Archive& archive, bool archive_had_articles, const DedupeOptions& dedupe = {},
+             const PassageOptions& passages = {});
+  // Called after `rowid` was stored with this clean text and date.
+  Status Add(int64_t rowid, const std::string& date, const std::string& text, ReuseFeatures f);
+  // Writes the features gathered since the last flush (sorted: B-tree
+  // inserts in key order are several times faster than random ones). Call
+  // before each commit, so an article and its features commit together.
+  Status Flush();
+  // Aligns the passages of the run's candidate pairs, and of articles a
+  // crashed earlier run stored but did not finish.
+  Status Finish(uint64_t* near_duplicates, uint64_t* passages);
+
+ private:
+  Archive& archive_;
+  bool had_old_;
+  DedupeOptions dopt_;
+  PassageOptions popt_;
+  LshIndex index_;
+  DupGroups groups_;
+  FingerprintIndex fpi_;
+  std::unordered_map<int64_t, Signature> sigs_;
+  std::unordered_map<int64_t, std::vector<uint64_t>> fps_;
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> docs_;  // text, date
+  std::vector<int64_t> order_;
+  struct Row {
+    uint64_t key;
+    int64_t rowid;
+    uint32_t band;
+    bool operator<(const Row& o) const {
+      return band != o.band ? band < o.band : key != o.key ? key < o.key : rowid < o.rowid;
+    }
+  };
+  std::vector<Row> band_rows_, fp_rows_;
+  std::vector<std::pair<int64_t, Signature>> sig_rows_;
+  std::vector<int64_t> flushed_;  // articles added since the last flush
+  uint64_t near_dups_ = 0;
+};
+
+}  // namespace veille
+
+#endif  // VEILLE_INGEST_REUSE_STAGE_H_

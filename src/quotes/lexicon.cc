@@ -1,0 +1,258 @@
+// lexicon.cc: loads data/quotes/* into word-class and cue tables.
+#include "quotes/lexicon.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace veille {
+namespace quotes {
+
+void AppendLower(std::string_view s, std::string& out) {
+  size_t base = out.size();
+  out.resize(base + s.size());  // lowercase is never longer (’ → ' shrinks)
+  char* w = out.data() + base;
+  size_t i = 0;
+  for (; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c >= 0x80) break;
+    *w++ = c >= 'A' && c <= 'Z' ? char(c + 32) : char(c);
+  }
+  out.resize(size_t(w - out.data()));
+  for (; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      out.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : char(c));
+    } else if (c == 0xC3 && i + 1 < s.size()) {
+      unsigned char d = s[i + 1];
+      // U+00C0..U+00DE are the Latin-1 capitals (except U+00D7 ×).
+      if (d >= 0x80 && d <= 0x9E && d != 0x97) d += 0x20;
+      out.push_back(char(c));
+      out.push_back(char(d));
+      ++i;
+    } else if (c == 0xC5 && i + 1 < s.size() && (s[i + 1] == '\x92' || s[i + 1] == '\xB8')) {
+      // Œ → œ; Ÿ (C5 B8) → ÿ (C3 BF).
+      if (s[i + 1] == '\x92') {
+        out += "\xC5\x93";
+      } else {
+        out += "\xC3\xBF";
+      }
+      ++i;
+    } else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' && s[i + 2] == '\x99') {
+      out.push_back('\'');  // ’ is an apostrophe inside a word
+      i += 2;
+    } else {
+      out.push_back(char(c));
+    }
+  }
+}
+
+namespace {
+
+// Splits a data line into words the way the tokenizer does: on spaces, and
+// after an elision apostrophe (d'après → d' après).
+std::vector<std::string> SplitWords(std::string_view line) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::string lower;
+  AppendLower(line, lower);
+  for (char c : lower) {
+    if (c == ' ' || c == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else if (c == '\'') {
+      cur.push_back(c);
+      out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+bool EndsWith(std::string_view s, std::string_view suf) {
+  return s.size() >= suf.size() && s.substr(s.size() - suf.size()) == suf;
+}
+
+std::vector<std::string> GenerateFrench(std::string lemma) {
+  std::vector<std::string> forms;
+  if (!EndsWith(lemma, "er")) return forms;
+  std::string stem = lemma.substr(0, lemma.size() - 2);
+  for (const char* suf : {"er", "e", "es", "ent", "é", "ée", "és", "ées", "ait", "aient", "ant",
+                          "a", "era", "eront", "erait", "èrent"}) {
+    forms.push_back(stem + suf);
+  }
+  return forms;
+}
+
+std::vector<std::string> GenerateEnglish(const std::string& lemma) {
+  std::vector<std::string> forms{lemma};
+  if (lemma.empty()) return forms;
+  char last = lemma.back();
+  bool e = last == 'e';
+  if (EndsWith(lemma, "s") || EndsWith(lemma, "sh") || EndsWith(lemma, "ch") ||
+      EndsWith(lemma, "x")) {
+    forms.push_back(lemma + "es");
+  } else {
+    forms.push_back(lemma + "s");
+  }
+  forms.push_back(e ? lemma + "d" : lemma + "ed");
+  forms.push_back(e ? lemma.substr(0, lemma.size() - 1) + "ing" : lemma + "ing");
+  return forms;
+}
+
+Result<std::vector<std::string>> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error::NotFound("cannot open quote lexicon " + path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+void AddCue(QuoteExtractor::Lexicon& lex, std::vector<std::string> words, CueKind kind,
+            uint8_t lang) {
+  if (words.empty()) return;
+  lex.classes[words[0]] |= kCueFirst;
+  auto& forms = lex.cues[words[0]];
+  for (CueForm& f : forms) {
+    if (f.words == words && f.kind == kind) {
+      f.langs |= lang;
+      return;
+    }
+  }
+  forms.push_back({std::move(words), kind, lang});
+}
+
+Status LoadCues(QuoteExtractor::Lexicon& lex, const std::string& path, bool english) {
+  auto lines = ReadLines(path);
+  if (!lines.ok()) return lines.error();
+  const uint8_t lang = english ? kLangEn : kLangFr;
+  for (const std::string& raw : *lines) {
+    std::string_view line = raw;
+    CueKind kind = CueKind::kVerb;
+    if (line.rfind("prep:", 0) == 0) {
+      kind = CueKind::kPrep;
+      line.remove_prefix(5);
+    } else if (line.rfind("lead:", 0) == 0) {
+      kind = CueKind::kLead;
+      line.remove_prefix(5);
+    }
+    std::vector<std::string> words = SplitWords(line);
+    if (words.empty()) return Error::BadInput(path + ": empty cue line '" + raw + "'");
+    if (kind != CueKind::kVerb) {
+      AddCue(lex, std::move(words), kind, lang);
+      continue;
+    }
+    // Reflexive lemmas (s'exclamer, se féliciter): generate from the verb.
+    size_t first = 0;
+    if (words[0] == "s'" || words[0] == "se") first = 1;
+    if (first >= words.size()) return Error::BadInput(path + ": bad cue line '" + raw + "'");
+    const std::string& lemma = words[first];
+    std::vector<std::string> gen = english ? GenerateEnglish(lemma) : GenerateFrench(lemma);
+    for (std::string& g : gen) AddCue(lex, {g}, CueKind::kVerb, lang);
+    // Remaining words are explicit forms; a form of several words is written
+    // with spaces in the file, so re-split the rest of the line by form
+    // boundaries: explicit multi-word forms follow the lemma after two spaces
+    // or are recognised by their known continuation words (en garde, savoir,
+    // valoir), which keeps the file format one line per lemma.
+    std::vector<std::string> rest(words.begin() + first + 1, words.end());
+    for (size_t i = 0; i < rest.size(); ++i) {
+      std::vector<std::string> form{rest[i]};
+      if (i + 2 < rest.size() + 0 && rest[i + 1] == "en" && rest[i + 2] == "garde") {
+        form.push_back("en");
+        form.push_back("garde");
+        i += 2;
+      } else if (i + 1 < rest.size() && (rest[i + 1] == "savoir" || rest[i + 1] == "valoir")) {
+        form.push_back(rest[i + 1]);
+        i += 1;
+      }
+      AddCue(lex, std::move(form), CueKind::kVerb, lang);
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& dir) {
+  auto lex = std::make_unique<QuoteExtractor::Lexicon>();
+  auto words = ReadLines(dir + "/words.txt");
+  if (!words.ok()) return words.error();
+  for (const std::string& line : *words) {
+    std::istringstream ss(line);
+    std::string w, cls;
+    ss >> w;
+    std::string lw;
+    AppendLower(w, lw);
+    uint32_t bits = 0;
+    while (ss >> cls) {
+      if (cls == "stop")
+        bits |= kStop;
+      else if (cls == "prep")
+        bits |= kPrep;
+      else if (cls == "def")
+        bits |= kDef;
+      else if (cls == "indef")
+        bits |= kIndef;
+      else if (cls == "pron")
+        bits |= kPron;
+      else if (cls == "pronpl")
+        bits |= kPronPl;
+      else if (cls == "abbrev")
+        bits |= kAbbrev;
+      else if (cls == "particle")
+        bits |= kParticle;
+      else if (cls == "verbish")
+        bits |= kVerbish;
+      else
+        return Error::BadInput(dir + "/words.txt: unknown class '" + cls + "' for " + w);
+    }
+    lex->classes[lw] |= bits;
+  }
+  auto common = ReadLines(dir + "/common_words.txt");
+  if (!common.ok()) return common.error();
+  for (const std::string& w : *common) {
+    std::string lw;
+    AppendLower(w, lw);
+    lex->classes[lw] |= kCommon;
+  }
+  auto roles = ReadLines(dir + "/roles.txt");
+  if (!roles.ok()) return roles.error();
+  for (const std::string& line : *roles) {
+    std::vector<std::string> parts = SplitWords(line);
+    if (parts.size() < 2) return Error::BadInput(dir + "/roles.txt: bad line '" + line + "'");
+    uint32_t bit;
+    if (parts.back() == "per")
+      bit = kRolePer;
+    else if (parts.back() == "org")
+      bit = kRoleOrg;
+    else
+      return Error::BadInput(dir + "/roles.txt: type must be PER or ORG: '" + line + "'");
+    parts.pop_back();
+    if (parts.size() == 1) {
+      lex->classes[parts[0]] |= bit;
+    } else if (parts.size() == 2) {
+      lex->classes[parts[0]] |= kRoleHead;
+      lex->two_word_roles[parts[0] + " " + parts[1]] = bit;
+    } else {
+      return Error::BadInput(dir + "/roles.txt: at most two words: '" + line + "'");
+    }
+  }
+  Status s = LoadCues(*lex, dir + "/cues_fr.txt", false);
+  if (!s.ok()) return s.error();
+  s = LoadCues(*lex, dir + "/cues_en.txt", true);
+  if (!s.ok()) return s.error();
+  lex->BuildFlat();
+  return lex;
+}
+
+}  // namespace quotes
+}  // namespace veille

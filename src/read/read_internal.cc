@@ -1,0 +1,67 @@
+// read_internal.cc: UTF-8 repair and trimming shared by the readers.
+#include "read/read_internal.h"
+
+#include "veille/utf8.h"
+
+namespace veille::read_internal {
+
+void CopyRepairingUtf8(std::string_view in, std::string* out, std::string_view where,
+                       std::vector<Diagnostic>* diagnostics) {
+  size_t bad = FindInvalidUtf8(in);
+  if (bad == std::string_view::npos) {
+    out->assign(in);
+    return;
+  }
+  size_t replaced = 0;
+  *out = RepairUtf8(in, &replaced);
+  diagnostics->push_back(Warning(where, "invalid UTF-8 at byte " + std::to_string(bad) + ": " +
+                                            std::to_string(replaced) +
+                                            " sequence(s) replaced by U+FFFD"));
+}
+
+namespace {
+// Length of a non-breaking space (U+00A0, U+202F) starting at s[i], else 0.
+size_t NbspAt(std::string_view s, size_t i) {
+  if (i + 1 < s.size() && s[i] == '\xC2' && s[i + 1] == '\xA0') return 2;
+  if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x80' && s[i + 2] == '\xAF') return 3;
+  return 0;
+}
+size_t NbspBefore(std::string_view s, size_t end) {
+  if (end >= 2 && s[end - 2] == '\xC2' && s[end - 1] == '\xA0') return 2;
+  if (end >= 3 && s[end - 3] == '\xE2' && s[end - 2] == '\x80' && s[end - 1] == '\xAF') return 3;
+  return 0;
+}
+}  // namespace
+
+std::string_view TrimBlanks(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e) {
+    if (IsAsciiSpace(s[b])) {
+      ++b;
+    } else if (size_t n = NbspAt(s, b)) {
+      b += n;
+    } else {
+      break;
+    }
+  }
+  while (e > b) {
+    if (IsAsciiSpace(s[e - 1])) {
+      --e;
+    } else if (size_t n = NbspBefore(s, e); n && e - n >= b) {
+      e -= n;
+    } else {
+      break;
+    }
+  }
+  return s.substr(b, e - b);
+}
+
+Diagnostic Warning(std::string_view where, std::string message) {
+  return {Diagnostic::Severity::kWarning, std::string(where), std::move(message)};
+}
+
+Diagnostic Problem(std::string_view where, std::string message) {
+  return {Diagnostic::Severity::kError, std::string(where), std::move(message)};
+}
+
+}  // namespace veille::read_internal

@@ -1,0 +1,32 @@
+// read_internal.h: helpers shared by the readers' source files (not public).
+#ifndef VEILLE_READ_READ_INTERNAL_H_
+#define VEILLE_READ_READ_INTERNAL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "veille/article.h"
+
+namespace veille::read_internal {
+
+// Copies `in` to `*out`, replacing invalid UTF-8 by U+FFFD; when it had to,
+// appends a warning naming `where` and the first bad byte offset.
+void CopyRepairingUtf8(std::string_view in, std::string* out, std::string_view where,
+                       std::vector<Diagnostic>* diagnostics);
+
+// True for the bytes JSON and text files treat as horizontal or vertical
+// blanks; U+00A0 and U+202F are handled separately where they matter.
+inline bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// `s` without leading and trailing ASCII blanks, U+00A0 and U+202F.
+std::string_view TrimBlanks(std::string_view s);
+
+Diagnostic Warning(std::string_view where, std::string message);
+Diagnostic Problem(std::string_view where, std::string message);  // severity kError
+
+}  // namespace veille::read_internal
+
+#endif  // VEILLE_READ_READ_INTERNAL_H_

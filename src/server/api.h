@@ -1,0 +1,165 @@
+// api.h: the server's request handling, without any HTTP library (internal).
+//
+// In:  a decoded request path and its decoded query parameters.
+// Out: a Reply (status, content type, body, extra headers): JSON for /api/...,
+//      a file of the web folder otherwise.
+// Thread-safety: Api::Handle may be called from many threads at once; each
+//      call borrows its own Archive from the pool.
+//
+// Kept apart from http.cc so that routing, validation and path safety are
+// tested directly, and the slow-to-compile HTTP header stays in one file.
+#ifndef VEILLE_SERVER_API_H_
+#define VEILLE_SERVER_API_H_
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "veille/archive.h"
+#include "veille/archive_queries.h"
+#include "veille/result.h"
+
+namespace veille::server {
+
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The one place where Error codes become HTTP statuses.
+int HttpStatusFor(const Error& e);
+// {"error": {"status": S, "message": M}}.
+Reply ErrorReply(int status, std::string_view message);
+inline Reply ErrorReply(const Error& e) { return ErrorReply(HttpStatusFor(e), e.message); }
+
+// Query parameters in request order, names and values already URL-decoded.
+using RawParams = std::vector<std::pair<std::string, std::string>>;
+
+// What one endpoint accepts. Validation rejects unknown names, repeated
+// names, missing required ones, bad types and out-of-range values.
+struct ParamSpec {
+  enum class Kind { kText, kInt, kDate, kBool, kChoice };
+  std::string_view name;
+  Kind kind = Kind::kText;
+  bool required = false;
+  int64_t min = 0, max = 0;       // kInt: range; kText: max is the byte cap
+  std::string_view choices = "";  // kChoice: space-separated accepted values
+};
+
+// Validated parameters of one request.
+class Params {
+ public:
+  std::optional<std::string> Text(std::string_view name) const;
+  int64_t Int(std::string_view name, int64_t fallback) const;
+  bool Bool(std::string_view name, bool fallback) const;
+  void Set(std::string_view name, std::string value);
+
+ private:
+  std::vector<std::pair<std::string, std::string>> values_;
+};
+
+Result<Params> ValidateParams(const std::vector<ParamSpec>& specs, const RawParams& raw);
+
+// A pool of read-only Archives, one per request in flight: an Archive is a
+// single SQLite connection and must not be shared between threads. At most
+// `max_open` exist; further requests wait for one to be released. Searches
+// are CPU-bound, so running more at once than the machine has cores only
+// stretches every one of them (and each connection has its own caches).
+class ArchivePool {
+ public:
+  explicit ArchivePool(std::string path, size_t max_open = 8)
+      : path_(std::move(path)), max_open_(std::max<size_t>(1, max_open)) {}
+
+  class Lease {
+   public:
+    Lease(ArchivePool* pool, std::unique_ptr<Archive> a) : pool_(pool), a_(std::move(a)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (a_) pool_->Release(std::move(a_));
+    }
+    Archive& operator*() { return *a_; }
+    Archive* operator->() { return a_.get(); }
+
+   private:
+    ArchivePool* pool_;
+    std::unique_ptr<Archive> a_;
+  };
+
+  Result<Lease> Acquire();
+  // Opens connections until `n` are idle, so that the first burst of
+  // requests does not pay for opening them (and memory is taken up front).
+  Status Warm(size_t n);
+  // Shared by every connection: what searches filter and facet on.
+  SearchAttributes& attributes() { return attributes_; }
+
+ private:
+  void Release(std::unique_ptr<Archive> a);
+  SearchAttributes attributes_;
+  std::string path_;
+  const size_t max_open_;
+  size_t open_ = 0;  // idle and leased
+  std::condition_variable released_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Archive>> idle_;
+};
+
+// Maps a decoded URL path to a path relative to the web folder, or an
+// InvalidArgument error for anything that could leave it: "..", ".", empty
+// segments, backslashes, control bytes (NUL included), invalid UTF-8, or
+// over 1024 bytes. "/" becomes "index.html".
+Result<std::string> SafeRelativePath(std::string_view path);
+
+// Successful JSON answers by request, least recently used dropped first,
+// all dropped when the archive's generation (see ArchiveGeneration) moves:
+// a search for a common word ranks thousands of matches, and the same
+// searches come back (pages, facets clicked and unclicked, many users).
+// Thread-safe.
+class ResponseCache {
+ public:
+  explicit ResponseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+  // The body cached for `key` at `generation`, or null.
+  std::shared_ptr<const std::string> Find(const std::string& key, int64_t generation);
+  void Put(const std::string& key, int64_t generation, std::string body);
+  size_t bytes() const;
+
+ private:
+  using Entry = std::pair<std::string, std::shared_ptr<const std::string>>;
+  void ResetIfStale(int64_t generation);  // holds mu_
+  const size_t max_bytes_;
+  mutable std::mutex mu_;
+  int64_t generation_ = -1;
+  size_t bytes_ = 0;
+  std::list<Entry> lru_;  // most recent first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+class Api {
+ public:
+  // `web_dir` must exist; it is made canonical once here. `cache_bytes` 0
+  // disables the answer cache.
+  Api(ArchivePool* pool, const std::string& web_dir, size_t cache_bytes = 0);
+
+  // GET or HEAD on `path` (decoded, without the query string).
+  Reply Get(std::string_view path, const RawParams& params);
+
+ private:
+  Reply Static(std::string_view path);
+  ArchivePool* pool_;
+  std::string web_dir_;  // canonical, without a trailing slash
+  std::unique_ptr<ResponseCache> cache_;
+};
+
+}  // namespace veille::server
+
+#endif  // VEILLE_SERVER_API_H_

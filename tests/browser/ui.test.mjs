@@ -1,0 +1,249 @@
+// End-to-end tests of the web UI: drives Debian's chromium through
+// playwright-core (never a downloaded browser) against `veille serve` on the
+// demo corpus, and saves a screenshot of each page it checks.
+//
+// scripts/browser-test.sh runs this with BASE_URL set (it ingests the corpus
+// and starts the server). Without BASE_URL, the test starts
+// `$VEILLE serve --db $VEILLE_DB` itself. Other environment: CHROMIUM
+// (default /usr/bin/chromium), SCREENSHOTS (default ./screenshots), UI_QUERY
+// (a query with hits in the archive, default "inondations").
+import {test, before, after, afterEach} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, mkdirSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {chromium} from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const QUERY = process.env.UI_QUERY || 'inondations';
+const SHOTS = process.env.SCREENSHOTS || path.join(here, 'screenshots');
+const STEP_MS = 10000;  // any single wait; a test is bounded by TEST_MS
+const TEST_MS = 60000;
+
+let server, base = process.env.BASE_URL, context, page, profile;
+const pageErrors = [];
+
+function startServer() {
+  const VEILLE = process.env.VEILLE || path.join(root, 'build/veille');
+  const DB = process.env.VEILLE_DB || path.join(root, 'demo.db');
+  return new Promise((resolve, reject) => {
+    const p = spawn(VEILLE, ['serve', '--db', DB, '--port', '0', '--web', path.join(root, 'web')],
+                    {stdio: ['ignore', 'ignore', 'pipe']});
+    let err = '';
+    const timer = setTimeout(() => reject(new Error('veille serve did not start: ' + err)), 15000);
+    p.stderr.on('data', d => {
+      err += d;
+      const m = /serving .* on (http:\/\/[^ ]+\/)/.exec(err);
+      if (m && !base) {
+        clearTimeout(timer);
+        base = m[1];
+        resolve(p);
+      }
+    });
+    p.on('exit', code => reject(new Error(`veille serve exited (${code}): ${err}`)));
+  });
+}
+
+async function apiGet(p) {
+  const res = await fetch(new URL(p.replace(/^\//, ''), base), {signal: AbortSignal.timeout(STEP_MS)});
+  return {status: res.status, body: await res.json()};
+}
+
+async function shot(name) {
+  await page.screenshot({path: path.join(SHOTS, name + '.png'), fullPage: true});
+}
+
+// Navigates by hash and waits for the view to have rendered `selector`.
+async function open(hash, selector) {
+  await page.goto(new URL(hash, base).href);
+  await page.waitForSelector(selector);
+}
+
+// Waits until location.hash satisfies `pred` (polled from here: the page's
+// CSP forbids the eval that page.waitForFunction needs).
+async function waitHash(pred) {
+  const end = Date.now() + STEP_MS;
+  let h = '';
+  while (Date.now() < end) {
+    h = await page.evaluate(() => location.hash);
+    if (pred(h)) return h;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error('location.hash never matched; last: ' + h);
+}
+
+// Waits until the text of `selector` satisfies `pred`. A view re-renders
+// after its fetch returns, so the previous view's element may still be there
+// when the hash has already changed: wait for the content, not the element.
+async function waitText(selector, pred) {
+  const end = Date.now() + STEP_MS;
+  let t = '';
+  while (Date.now() < end) {
+    const loc = page.locator(selector).first();
+    t = (await loc.count()) ? await loc.innerText() : '';
+    if (pred(t)) return t;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`${selector} never matched; last text: ${JSON.stringify(t)}`);
+}
+
+before(async () => {
+  mkdirSync(SHOTS, {recursive: true});
+  if (!base) server = await startServer();
+  profile = mkdtempSync(path.join(tmpdir(), 'veille-chromium-'));
+  // launchPersistentContext takes the fresh profile folder itself (Playwright
+  // refuses --user-data-dir among the args).
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: {width: 1366, height: 900},
+  });
+  page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  page.on('pageerror', e => pageErrors.push(e.message));
+  // The UI must work offline: any request off the server fails the test.
+  await context.route(url => !url.href.startsWith(base), r => {
+    pageErrors.push('request outside the server: ' + r.request().url());
+    return r.abort();
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+  if (profile) rmSync(profile, {recursive: true, force: true});
+});
+
+afterEach(() => {
+  assert.deepEqual(pageErrors.splice(0), [], 'JavaScript errors in the page');
+});
+
+test('search with the keyboard shows highlighted hits and facets', {timeout: TEST_MS}, async () => {
+  await open(base, 'h1');
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await page.keyboard.type(QUERY);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.hit');
+  assert.ok(await page.locator('.hit').count() > 0, 'no hit for ' + QUERY);
+  assert.ok(await page.locator('.hit mark').count() > 0, 'snippets are not highlighted');
+  assert.equal(await page.locator('.facets h3', {hasText: 'Language'}).count(), 1);
+  assert.equal(await page.locator('.facets h3', {hasText: 'Entities'}).count(), 1,
+               'no entity facet');
+  assert.ok(await page.locator('.facets .dot').count() > 0, 'entity facet without types');
+  assert.match(await page.locator('#total').innerText(), /\d+ results? for/);
+  await page.keyboard.press('j');
+  assert.equal(await page.locator('.hit.selected').count(), 1);
+  await shot('search');
+});
+
+test('Enter opens the selected article; removed boilerplate on demand', {timeout: TEST_MS}, async () => {
+  const title = await page.locator('.hit.selected h2').innerText();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#article-text');
+  assert.equal(await page.locator('article h1').innerText(), title);
+  assert.ok((await page.locator('#article-text').innerText()).length > 50);
+  const details = page.locator('details#removed');
+  if (await details.count()) {
+    assert.equal(await details.evaluate(d => d.open), false);
+    await details.locator('summary').click();
+    assert.equal(await details.evaluate(d => d.open), true);
+  }
+});
+
+test('an article highlights its quotes with their speakers, and its entities', {timeout: TEST_MS}, async () => {
+  // The article with the most attributed quotes among the first page.
+  const q = await apiGet('/api/quotes?page_size=100');
+  assert.equal(q.status, 200, JSON.stringify(q.body));
+  const attributed = q.body.quotes.filter(x => x.speaker);
+  assert.ok(attributed.length > 0, 'the demo archive has no attributed quote');
+  const per = new Map();
+  for (const x of attributed) per.set(x.article, (per.get(x.article) || 0) + 1);
+  const id = [...per.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const article = (await apiGet('/api/articles/' + encodeURIComponent(id))).body;
+
+  await open('#/article/' + encodeURIComponent(id), '#article-text');
+  const quotes = page.locator('#article-text .quote');
+  assert.ok(await quotes.count() > 0, 'no highlighted quote');
+  // Every quote of the article is highlighted with exactly its words.
+  const text = await page.locator('#article-text').innerText();
+  for (const x of article.quotes) assert.ok(text.includes(x.text), 'quote missing: ' + x.text);
+  const speakers = await page.locator('#article-text .speaker').allInnerTexts();
+  assert.equal(speakers.length, article.quotes.length);
+  for (const x of article.quotes.filter(x => x.speaker))
+    assert.ok(speakers.includes(x.speaker), `speaker ${x.speaker} not shown`);
+  // The first quote's highlighted words are the quote's text.
+  const first = article.quotes[0];
+  const highlighted = await page.locator('#article-text .quote').evaluateAll(
+      els => els.map(e => e.textContent).join(''));
+  assert.ok(highlighted.includes(first.text.slice(0, 20)), 'highlight does not cover the quote');
+  // Entities are highlighted by type and listed under the text.
+  if (article.entities.length) {
+    assert.ok(await page.locator('#article-text .ent').count() > 0, 'no highlighted entity');
+    assert.ok(await page.locator('ul.named a.ent').count() > 0, 'no entity list');
+  }
+  assert.equal(await page.locator('#article-quotes li').count(), article.quotes.length);
+  await page.locator('#article-text .quote').first().scrollIntoViewIfNeeded();
+  await shot('article');
+});
+
+test('who said what: speakers, their quotes with dates and outlets, word filter', {timeout: TEST_MS}, async () => {
+  await open('#/quotes', '#speakers li a');
+  const top = (await apiGet('/api/speakers?top=1')).body.speakers[0];
+  const first = page.locator('#speakers li a').first();
+  assert.equal((await first.innerText()).trim(), top.speaker);
+  // Keyboard: focus the speaker link and follow it.
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await waitHash(h => new URLSearchParams(h.split('?')[1] || '').get('speaker') === top.speaker);
+  await page.waitForSelector('.quotes-list blockquote');
+  await waitText('#quotes-total', t => new RegExp(`^${top.quotes} quotes?`).test(t));
+  assert.equal(await page.locator('h3.speaker-head').first().locator('a').first().innerText(), top.speaker);
+  const metas = await page.locator('.quotes-list .meta').allInnerTexts();
+  assert.ok(metas.some(m => /\d{4}/.test(m)), 'no dates in the quote list');
+  await shot('quotes');
+
+  // Filter by a word taken from one of the quotes.
+  const quote = (await apiGet('/api/quotes?page_size=1&speaker=' + encodeURIComponent(top.speaker))).body.quotes[0];
+  const word = quote.text.split(/[^\p{L}]+/u).filter(w => w.length >= 6)[0];
+  assert.ok(word, 'no long word in ' + quote.text);
+  await page.fill('#quotes-form input[name=about]', word);
+  await page.press('#quotes-form input[name=about]', 'Enter');
+  await waitHash(h => h.includes('about='));
+  const n = parseInt(await waitText('#quotes-total', t => t.includes(word)), 10);
+  assert.ok(n >= 1 && n <= top.quotes, `filtered count ${n}`);
+});
+
+test('an entity page charts mentions over time, with aliases and co-occurring entities', {timeout: TEST_MS}, async () => {
+  await open('#/entities', 'table.list tbody tr');
+  const e = (await apiGet('/api/entities?top=1')).body.entities[0];
+  // Keyboard: j selects the first row, Enter opens it.
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#entity-name');
+  assert.match(await page.locator('#entity-name').innerText(), new RegExp(e.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const detail = (await apiGet('/api/entities/' + encodeURIComponent(e.name))).body;
+  const bars = await page.locator('#timeline svg.chart rect.bar').count();
+  assert.ok(bars >= detail.timeline.length && bars > 0, `timeline bars: ${bars}`);
+  assert.equal(await page.locator('#aliases li').count(), Math.max(1, detail.aliases.length));
+  if (detail.cooccurring.length)
+    assert.equal(await page.locator('#cooccurring tbody tr').count(), detail.cooccurring.length);
+  await shot('entity');
+});
+
+test('unknown entities and bad parameters are explained, not broken', {timeout: TEST_MS}, async () => {
+  await open('#/entity/' + encodeURIComponent('Nulle Part Ailleurs 123'), '.notice');
+  assert.match(await page.locator('.notice').innerText(), /no entity named/);
+  const r = await apiGet('/api/search?q=x&page_size=0');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.status, 400);
+  assert.equal((await apiGet('/api/nope')).status, 404);
+  assert.equal((await apiGet('/api/entities/Nulle%20Part')).status, 404);
+});

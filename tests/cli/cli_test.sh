@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# CLI contract tests: --help everywhere, exit codes, JSON output shapes, errors
+# on stderr. Usage: tests/cli/cli_test.sh path/to/veille
+set -uo pipefail
+VEILLE=${1:?usage: cli_test.sh path/to/veille}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+check() {  # check NAME EXPECTED_CODE COMMAND...
+  local name=$1 want=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $name: exit $got, want $want"; sed 's/^/  stderr: /' "$T/err" | head -5
+  fi
+}
+contains() {  # contains NAME FILE TEXT
+  if grep -qF -- "$3" "$T/$2"; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL $1: '$3' not in $2"; head -5 "$T/$2"; fi
+}
+
+for sub in ingest search show stats export eval; do
+  check "$sub --help" 0 "$VEILLE" "$sub" --help
+  contains "$sub --help mentions --db" out "--db"
+done
+check "no subcommand" 2 "$VEILLE"
+check "unknown flag" 2 "$VEILLE" search --db "$T/x.db" --no-such-flag kaboul
+check "missing archive" 4 "$VEILLE" search --db "$T/missing.db" kaboul
+contains "missing archive message" err "missing.db"
+check "ingest missing path" 2 "$VEILLE" ingest --db "$T/a.db" "$T/nope"
+
+mkdir -p "$T/in/sub"
+printf 'Grève au port\n\nLes dockers du port de Sète ont voté la grève jeudi, a annoncé leur syndicat.\n' > "$T/in/a.txt"
+printf ' date 2021-03 Le port de Sète a rouvert lundi après trois jours de grève des dockers.\n' > "$T/in/sub/b.txt"
+printf '' > "$T/in/empty.txt"
+check "ingest with one bad file" 3 "$VEILLE" ingest -q --db "$T/a.db" "$T/in"
+contains "summary line" out "stored 2"
+check "re-ingest" 3 "$VEILLE" ingest -q --db "$T/a.db" "$T/in"
+contains "re-ingest stores nothing" out "stored 0"
+check "ingest --json" 3 "$VEILLE" ingest -q --json --db "$T/a.db" "$T/in"
+contains "ingest json" out '"stored":0'
+
+check "search" 0 "$VEILLE" search --db "$T/a.db" dockers
+contains "search text" out "2 results"
+check "search --json" 0 "$VEILLE" search --db "$T/a.db" --json grève
+contains "search json total" out '"total":2'
+contains "search json hits" out '"snippet":'
+check "search bad date" 2 "$VEILLE" search --db "$T/a.db" --since 2021-13-01 port
+check "search syntax error" 2 "$VEILLE" search --db "$T/a.db" '"unbalanced'
+check "search filters" 0 "$VEILLE" search --db "$T/a.db" --json --since 2021-03-01 --until 2021-03-31 port
+contains "search filters result" out '"total":1'
+check "show" 0 "$VEILLE" show --db "$T/a.db" a
+contains "show title" out "Grève au port"
+check "show --json" 0 "$VEILLE" show --db "$T/a.db" --json b
+contains "show json date" out '"date":"2021-03"'
+check "show missing" 4 "$VEILLE" show --db "$T/a.db" zzz
+check "stats" 0 "$VEILLE" stats --db "$T/a.db"
+check "stats --json" 0 "$VEILLE" stats --db "$T/a.db" --json
+contains "stats json" out '"articles":2'
+check "export" 0 "$VEILLE" export --db "$T/a.db" --format jsonl
+[ "$(wc -l < "$T/out")" = 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL export: want 2 lines"; }
+contains "export fields" out '"duplicate_of":null'
+check "export bad format" 2 "$VEILLE" export --db "$T/a.db" --format xml
+printf '{"articles":{"a":{"language":"fr","title":"Grève au port"}},"search":[{"query":"dockers","must_match":["a","b"]}]}' > "$T/gold.json"
+check "eval" 0 "$VEILLE" eval --db "$T/a.db" --gold "$T/gold.json"
+contains "eval table" out "search checks"
+check "eval --json" 0 "$VEILLE" eval --db "$T/a.db" --gold "$T/gold.json" --json
+contains "eval json" out '"all_pass": true'
+printf '{"articles":{"a":{"language":"en"}}}' > "$T/gold2.json"
+check "eval --strict failing" 5 "$VEILLE" eval --db "$T/a.db" --gold "$T/gold2.json" --strict
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

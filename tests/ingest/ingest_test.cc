@@ -1,0 +1,355 @@
+// End-to-end tests of the ingest pipeline and the archive: idempotency,
+// exact duplicates, updates, bad input, recurring boilerplate, crash safety
+// (SIGKILL mid-ingest, then resume), search over what was stored.
+#include "veille/ingest.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "veille/archive.h"
+#include "veille/export.h"
+
+namespace veille {
+namespace {
+
+namespace fs = std::filesystem;
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("veille_ingest_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "in");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Write(const std::string& rel, const std::string& bytes) {
+    fs::path p = dir_ / "in" / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << bytes;
+  }
+  std::string Db(const std::string& name = "a.db") { return (dir_ / name).string(); }
+
+  IngestSummary Run(const std::string& db, std::vector<Diagnostic>* problems = nullptr,
+                    const std::atomic<bool>* stop = nullptr, bool extract = true,
+                    size_t batch_size = 7) {
+    auto archive = Archive::Open(db, OpenMode::kReadWrite);
+    EXPECT_TRUE(archive.ok()) << archive.error().message;
+    IngestOptions o;
+    o.inputs = {(dir_ / "in").string()};
+    o.batch_size = batch_size;  // small by default: many commits in small tests
+    o.stop = stop;
+    o.entities = o.quotes = extract;
+    auto s = Ingest(**archive, o, [&](const Diagnostic& d) { if (problems) problems->push_back(d); },
+                    nullptr);
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    return s.ok() ? *s : IngestSummary{};
+  }
+
+  // Every article as exported, in id order: the archive's observable content.
+  std::vector<std::string> Export(const std::string& db) {
+    auto archive = Archive::Open(db, OpenMode::kReadOnly);
+    EXPECT_TRUE(archive.ok());
+    std::vector<std::string> out;
+    auto s = (*archive)->ForEach([&](const StoredArticle& a) -> Status {
+      out.push_back(ArticleJson(a));
+      return OkStatus();
+    });
+    EXPECT_TRUE(s.ok());
+    return out;
+  }
+
+  // A small invented article in the seeds' layout.
+  static std::string Article(int i, const std::string& footer = "") {
+    return "La commune numéro " + std::to_string(i) +
+           " vote son budget\n\nLe conseil municipal de la commune " + std::to_string(i) +
+           " a adopté mardi un budget en hausse de " + std::to_string(i % 17 + 2) +
+           " %, a annoncé le maire devant la presse locale.\n\nLes élus de l’opposition ont voté "
+           "contre, dénonçant « une fuite en avant » des dépenses de fonctionnement.\n" +
+           (footer.empty() ? "" : "\n" + footer + "\n");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(IngestTest, StoresOnceAndReingestAddsNothing) {
+  for (int i = 0; i < 20; ++i) Write("local/" + std::to_string(i) + ".txt", Article(i));
+  auto first = Run(Db());
+  EXPECT_EQ(first.read, 20u);
+  EXPECT_EQ(first.stored, 20u);
+  EXPECT_EQ(first.errors, 0u);
+  auto second = Run(Db());
+  EXPECT_EQ(second.stored, 0u);
+  EXPECT_EQ(second.unchanged, 20u);
+  EXPECT_EQ(Export(Db()).size(), 20u);
+}
+
+TEST_F(IngestTest, ExactDuplicateUnderAnotherIdIsRecordedNotStoredTwice) {
+  Write("a/original.txt", Article(1));
+  // Same text, different whitespace and case: still the same article.
+  std::string copy = Article(1);
+  copy.replace(copy.find("Le conseil municipal"), 20, "LE CONSEIL  MUNICIPAL");
+  Write("a/zcopy.txt", copy + "\n\n");
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.duplicates, 1u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto dup = (*archive)->Get("zcopy");
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(dup->duplicate_of.value_or(""), "original");
+  EXPECT_TRUE(dup->text.empty());
+  SearchOptions o;
+  o.query = "budget";
+  auto r = (*archive)->Search(o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->total, 1u);  // the duplicate is not indexed twice
+}
+
+TEST_F(IngestTest, ChangedArticleIsUpdatedAndReindexed) {
+  Write("a/x.txt", Article(3));
+  Run(Db());
+  Write("a/x.txt", "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port.\n");
+  auto s = Run(Db());
+  EXPECT_EQ(s.updated, 1u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  SearchOptions o;
+  o.query = "budget";
+  EXPECT_EQ((*archive)->Search(o)->total, 0u);
+  o.query = "hirondelles";
+  EXPECT_EQ((*archive)->Search(o)->total, 1u);
+}
+
+TEST_F(IngestTest, BadInputIsReportedAndTheRestIsStored) {
+  for (int i = 0; i < 5; ++i) Write("ok/" + std::to_string(i) + ".txt", Article(i));
+  Write("ok/empty.txt", "");
+  Write("ok/binary.txt", std::string("\x7f" "ELF\0\0\0\x01\x02", 9) + std::string(200, '\0'));
+  Write("ok/broken.txt", "Titre\n\nUn texte avec un octet invalide \xff au milieu, réparé.\n");
+  Write("feed.jsonl",
+        "{\"id\":\"j1\",\"title\":\"Un\",\"date\":\"2020-01-02\",\"text\":\"Premier texte du fil.\"}\n"
+        "{\"id\":\"j2\",\"title\":\"Deux\",\"text\":\"Deuxième texte\n"  // truncated line
+        "{\"id\":\"j3\",\"title\":\"Trois\",\"date\":\"2020-01-03\",\"text\":\"Troisième texte.\"}\n");
+  std::vector<Diagnostic> problems;
+  auto s = Run(Db(), &problems);
+  EXPECT_EQ(s.stored, 8u);  // 5 + broken (repaired) + j1 + j3
+  EXPECT_GE(s.errors, 3u);  // empty, binary, truncated JSON line
+  std::string all;
+  for (auto& p : problems) all += p.where + ": " + p.message + "\n";
+  EXPECT_NE(all.find("empty.txt"), std::string::npos) << all;
+  EXPECT_NE(all.find("binary.txt"), std::string::npos) << all;
+  EXPECT_NE(all.find("broken.txt"), std::string::npos) << all;
+  EXPECT_NE(all.find("feed.jsonl:2"), std::string::npos) << all;
+}
+
+TEST_F(IngestTest, LineRecurringAcrossOneSourceIsRemovedAndNotSearchable) {
+  const std::string footer = "Retrouvez toute l’actualité de la vallée chaque matin dans nos pages";
+  for (int i = 0; i < 12; ++i) Write("valley/" + std::to_string(i) + ".txt", Article(i, footer));
+  Write("other/solo.txt", Article(99, footer));  // another source: one occurrence only
+  Run(Db());
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto a = (*archive)->Get("3");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->text.find("Retrouvez"), std::string::npos);
+  bool recorded = false;
+  for (auto& r : a->removed) recorded |= r.text.find("Retrouvez") != std::string::npos;
+  EXPECT_TRUE(recorded);
+  auto solo = (*archive)->Get("solo");
+  ASSERT_TRUE(solo.ok());
+  EXPECT_NE(solo->text.find("Retrouvez"), std::string::npos);
+}
+
+TEST_F(IngestTest, StopFlagThenResumeGivesTheSameArchive) {
+  for (int i = 0; i < 60; ++i) Write("s/" + std::to_string(i) + ".txt", Article(i));
+  Run(Db("full.db"));
+  std::atomic<bool> stop{true};
+  auto s = Run(Db("part.db"), nullptr, &stop);
+  EXPECT_TRUE(s.interrupted);
+  Run(Db("part.db"));
+  EXPECT_EQ(Export(Db("part.db")), Export(Db("full.db")));
+}
+
+TEST_F(IngestTest, SigkillMidIngestThenRerunGivesTheSameArchive) {
+  // Enough text that the child is still writing when it is killed.
+  std::mt19937 rng(7);
+  std::string jsonl;
+  for (int i = 0; i < 4000; ++i) {
+    std::string body;
+    for (int k = 0; k < 40; ++k) body += "mot" + std::to_string(rng() % 5000) + " ";
+    jsonl += "{\"id\":\"k" + std::to_string(i) + "\",\"title\":\"Dépêche " + std::to_string(i) +
+             "\",\"date\":\"2019-05-0" + std::to_string(1 + i % 9) + "\",\"text\":\"" + body +
+             "\"}\n";
+  }
+  Write("feed.jsonl", jsonl);
+  // Entities and quotes do not change what is tested here and would only
+  // slow it down (random words have none).
+  Run(Db("full.db"), nullptr, nullptr, /*extract=*/false, 500);
+
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto archive = Archive::Open(Db("crash.db"), OpenMode::kReadWrite);
+    IngestOptions o;
+    o.inputs = {(dir_ / "in").string()};
+    o.batch_size = 500;
+    o.entities = o.quotes = false;
+    auto s = Ingest(**archive, o, nullptr, nullptr);
+    _exit(s.ok() ? 0 : 1);
+  }
+  // Kill it once some batches are committed (or after a deadline).
+  for (int i = 0; i < 400; ++i) {
+    usleep(5000);
+    std::error_code ec;
+    if (fs::exists(Db("crash.db") + "-wal", ec) && fs::file_size(Db("crash.db") + "-wal", ec) > 200000)
+      break;
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  Run(Db("crash.db"), nullptr, nullptr, /*extract=*/false, 500);
+  EXPECT_EQ(Export(Db("crash.db")), Export(Db("full.db")));
+}
+
+TEST_F(IngestTest, SearchFiltersAndJsonFields) {
+  Write("feed.jsonl",
+        "{\"id\":\"a\",\"title\":\"Grève au port\",\"date\":\"2021-03-04\",\"outlet\":\"Le Quai\","
+        "\"language\":\"fr\",\"text\":\"Les dockers du port ont voté la grève illimitée jeudi.\"}\n"
+        "{\"id\":\"b\",\"title\":\"Port strike\",\"date\":\"2021-05\",\"outlet\":\"Harbour News\","
+        "\"language\":\"en\",\"text\":\"Dockers at the port voted for an open-ended strike on "
+        "Thursday.\"}\n");
+  Run(Db());
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  SearchOptions o;
+  o.query = "port";
+  EXPECT_EQ((*archive)->Search(o)->total, 2u);
+  o.since = "2021-05-10";  // the month-precision date 2021-05 still overlaps
+  auto r = (*archive)->Search(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].id, "b");
+  o.since.reset();
+  o.outlet = "le quai";
+  r = (*archive)->Search(o);
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].id, "a");
+  EXPECT_NE(r->hits[0].snippet.find("[port]"), std::string::npos) << r->hits[0].snippet;
+  o.outlet.reset();
+  o.since = "2021-13";
+  EXPECT_FALSE((*archive)->Search(o).ok());
+}
+
+// A ~50-word background paragraph that two outlets share with small edits.
+const char kBackground[] =
+    "Le barrage de la Sorne, construit en 1962 pour alimenter la vallée en eau potable, "
+    "présente depuis plusieurs années des fissures que les services de l'État surveillent "
+    "de près, et une expertise indépendante commandée par la préfecture recommandait dès "
+    "2019 des travaux de consolidation évalués à douze millions d'euros.";
+
+std::string WithBackground(const std::string& lead, const std::string& background) {
+  return lead + "\n\n" + background + "\n\nLa suite de l'article parle d'autre chose encore.\n";
+}
+
+TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
+  Write("a/first.txt", "Alerte sur le barrage\n\n" +
+                           WithBackground("Les pompiers ont évacué trois hameaux mardi soir.",
+                                          kBackground));
+  Run(Db());
+  // A later run: another outlet reuses the paragraph with two small edits.
+  std::string edited = kBackground;
+  edited.replace(edited.find("depuis plusieurs années"), 23, "depuis des années");
+  edited.replace(edited.find("douze millions"), 14, "12 millions");
+  Write("b/second.txt", "Le préfet rassure\n\n" +
+                            WithBackground("Le préfet a tenu une conférence de presse jeudi.", edited));
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.passages, 1u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto a = (*archive)->Get("second");
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->reuse.size(), 1u);
+  const auto& r = a->reuse[0];
+  EXPECT_EQ(r.other, "first");
+  std::string mine = a->text.substr(r.start, r.end - r.start);
+  EXPECT_NE(mine.find("fissures que les services"), std::string::npos) << mine;
+  auto other = (*archive)->Get("first");
+  std::string theirs = other->text.substr(r.other_start, r.other_end - r.other_start);
+  EXPECT_NE(theirs.find("fissures que les services"), std::string::npos) << theirs;
+  EXPECT_GT(r.similarity, 0.7);
+}
+
+TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
+  std::string body;
+  for (int i = 0; i < 12; ++i)
+    body += "La phrase numéro " + std::to_string(i) +
+            " décrit un détail différent de la crue qui touche la commune depuis lundi. ";
+  Write("w/v1.txt", " date 2021-03-01 " + body + "\n");
+  std::string v2 = body;
+  v2.replace(v2.find("numéro 3"), 8, "numéro trois");
+  Write("w/v2.txt", " date 2021-03-02 " + v2 + "Dernière minute: la décrue est amorcée.\n");
+  Write("w/other.txt", "Rien à voir\n\nUn article sur le marché aux fleurs du dimanche matin.\n");
+  auto s = Run(Db());
+  EXPECT_EQ(s.near_duplicates, 1u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto groups = (*archive)->NearDuplicateGroups(0.8);
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ((*groups)[0].representative, "v1");  // the earliest
+  EXPECT_EQ((*groups)[0].members.size(), 2u);
+  auto v = (*archive)->Get("v2");
+  ASSERT_EQ(v->near_duplicates.size(), 1u);
+  EXPECT_EQ(v->near_duplicates[0].id, "v1");
+}
+
+TEST_F(IngestTest, EntitiesAndQuotesAreStoredAndQueryable) {
+  Write("n/a.txt",
+        "Visite à Moscou\n\nLe président russe Vladimir Poutine a reçu lundi à Moscou son "
+        "homologue. « Nous voulons la paix », a déclaré Vladimir Poutine devant la presse.\n");
+  Write("n/b.txt",
+        "Sommet\n\nVladimir Poutine et Joe Biden se sont parlé au téléphone mardi, selon le "
+        "Kremlin. Poutine a insisté sur la sécurité.\n");
+  Run(Db());
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto e = (*archive)->Entity("Putin");  // an alias in another language
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->entity.name, "Vladimir Poutine");
+  EXPECT_EQ(e->entity.articles, 2u);
+  bool biden = false;
+  for (auto& c : e->cooccurring) biden |= c.name == "Joe Biden";
+  EXPECT_TRUE(biden);
+  size_t total = 0;
+  QuoteQuery q;
+  q.speaker = "Poutine";
+  auto quotes = (*archive)->Quotes(q, &total);
+  ASSERT_TRUE(quotes.ok()) << quotes.error().message;
+  ASSERT_EQ(total, 1u);
+  EXPECT_EQ((*quotes)[0].quote.text, "Nous voulons la paix");
+  EXPECT_EQ((*quotes)[0].quote.speaker.value_or(""), "Vladimir Poutine");
+  SearchOptions o;
+  o.query = "sécurité";
+  o.entity = "Joe Biden";
+  auto r = (*archive)->Search(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].id, "b");
+  EXPECT_FALSE((*archive)->Entity("Nobody Atall").ok());
+}
+
+TEST(Dates, RangesAndValidation) {
+  EXPECT_EQ(DateLow("2021-08"), "2021-08-01");
+  EXPECT_EQ(DateHigh("2021-08"), "2021-08-31");
+  EXPECT_EQ(DateHigh("2020-02"), "2020-02-29");
+  EXPECT_EQ(DateHigh("2021"), "2021-12-31");
+  EXPECT_TRUE(IsValidDate("2021-08-23"));
+  EXPECT_FALSE(IsValidDate("2021-02-30"));
+  EXPECT_FALSE(IsValidDate("21-08"));
+}
+
+}  // namespace
+}  // namespace veille

@@ -1,0 +1,70 @@
+// Tests of MakeSnippet: hits marked, best window chosen, cuts shown.
+#include <gtest/gtest.h>
+
+#include "veille/query.h"
+#include "veille/utf8.h"
+
+namespace veille {
+namespace {
+
+const TextAnalyzer& A() {
+  static auto a = std::move(TextAnalyzer::Create()).value();
+  return *a;
+}
+
+std::string Snip(std::string_view text, std::string_view query, size_t max_tokens = 30) {
+  auto q = ParseQuery(query);
+  EXPECT_TRUE(q.ok());
+  return MakeSnippet(A(), text, "fr", *q, {"fr", "en"}, max_tokens);
+}
+
+TEST(MakeSnippet, MarksHitsInShortText) {
+  EXPECT_EQ(Snip("Les talibans sont entrés dans Kaboul.", "taliban kaboul"),
+            "Les [talibans] sont entrés dans [Kaboul].");
+  // Elision kept outside the mark, accents and case folded for matching.
+  EXPECT_EQ(Snip("Devant l’ambassade des États-Unis.", "ambassade etats-unis"),
+            "Devant l’[ambassade] des [États]-[Unis].");
+  EXPECT_EQ(Snip("Trois soldats capturés.", "capturé"), "Trois soldats [capturés].");
+  EXPECT_EQ(Snip("Le ministère a réagi.", "minis*"), "Le [ministère] a réagi.");
+}
+
+TEST(MakeSnippet, ExcludedWordsAreNotMarked) {
+  EXPECT_EQ(Snip("Kaboul et Kandahar.", "kaboul -kandahar"), "[Kaboul] et Kandahar.");
+}
+
+TEST(MakeSnippet, PicksTheWindowWithMostHits) {
+  std::string text =
+      "Le marché des céréales a ouvert en hausse lundi matin dans la capitale. "
+      "Les négociants restaient prudents avant la publication des chiffres. "
+      "Plus tard, les talibans ont annoncé avoir pris le contrôle de Kaboul, "
+      "selon un porte-parole. Les analystes attendent désormais la réaction "
+      "des pays voisins et des marchés financiers de la région.";
+  std::string s = Snip(text, "talibans kaboul", 8);
+  EXPECT_NE(s.find("[talibans]"), std::string::npos) << s;
+  EXPECT_NE(s.find("[Kaboul]"), std::string::npos) << s;
+  EXPECT_EQ(s.rfind("…", 0), 0u) << "cut at the start must be shown: " << s;
+  EXPECT_EQ(s.substr(s.size() - 3), "…") << s;
+  EXPECT_EQ(s.find("céréales"), std::string::npos) << s;
+  EXPECT_EQ(FindInvalidUtf8(s), std::string_view::npos);
+}
+
+TEST(MakeSnippet, NoHitGivesTheStart) {
+  std::string s = Snip(
+      "Un texte sans rapport avec la requête, assez long pour être coupé ici "
+      "et encore là.",
+      "kaboul", 5);
+  EXPECT_EQ(s.rfind("Un texte", 0), 0u) << s;
+  EXPECT_EQ(s.substr(s.size() - 3), "…") << s;
+  EXPECT_EQ(s.find('['), std::string::npos);
+}
+
+TEST(MakeSnippet, CustomMarkersAndCollapsedSpace) {
+  auto q = ParseQuery("kaboul");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(MakeSnippet(A(), "Vers\n\n  Kaboul", "fr", *q, {"fr"}, 30, "<b>", "</b>"),
+            "Vers <b>Kaboul</b>");
+  EXPECT_EQ(MakeSnippet(A(), "", "fr", *q, {"fr"}), "");
+}
+
+}  // namespace
+}  // namespace veille

@@ -1,0 +1,96 @@
+// veille-quotes: quotation extraction from the command line.
+//
+//   veille-quotes extract [--lang L] [FILE] quotes of a text file (stdin if none), as JSON lines
+//   veille-quotes seeds --dir D --gold G    score against gold seeds
+//   veille-quotes polnear --dir D           score against a PolNeAR split (brat)
+// Add -v to the evaluations to list misses, false alarms and wrong speakers.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "veille/quotes.h"
+
+namespace {
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: veille-quotes extract [--lang fr|en] [FILE]\n"
+               "       veille-quotes seeds --dir DIR --gold GOLD.json [-v]\n"
+               "       veille-quotes polnear --dir DIR [-v]\n");
+  return 2;
+}
+
+int Report(const veille::Result<veille::QuoteScore>& r, bool verbose) {
+  if (!r.ok()) {
+    std::fprintf(stderr, "error: %s\n", r.error().message.c_str());
+    return 1;
+  }
+  if (verbose)
+    for (const std::string& e : r->errors) std::printf("  %s\n", e.c_str());
+  std::printf("%s\n", r->Summary().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage();
+  std::string cmd = argv[1], dir, gold, file, lang;
+  bool verbose = false;
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) {
+      dir = argv[++i];
+    } else if (!std::strcmp(argv[i], "--gold") && i + 1 < argc) {
+      gold = argv[++i];
+    } else if (!std::strcmp(argv[i], "--lang") && i + 1 < argc) {
+      lang = argv[++i];
+    } else if (!std::strcmp(argv[i], "-v")) {
+      verbose = true;
+    } else {
+      file = argv[i];
+    }
+  }
+  auto ex = veille::QuoteExtractor::Create();
+  if (!ex.ok()) {
+    std::fprintf(stderr, "error: %s\n", ex.error().message.c_str());
+    return 1;
+  }
+  if (cmd == "seeds") {
+    if (dir.empty() || gold.empty()) return Usage();
+    return Report(veille::EvaluateSeeds(**ex, dir, gold), verbose);
+  }
+  if (cmd == "polnear") {
+    if (dir.empty()) return Usage();
+    return Report(veille::EvaluatePolnear(**ex, dir), verbose);
+  }
+  if (cmd == "extract") {
+    std::stringstream ss;
+    if (file.empty()) {
+      ss << std::cin.rdbuf();
+    } else {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::fprintf(stderr, "error: cannot open %s\n", file.c_str());
+        return 1;
+      }
+      ss << in.rdbuf();
+    }
+    std::string text = ss.str();
+    for (const veille::Quote& q : (*ex)->Extract(text, lang, {})) {
+      nlohmann::json j = {{"text", q.text},
+                          {"start", q.begin},
+                          {"end", q.end},
+                          {"speaker", q.speaker ? nlohmann::json(*q.speaker) : nlohmann::json()},
+                          {"speaker_mention", q.speaker_mention},
+                          {"speaker_role", q.speaker_role},
+                          {"cue", q.cue}};
+      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    return 0;
+  }
+  return Usage();
+}
