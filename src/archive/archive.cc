@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/internal.h"
+#include "archive/rank.h"
 #include "archive/sqlite_util.h"
 #include "veille/hash.h"
 #include "veille/query.h"
@@ -270,6 +271,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
   std::unique_ptr<Archive> a(new Archive(db, std::move(analyzer).value()));
   sqlite3_busy_timeout(db, 5000);
   if (auto s = RegisterFts5Tokenizer(db, a->analyzer_.get()); !s.ok()) return s.error();
+  if (auto s = RegisterRankFunction(db); !s.ok()) return s.error();
   if (mode == OpenMode::kReadWrite) {
     // Checkpoint less often while writing: hot pages (B-tree interiors, FTS
     // segments) are then copied to the database once per 64 MB of WAL, not
@@ -525,25 +527,33 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
 
   SearchResult r;
   r.query = o.query;
+  // Rank rowids first, then read the page's rows: selecting the articles'
+  // columns in the ranking query would read every match's text.
   std::string sql =
-      "SELECT a.id, -articles_fts.rank, a.title, a.date, a.outlet, a.language, a.text "
-      "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid" +
-      where + " ORDER BY articles_fts.rank LIMIT ?6 OFFSET ?7";
+      "SELECT articles_fts.rowid, -veille_bm25(articles_fts, NULL, 3.0, 1.0) AS score "
+      "FROM articles_fts" +
+      std::string(filtered ? " JOIN articles a ON a.rowid = articles_fts.rowid" : "") + where +
+      " ORDER BY score DESC, articles_fts.rowid LIMIT ?6 OFFSET ?7";
   Stmt st(db_, sql);
   if (!st.ok()) return Error::Database("search: " + st.error());
   bind(st);
   st.Bind(6, static_cast<int64_t>(o.limit)).Bind(7, static_cast<int64_t>(o.offset));
+  Stmt row(db_, "SELECT id, title, date, outlet, language, text FROM articles WHERE rowid = ?1");
+  if (!row.ok()) return Error::Database("search: " + row.error());
   int rc;
   while ((rc = st.Step()) == SQLITE_ROW) {
+    row.Reset();
+    row.Bind(1, st.Int(0));
+    if (row.Step() != SQLITE_ROW) return DbError(db_, "search hit");
     SearchHit h;
-    h.id = st.Text(0);
+    h.id = row.Text(0);
     h.score = st.Double(1);
-    h.title = st.OptText(2);
-    h.date = st.OptText(3);
-    h.outlet = st.OptText(4);
-    h.language = st.Text(5);
+    h.title = row.OptText(1);
+    h.date = row.OptText(2);
+    h.outlet = row.OptText(3);
+    h.language = row.Text(4);
     if (o.snippets) {
-      std::string text = st.Text(6);
+      std::string text = row.Text(5);
       h.snippet = MakeSnippet(*analyzer_, text, h.language, *parsed, languages);
     }
     r.hits.push_back(std::move(h));

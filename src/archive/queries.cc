@@ -3,6 +3,7 @@
 #include <queue>
 #include <utility>
 
+#include "archive/rank.h"
 #include "archive/sqlite_util.h"
 #include "veille/archive_queries.h"
 #include "veille/entities.h"
@@ -89,6 +90,11 @@ struct SearchAttributes::Snapshot {
   int64_t max_rowid = 0;
   std::vector<Row> rows;  // indexed by rowid; absent rows have language kNone
   Dict language, outlet, month;
+  DocLengths lengths;  // full-text token counts, for veille_bm25 (rank.h)
+  // Distinct entities named by each article: entity_ids[entity_begin[r] ..
+  // entity_begin[r + 1]) for rowid r (mentions never change once stored).
+  std::vector<uint32_t> entity_begin{0};
+  std::vector<uint32_t> entity_ids;
 };
 
 SearchAttributes::SearchAttributes() = default;
@@ -122,6 +128,42 @@ Result<std::shared_ptr<const SearchAttributes::Snapshot>> SearchAttributes::Refr
     r.hi = DateNumber(sqlite3_column_text(q, 5), sqlite3_column_bytes(q, 5));
   }
   if (rc != SQLITE_DONE) return DbError(archive.db(), "search attributes");
+
+  Stmt sizes(archive.db(), "SELECT id, sz FROM articles_fts_docsize WHERE id > ?1 AND id <= ?2");
+  if (!sizes.ok()) return Error::Database("search attributes: " + sizes.error());
+  sizes.Bind(1, next->max_rowid).Bind(2, max_rowid);
+  next->lengths.by_rowid.resize(static_cast<size_t>(max_rowid) + 1, DocLengths::kUnknownLength);
+  while ((rc = sizes.Step()) == SQLITE_ROW) {
+    sqlite3_stmt* q = sizes.get();
+    const auto* blob = static_cast<const char*>(sqlite3_column_blob(q, 1));
+    next->lengths.by_rowid[static_cast<size_t>(sizes.Int(0))] = DocSizeTotal(
+        std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(q, 1))));
+  }
+  if (rc != SQLITE_DONE) return DbError(archive.db(), "search attributes (lengths)");
+
+  // Mentions in primary-key order, so by article.
+  Stmt men(archive.db(),
+           "SELECT article_rowid, entity_id FROM mentions WHERE article_rowid > ?1 AND "
+           "article_rowid <= ?2");
+  if (!men.ok()) return Error::Database("search attributes: " + men.error());
+  men.Bind(1, next->max_rowid).Bind(2, max_rowid);
+  auto& begin = next->entity_begin;
+  auto& ids = next->entity_ids;
+  auto close_through = [&](int64_t rowid) {  // ends every article up to `rowid`
+    const size_t from = begin.size() - 1;
+    std::sort(ids.begin() + begin.back(), ids.end());
+    ids.erase(std::unique(ids.begin() + begin.back(), ids.end()), ids.end());
+    for (size_t r = from; r < static_cast<size_t>(rowid) + 1; ++r)
+      begin.push_back(static_cast<uint32_t>(ids.size()));
+  };
+  // begin.size() - 1 is the rowid whose entities are being collected.
+  while ((rc = men.Step()) == SQLITE_ROW) {
+    const int64_t rowid = men.Int(0);
+    if (rowid > static_cast<int64_t>(begin.size()) - 1) close_through(rowid - 1);
+    ids.push_back(static_cast<uint32_t>(men.Int(1)));
+  }
+  if (rc != SQLITE_DONE) return DbError(archive.db(), "search attributes (mentions)");
+  close_through(max_rowid);
   next->max_rowid = max_rowid;
   snapshot_ = std::move(next);
   return snapshot_;
@@ -188,9 +230,15 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     return true;
   };
 
-  Stmt st(archive.db(), "SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?1");
+  // veille_bm25 is the archive's rank (bm25 with title weight 3), with the
+  // token counts from the snapshot instead of a %_docsize lookup per match.
+  Stmt st(archive.db(),
+          "SELECT rowid, veille_bm25(articles_fts, ?2, 3.0, 1.0) FROM articles_fts "
+          "WHERE articles_fts MATCH ?1");
   if (!st.ok()) return Error::Database("search: " + st.error());
   st.Bind(1, *match);
+  sqlite3_bind_pointer(st.get(), 2, const_cast<DocLengths*>(&snap.lengths), kDocLengthsPointerType,
+                       nullptr);
 
   // The best `keep` matches, worst on top: (rank, rowid); a lower rank
   // (bm25 is negative) is better, and storage order breaks ties.
@@ -289,18 +337,16 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     page.hits.push_back(std::move(h));
   }
 
-  // Entity facet over the best-ranked matches: the mentions primary key
-  // starts with the article, so each is one index range.
+  // Entity facet over the best-ranked matches, from the snapshot (articles
+  // stored after it, while an ingest runs, are left out of the counts).
   if (top > 0 && entity_sample > 0) {
-    Stmt men(archive.db(), "SELECT DISTINCT entity_id FROM mentions WHERE article_rowid = ?1");
-    if (!men.ok()) return Error::Database("entity facet: " + men.error());
-    std::unordered_map<int64_t, uint64_t> per_entity;
+    std::unordered_map<uint32_t, uint64_t> per_entity;
     const size_t n = std::min(entity_sample, ranked.size());
     for (size_t i = 0; i < n; ++i) {
-      men.Reset();
-      men.Bind(1, ranked[i].second);
-      while ((rc = men.Step()) == SQLITE_ROW) ++per_entity[men.Int(0)];
-      if (rc != SQLITE_DONE) return DbError(archive.db(), "entity facet");
+      const auto rowid = static_cast<size_t>(ranked[i].second);
+      if (rowid + 1 >= snap.entity_begin.size()) continue;
+      for (uint32_t k = snap.entity_begin[rowid]; k < snap.entity_begin[rowid + 1]; ++k)
+        ++per_entity[snap.entity_ids[k]];
     }
     f.entity_sample = n;
     std::vector<std::pair<int64_t, uint64_t>> order(per_entity.begin(), per_entity.end());

@@ -4,10 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <map>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -56,12 +56,7 @@ bool IsCleanText(std::string_view s) {
 // ---------------------------------------------------------------------------
 // Endpoints. Each is one function taking the pool, the id from the path (for
 // /api/articles/{id} and /api/entities/{name}; empty otherwise) and the
-// validated parameters. Stages that have not reached the archive yet answer
-// 501 through NotAvailable; replacing that call is all it takes to add them.
-
-Reply NotAvailable(std::string_view what) {
-  return ErrorReply(501, std::string(what) + " not available in this archive yet");
-}
+// validated parameters.
 
 // The entity facet counts the entities of this many best-ranked matches.
 constexpr size_t kEntityFacetSample = 200;
@@ -213,21 +208,21 @@ Reply Stats(ArchivePool& pool, std::string_view, const Params&) {
     for (const auto& [k, n] : v) o[k] = n;
     return o;
   };
-  json j = {{"articles", s->articles},
-            {"duplicates", s->duplicates},
-            {"removed_lines", s->removed_lines},
-            {"text_bytes", s->text_bytes},
-            {"file_bytes", s->file_bytes},
-            {"runs", s->runs},
-            {"languages", obj(s->languages)},
-            {"outlets", obj(s->outlets)},
-            {"flags", obj(s->flags)},
-            {"first_date", Nullable(s->first_date)},
-            {"last_date", Nullable(s->last_date)},
-            // Which optional parts of the API this archive can answer, so
-            // that the UI can say so instead of failing.
-            {"available",
-             {{"entities", stages->entities}, {"quotes", stages->quotes}, {"reuse", true}}}};
+  json j = {
+      {"articles", s->articles},
+      {"duplicates", s->duplicates},
+      {"removed_lines", s->removed_lines},
+      {"text_bytes", s->text_bytes},
+      {"file_bytes", s->file_bytes},
+      {"runs", s->runs},
+      {"languages", obj(s->languages)},
+      {"outlets", obj(s->outlets)},
+      {"flags", obj(s->flags)},
+      {"first_date", Nullable(s->first_date)},
+      {"last_date", Nullable(s->last_date)},
+      // Which optional parts of the API this archive can answer, so
+      // that the UI can say so instead of failing.
+      {"available", {{"entities", stages->entities}, {"quotes", stages->quotes}, {"reuse", true}}}};
   return JsonReply(j);
 }
 
@@ -374,7 +369,9 @@ Reply Reuse(ArchivePool& pool, std::string_view, const Params& p) {
   for (size_t i = static_cast<size_t>((page - 1) * page_size);
        i < order.size() && out.size() < static_cast<size_t>(page_size); ++i)
     out.push_back(std::move(pairs[order[i]]));
-  return JsonReply({{"total", order.size()}, {"page", page}, {"page_size", page_size},
+  return JsonReply({{"total", order.size()},
+                    {"page", page},
+                    {"page_size", page_size},
                     {"pairs", std::move(out)}});
 }
 
@@ -580,8 +577,15 @@ Result<Params> ValidateParams(const std::vector<ParamSpec>& specs, const RawPara
 
 Result<ArchivePool::Lease> ArchivePool::Acquire() {
   {
+    // First come, first served: a request waits for the ones that arrived
+    // before it, so a burst of heavy searches cannot starve a light one.
     std::unique_lock<std::mutex> lock(mu_);
-    released_.wait(lock, [this] { return !idle_.empty() || open_ < max_open_; });
+    const uint64_t ticket = next_ticket_++;
+    released_.wait(lock, [this, ticket] {
+      return ticket == serving_ && (!idle_.empty() || open_ < max_open_);
+    });
+    ++serving_;
+    released_.notify_all();  // the next ticket may go too
     if (!idle_.empty()) {
       auto a = std::move(idle_.back());
       idle_.pop_back();
@@ -594,7 +598,7 @@ Result<ArchivePool::Lease> ArchivePool::Acquire() {
   auto failed = [this](Error e) -> Result<Lease> {
     std::lock_guard<std::mutex> lock(mu_);
     --open_;
-    released_.notify_one();
+    released_.notify_all();
     return e;
   };
   auto a = Archive::Open(path_, OpenMode::kReadOnly);
@@ -627,7 +631,7 @@ void ArchivePool::Release(std::unique_ptr<Archive> a) {
     std::lock_guard<std::mutex> lock(mu_);
     idle_.push_back(std::move(a));
   }
-  released_.notify_one();
+  released_.notify_all();
 }
 
 Result<std::string> SafeRelativePath(std::string_view path) {

@@ -108,7 +108,8 @@ class ArchivePool {
   SearchAttributes attributes_;
   std::string path_;
   const size_t max_open_;
-  size_t open_ = 0;  // idle and leased
+  size_t open_ = 0;                         // idle and leased
+  uint64_t next_ticket_ = 0, serving_ = 0;  // FIFO order of Acquire
   std::condition_variable released_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Archive>> idle_;

@@ -111,11 +111,14 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions o) {
   if (!std::filesystem::exists(o.db, ec)) return Error::NotFound("no archive at '" + o.db + "'");
 
   auto impl = std::make_unique<Impl>();
-  // Searches in flight at once: twice the cores (one may wait on I/O while
-  // the other computes), at least 4, at most one per worker thread.
+  // Requests in flight at once: one per core (at least 2), at most one per
+  // worker thread; the others wait their turn (ArchivePool is first come,
+  // first served). Searches are CPU-bound once the archive is in the page
+  // cache, so more at once would only share the cores and stretch every
+  // request, the heavy ones most (see the load test in docs/api.md).
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   impl->pool = std::make_unique<server::ArchivePool>(
-      o.db, std::min(std::max<size_t>(2 * cores, 4), static_cast<size_t>(o.threads)));
+      o.db, std::min(std::max<size_t>(cores, 2), static_cast<size_t>(o.threads)));
   {
     // Open one connection now: a file that is not an archive fails here.
     auto first = impl->pool->Acquire();

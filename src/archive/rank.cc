@@ -1,0 +1,142 @@
+// rank.cc: veille_bm25, BM25 with document lengths from memory (rank.h).
+#include "archive/rank.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+namespace veille {
+namespace {
+
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+
+// Per-query data, computed on the first match and kept by FTS5.
+struct QueryData {
+  double avgdl = 0;
+  std::vector<double> idf;   // per phrase
+  std::vector<double> freq;  // per phrase, scratch for the current row
+};
+
+int CountHit(const Fts5ExtensionApi*, Fts5Context*, void* n) {
+  ++*static_cast<int64_t*>(n);
+  return SQLITE_OK;
+}
+
+// The same statistics as FTS5's bm25: average row length over the table and,
+// per phrase, the inverse document frequency log((N - n + 0.5) / (n + 0.5))
+// floored at 1e-6.
+int MakeQueryData(const Fts5ExtensionApi* api, Fts5Context* fts, QueryData** out) {
+  auto data = std::make_unique<QueryData>();
+  sqlite3_int64 rows = 0, tokens = 0;
+  int rc = api->xRowCount(fts, &rows);
+  if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
+  if (rc != SQLITE_OK) return rc;
+  data->avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+  if (data->avgdl <= 0) data->avgdl = 1.0;
+  const int phrases = api->xPhraseCount(fts);
+  data->idf.resize(static_cast<size_t>(phrases));
+  data->freq.resize(static_cast<size_t>(phrases));
+  for (int i = 0; i < phrases; ++i) {
+    int64_t hits = 0;
+    rc = api->xQueryPhrase(fts, i, &hits, CountHit);
+    if (rc != SQLITE_OK) return rc;
+    double idf =
+        std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+    data->idf[static_cast<size_t>(i)] = idf <= 0.0 ? 1e-6 : idf;
+  }
+  rc = api->xSetAuxdata(fts, data.get(), [](void* p) { delete static_cast<QueryData*>(p); });
+  if (rc != SQLITE_OK) return rc;  // xSetAuxdata freed it already
+  *out = data.release();
+  return SQLITE_OK;
+}
+
+void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+          sqlite3_value** argv) {
+  auto* data = static_cast<QueryData*>(api->xGetAuxdata(fts, 0));
+  if (!data) {
+    if (int rc = MakeQueryData(api, fts, &data); rc != SQLITE_OK) {
+      sqlite3_result_error_code(ctx, rc);
+      return;
+    }
+  }
+  const auto* lengths =
+      argc > 0
+          ? static_cast<const DocLengths*>(sqlite3_value_pointer(argv[0], kDocLengthsPointerType))
+          : nullptr;
+  std::fill(data->freq.begin(), data->freq.end(), 0.0);
+  int instances = 0;
+  int rc = api->xInstCount(fts, &instances);
+  for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc != SQLITE_OK) break;
+    // Column weights follow the pointer argument, as bm25's follow the table.
+    const double w = column + 1 < argc ? sqlite3_value_double(argv[column + 1]) : 1.0;
+    data->freq[static_cast<size_t>(phrase)] += w;
+  }
+  double length = -1;
+  if (rc == SQLITE_OK && lengths) {
+    const sqlite3_int64 rowid = api->xRowid(fts);
+    if (rowid >= 0 && static_cast<uint64_t>(rowid) < lengths->by_rowid.size() &&
+        lengths->by_rowid[static_cast<size_t>(rowid)] != DocLengths::kUnknownLength)
+      length = lengths->by_rowid[static_cast<size_t>(rowid)];
+  }
+  if (rc == SQLITE_OK && length < 0) {
+    int n = 0;
+    rc = api->xColumnSize(fts, -1, &n);
+    length = n;
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  double score = 0;
+  const double norm = kK1 * (1 - kB + kB * length / data->avgdl);
+  for (size_t i = 0; i < data->idf.size(); ++i)
+    score += data->idf[i] * (data->freq[i] * (kK1 + 1.0)) / (data->freq[i] + norm);
+  sqlite3_result_double(ctx, -score);
+}
+
+}  // namespace
+
+uint32_t DocSizeTotal(std::string_view blob) {
+  // SQLite varints: big-endian groups of 7 bits, high bit set on all but the
+  // last byte (the 9th byte, never reached by a column size, has 8 bits).
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i < blob.size()) {
+    uint64_t v = 0;
+    int n = 0;
+    while (i < blob.size() && n < 9) {
+      const auto b = static_cast<unsigned char>(blob[i++]);
+      ++n;
+      if (n == 9) {
+        v = (v << 8) | b;
+        break;
+      }
+      v = (v << 7) | (b & 0x7f);
+      if (!(b & 0x80)) break;
+    }
+    total += v;
+  }
+  return total >= DocLengths::kUnknownLength ? DocLengths::kUnknownLength - 1
+                                             : static_cast<uint32_t>(total);
+}
+
+Status RegisterRankFunction(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", nullptr);
+    sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  if (!api) return Error::Database("this SQLite has no FTS5 (SELECT fts5(?1) failed)");
+  if (api->xCreateFunction(api, "veille_bm25", nullptr, Bm25, nullptr) != SQLITE_OK)
+    return Error::Database(std::string("cannot register veille_bm25: ") + sqlite3_errmsg(db));
+  return OkStatus();
+}
+
+}  // namespace veille
