@@ -8,8 +8,9 @@
 # its RSS after each step (flat RSS = no leak).
 # Usage: scripts/loadtest.sh [path/to/veille] [archive.db]
 # Env:   DURATION (default 15), THREADS (server workers, default 64), PORT
-#        (default 18080), CACHE_MB (the server's answer cache, default 64; 0
-#        measures every search computed afresh).
+#        (default 18080), CACHE_MB (the server's answer cache; default 0, so
+#        that every search is computed afresh: the query list is short enough
+#        to be cached whole, which would measure the cache, not the search).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VEILLE=$(realpath "${1:-build/veille}")
@@ -23,7 +24,7 @@ if [ ! -f "$DB" ]; then
   "$VEILLE" ingest -q --db "$DB" /work/shared/corpus/orangesum-fr.jsonl.gz
 fi
 
-"$VEILLE" serve --db "$DB" --port "$PORT" --threads "${THREADS:-64}" --cache-mb "${CACHE_MB:-64}" \
+"$VEILLE" serve --db "$DB" --port "$PORT" --threads "${THREADS:-64}" --cache-mb "${CACHE_MB:-0}" \
   2>/dev/null &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
@@ -56,7 +57,7 @@ LUAEOF
 
 rss() { awk '/^(VmRSS|VmHWM)/ {printf "%s %s MB  ", $1, int($2/1024)}' /proc/$PID/status; }
 echo "loadtest: $(grep -vc '^#' bench/queries.txt) queries, ${DURATION}s per step, archive $DB," \
-  "answer cache ${CACHE_MB:-64} MiB"
+  "answer cache ${CACHE_MB:-0} MiB"
 for c in 1 10 50; do
   t=$(( c < 2 ? 1 : 2 ))
   printf "connections=%-3s " "$c"

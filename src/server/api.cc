@@ -577,28 +577,38 @@ Result<Params> ValidateParams(const std::vector<ParamSpec>& specs, const RawPara
 
 Result<ArchivePool::Lease> ArchivePool::Acquire() {
   {
-    // First come, first served: a request waits for the ones that arrived
-    // before it, so a burst of heavy searches cannot starve a light one.
+    // First come, first served: a request waits behind the ones that arrived
+    // before it (so a burst of heavy searches cannot starve a light one), and
+    // a released connection goes straight to the oldest waiter, which alone
+    // is woken.
     std::unique_lock<std::mutex> lock(mu_);
-    const uint64_t ticket = next_ticket_++;
-    released_.wait(lock, [this, ticket] {
-      return ticket == serving_ && (!idle_.empty() || open_ < max_open_);
-    });
-    ++serving_;
-    released_.notify_all();  // the next ticket may go too
-    if (!idle_.empty()) {
+    if (waiters_.empty() && !idle_.empty()) {
       auto a = std::move(idle_.back());
       idle_.pop_back();
       return Lease(this, std::move(a));
     }
-    ++open_;
+    if (waiters_.empty() && open_ < max_open_) {
+      ++open_;
+    } else {
+      Waiter w;
+      waiters_.push_back(&w);
+      w.cv.wait(lock, [&w] { return w.ready; });
+      if (w.handed) return Lease(this, std::move(w.handed));
+      // Else a slot was freed for this request to open a connection in.
+    }
   }
   // Opening takes a few milliseconds (tokenizer tables); it happens once per
   // concurrent request slot, then connections are reused.
   auto failed = [this](Error e) -> Result<Lease> {
     std::lock_guard<std::mutex> lock(mu_);
-    --open_;
-    released_.notify_all();
+    if (waiters_.empty()) {
+      --open_;
+    } else {  // the slot passes to the oldest waiter
+      Waiter* w = waiters_.front();
+      waiters_.pop_front();
+      w->ready = true;
+      w->cv.notify_one();
+    }
     return e;
   };
   auto a = Archive::Open(path_, OpenMode::kReadOnly);
@@ -627,11 +637,16 @@ Status ArchivePool::Warm(size_t n) {
 }
 
 void ArchivePool::Release(std::unique_ptr<Archive> a) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (waiters_.empty()) {
     idle_.push_back(std::move(a));
+    return;
   }
-  released_.notify_all();
+  Waiter* w = waiters_.front();
+  waiters_.pop_front();
+  w->handed = std::move(a);
+  w->ready = true;
+  w->cv.notify_one();
 }
 
 Result<std::string> SafeRelativePath(std::string_view path) {

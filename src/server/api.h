@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -108,11 +109,17 @@ class ArchivePool {
   SearchAttributes attributes_;
   std::string path_;
   const size_t max_open_;
-  size_t open_ = 0;                         // idle and leased
-  uint64_t next_ticket_ = 0, serving_ = 0;  // FIFO order of Acquire
-  std::condition_variable released_;
+  size_t open_ = 0;  // idle and leased
+  // A request waiting for a connection: woken with one handed over, or with
+  // leave to open one (a failed open frees its slot).
+  struct Waiter {
+    std::condition_variable cv;
+    bool ready = false;
+    std::unique_ptr<Archive> handed;
+  };
   std::mutex mu_;
   std::vector<std::unique_ptr<Archive>> idle_;
+  std::deque<Waiter*> waiters_;  // oldest first
 };
 
 // Maps a decoded URL path to a path relative to the web folder, or an
