@@ -340,16 +340,23 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
   // Entity facet over the best-ranked matches, from the snapshot (articles
   // stored after it, while an ingest runs, are left out of the counts).
   if (top > 0 && entity_sample > 0) {
-    std::unordered_map<uint32_t, uint64_t> per_entity;
+    std::vector<uint32_t> named;  // one entry per (article, entity)
     const size_t n = std::min(entity_sample, ranked.size());
     for (size_t i = 0; i < n; ++i) {
       const auto rowid = static_cast<size_t>(ranked[i].second);
       if (rowid + 1 >= snap.entity_begin.size()) continue;
-      for (uint32_t k = snap.entity_begin[rowid]; k < snap.entity_begin[rowid + 1]; ++k)
-        ++per_entity[snap.entity_ids[k]];
+      named.insert(named.end(), snap.entity_ids.begin() + snap.entity_begin[rowid],
+                   snap.entity_ids.begin() + snap.entity_begin[rowid + 1]);
     }
     f.entity_sample = n;
-    std::vector<std::pair<int64_t, uint64_t>> order(per_entity.begin(), per_entity.end());
+    std::sort(named.begin(), named.end());
+    std::vector<std::pair<int64_t, uint64_t>> order;  // entity, articles
+    for (size_t i = 0; i < named.size();) {
+      size_t j = i;
+      while (j < named.size() && named[j] == named[i]) ++j;
+      order.emplace_back(named[i], j - i);
+      i = j;
+    }
     // More articles first; among equals the older (lower) id, usually the
     // better-known entity, so that the order is stable.
     auto by_count = [](const auto& a, const auto& b) {
