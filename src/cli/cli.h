@@ -6,8 +6,10 @@
 #define VEILLE_CLI_CLI_H_
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "veille/result.h"
 
@@ -16,11 +18,11 @@ namespace veille::cli {
 // Exit codes of every subcommand (documented in docs/cli.md).
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,      // database, I/O or internal failure
-  kExitUsage = 2,        // bad flags or arguments
-  kExitBadInput = 3,     // bad input: some articles were skipped, or a malformed file
-  kExitNotFound = 4,     // archive, article or file not found
-  kExitEvalFailed = 5,   // `eval --strict` with failing checks
+  kExitFailure = 1,     // database, I/O or internal failure
+  kExitUsage = 2,       // bad flags or arguments
+  kExitBadInput = 3,    // bad input: some articles were skipped, or a malformed file
+  kExitNotFound = 4,    // archive, article or file not found
+  kExitEvalFailed = 5,  // `eval --strict` with failing checks
   kExitInterrupted = 130,
 };
 
@@ -50,6 +52,22 @@ Runner RegisterTagNer(CLI::App& sub, const Common& common);
 Runner RegisterServe(CLI::App& sub, const Common& common);
 Runner RegisterDupes(CLI::App& sub, const Common& common);
 Runner RegisterReuse(CLI::App& sub, const Common& common);
+
+// Terminal columns of UTF-8 text, one per code point (accented letters
+// included; wide CJK characters are counted as one).
+inline size_t DisplayWidth(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// `s` padded with spaces to `width` columns (printf's %-40s pads bytes, so
+// names with accents would break the alignment).
+inline std::string PadRight(std::string_view s, size_t width) {
+  std::string out(s);
+  out.append(width - std::min(width, DisplayWidth(s)), ' ');
+  return out;
+}
 
 }  // namespace veille::cli
 

@@ -1,7 +1,8 @@
 // entities_cmd.cc: `veille entities`, `veille entity NAME`, `veille quotes`,
 // `veille eval-ner`, `veille tag-ner`.
-#include <cstdio>
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
@@ -39,7 +40,8 @@ Runner RegisterEntities(CLI::App& sub, const Common& common) {
   sub.add_option("--type", o->type, "PER, LOC or ORG")->check(CLI::IsMember({"PER", "LOC", "ORG"}));
   sub.add_option("--top", o->top, "How many")->capture_default_str()->check(CLI::Range(1, 10000));
   sub.add_option("--since", o->since, "Only mentions in articles dated on or after YYYY[-MM[-DD]]");
-  sub.add_option("--until", o->until, "Only mentions in articles dated on or before YYYY[-MM[-DD]]");
+  sub.add_option("--until", o->until,
+                 "Only mentions in articles dated on or before YYYY[-MM[-DD]]");
   sub.add_flag("--json", o->json, "Print JSON");
   return [o, &common]() -> int {
     for (auto* d : {&o->since, &o->until})
@@ -53,13 +55,16 @@ Runner RegisterEntities(CLI::App& sub, const Common& common) {
     if (o->json) {
       json a = json::array();
       for (auto& e : *r)
-        a.push_back({{"name", e.name}, {"type", e.type}, {"articles", e.articles}, {"mentions", e.mentions}});
+        a.push_back({{"name", e.name},
+                     {"type", e.type},
+                     {"articles", e.articles},
+                     {"mentions", e.mentions}});
       std::printf("%s\n", json({{"entities", a}}).dump().c_str());
       return kExitOk;
     }
     std::printf("%-40s %-4s %8s %8s\n", "entity", "type", "articles", "mentions");
     for (auto& e : *r)
-      std::printf("%-40s %-4s %8llu %8llu\n", e.name.c_str(), e.type.c_str(),
+      std::printf("%s %-4s %8llu %8llu\n", PadRight(e.name, 40).c_str(), e.type.c_str(),
                   (unsigned long long)e.articles, (unsigned long long)e.mentions);
     return kExitOk;
   };
@@ -81,7 +86,8 @@ Runner RegisterEntity(CLI::App& sub, const Common& common) {
     const EntityDetail& d = *r;
     if (o->json) {
       json co = json::array();
-      for (auto& e : d.cooccurring) co.push_back({{"name", e.name}, {"type", e.type}, {"articles", e.articles}});
+      for (auto& e : d.cooccurring)
+        co.push_back({{"name", e.name}, {"type", e.type}, {"articles", e.articles}});
       json j = {{"name", d.entity.name},
                 {"type", d.entity.type},
                 {"articles", d.entity.articles},
@@ -101,16 +107,18 @@ Runner RegisterEntity(CLI::App& sub, const Common& common) {
                 (unsigned long long)d.entity.mentions, d.first_date.value_or("?").c_str(),
                 d.last_date.value_or("?").c_str());
     std::string aliases;
-    for (auto& [a, n] : d.aliases) aliases += fmt::format("{}{} ({})", aliases.empty() ? "" : ", ", a, n);
+    for (auto& [a, n] : d.aliases)
+      aliases += fmt::format("{}{} ({})", aliases.empty() ? "" : ", ", a, n);
     std::printf("aliases: %s\n", aliases.c_str());
     if (!d.roles.empty()) {
       std::string roles;
-      for (auto& [a, n] : d.roles) roles += fmt::format("{}{} ({})", roles.empty() ? "" : ", ", a, n);
+      for (auto& [a, n] : d.roles)
+        roles += fmt::format("{}{} ({})", roles.empty() ? "" : ", ", a, n);
       std::printf("roles: %s\n", roles.c_str());
     }
     std::printf("with:\n");
     for (auto& e : d.cooccurring)
-      std::printf("  %-40s %-4s %llu articles\n", e.name.c_str(), e.type.c_str(),
+      std::printf("  %s %-4s %llu articles\n", PadRight(e.name, 40).c_str(), e.type.c_str(),
                   (unsigned long long)e.articles);
     return kExitOk;
   };
@@ -127,7 +135,9 @@ Runner RegisterQuotes(CLI::App& sub, const Common& common) {
   sub.add_option("--about", o->about, "Words in the quote (search syntax)");
   sub.add_option("--since", o->since, "Articles dated on or after YYYY[-MM[-DD]]");
   sub.add_option("--until", o->until, "Articles dated on or before YYYY[-MM[-DD]]");
-  sub.add_option("--limit,-n", o->limit, "How many")->capture_default_str()->check(CLI::Range(1, 10000));
+  sub.add_option("--limit,-n", o->limit, "How many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   sub.add_option("--offset", o->offset, "Skip this many")->check(CLI::Range(0, 10000000));
   sub.add_flag("--json", o->json, "Print JSON");
   return [o, &common]() -> int {
@@ -155,8 +165,8 @@ Runner RegisterQuotes(CLI::App& sub, const Common& common) {
     }
     std::printf("%zu quotes\n", total);
     for (auto& s : *r) {
-      std::string who = s.quote.speaker.value_or(s.quote.speaker_role.empty() ? "(unattributed)"
-                                                                              : s.quote.speaker_role);
+      std::string who = s.quote.speaker.value_or(
+          s.quote.speaker_role.empty() ? "(unattributed)" : s.quote.speaker_role);
       std::printf("\n%s, %s (%s, %s%s%s)\n  « %s »\n", who.c_str(), s.quote.cue.c_str(),
                   s.article_id.c_str(), s.date.value_or("undated").c_str(), s.outlet ? ", " : "",
                   s.outlet.value_or("").c_str(), s.quote.text.c_str());

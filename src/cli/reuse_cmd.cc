@@ -38,12 +38,6 @@ std::vector<std::string> Wrap(const std::string& s, size_t width) {
   return out;
 }
 
-size_t DisplayWidth(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 Runner RegisterDupes(CLI::App& sub, const Common& common) {
@@ -90,7 +84,9 @@ Runner RegisterReuse(CLI::App& sub, const Common& common) {
   auto o = std::make_shared<Opts>();
   sub.add_option("--article", o->article, "Passages of this article");
   sub.add_option("--outlet", o->outlet, "Passages involving this outlet");
-  sub.add_option("--limit,-n", o->limit, "How many")->capture_default_str()->check(CLI::Range(1, 100000));
+  sub.add_option("--limit,-n", o->limit, "How many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   sub.add_flag("--json", o->json, "Print JSON");
   return [o, &common]() -> int {
     auto archive = Archive::Open(common.db, OpenMode::kReadOnly);
@@ -101,12 +97,23 @@ Runner RegisterReuse(CLI::App& sub, const Common& common) {
     if (o->json) {
       json a = json::array();
       for (auto& r : *rows)
-        a.push_back({{"a", r.a}, {"b", r.b}, {"a_outlet", Nul(r.a_outlet)}, {"b_outlet", Nul(r.b_outlet)},
-                     {"a_date", Nul(r.a_date)}, {"b_date", Nul(r.b_date)},
-                     {"first", r.direction > 0 ? json("a") : r.direction < 0 ? json("b") : json(nullptr)},
-                     {"a_start", r.a_begin}, {"a_end", r.a_end}, {"b_start", r.b_begin},
-                     {"b_end", r.b_end}, {"words", r.words}, {"similarity", r.similarity},
-                     {"a_text", r.a_text}, {"b_text", r.b_text}});
+        a.push_back({{"a", r.a},
+                     {"b", r.b},
+                     {"a_outlet", Nul(r.a_outlet)},
+                     {"b_outlet", Nul(r.b_outlet)},
+                     {"a_date", Nul(r.a_date)},
+                     {"b_date", Nul(r.b_date)},
+                     {"first", r.direction > 0   ? json("a")
+                               : r.direction < 0 ? json("b")
+                                                 : json(nullptr)},
+                     {"a_start", r.a_begin},
+                     {"a_end", r.a_end},
+                     {"b_start", r.b_begin},
+                     {"b_end", r.b_end},
+                     {"words", r.words},
+                     {"similarity", r.similarity},
+                     {"a_text", r.a_text},
+                     {"b_text", r.b_text}});
       std::printf("%s\n", json({{"passages", a}}).dump().c_str());
       return kExitOk;
     }
@@ -116,12 +123,13 @@ Runner RegisterReuse(CLI::App& sub, const Common& common) {
       const char* arrow = r.direction > 0 ? "->" : r.direction < 0 ? "<-" : "==";
       std::printf("\n%s (%s, %s) %s %s (%s, %s): %u words, similarity %.2f\n", r.a.c_str(),
                   r.a_outlet.value_or("?").c_str(), r.a_date.value_or("undated").c_str(), arrow,
-                  r.b.c_str(), r.b_outlet.value_or("?").c_str(), r.b_date.value_or("undated").c_str(),
-                  r.words, r.similarity);
+                  r.b.c_str(), r.b_outlet.value_or("?").c_str(),
+                  r.b_date.value_or("undated").c_str(), r.words, r.similarity);
       auto la = Wrap(r.a_text, w), lb = Wrap(r.b_text, w);
       for (size_t i = 0; i < std::max(la.size(), lb.size()); ++i) {
         std::string left = i < la.size() ? la[i] : "";
-        std::printf("  %s%s | %s\n", left.c_str(), std::string(w - std::min(w, DisplayWidth(left)), ' ').c_str(),
+        std::printf("  %s%s | %s\n", left.c_str(),
+                    std::string(w - std::min(w, DisplayWidth(left)), ' ').c_str(),
                     i < lb.size() ? lb[i].c_str() : "");
       }
     }
