@@ -3,6 +3,7 @@
 // mentions, continuation).
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "quotes/lexicon.h"
 #include "veille/quotes.h"
@@ -233,6 +234,29 @@ struct Extraction {
     raw.push_back({open_b, open_e, close_b, close_e, b, e, std::move(skips)});
   }
 
+  // The first byte at or after i that may start a quote mark or a newline:
+  // '"', '\n', or the lead byte of « » (C2) or of the marks in U+2000..U+203F
+  // (E2); text.size() if none. Eight bytes at a time (a zero byte in
+  // v ^ broadcast(b) is a byte equal to b).
+  size_t NextMarkCandidate(size_t i) const {
+    const size_t n = text.size();
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    auto has_byte = [](uint64_t v, unsigned char b) {
+      uint64_t x = v ^ (kOnes * b);
+      return (x - kOnes) & ~x & kHighs;
+    };
+    for (; i + 8 <= n; i += 8) {
+      uint64_t v;
+      std::memcpy(&v, text.data() + i, 8);
+      if (has_byte(v, '"') | has_byte(v, '\n') | has_byte(v, 0xC2) | has_byte(v, 0xE2)) break;
+    }
+    for (; i < n; ++i) {
+      unsigned char c = text[i];
+      if (c == '"' || c == 0xC2 || c == 0xE2 || c == '\n') return i;
+    }
+    return n;
+  }
+
   // Pairs quote marks into outermost quotations.
   void FindQuotes() {
     struct Open {
@@ -257,11 +281,8 @@ struct Extraction {
       skips.clear();
     };
     for (size_t i = 0; i < n;) {
-      unsigned char c0 = text[i];
-      if (c0 != '"' && c0 != 0xC2 && c0 != 0xE2 && c0 != '\n') {
-        ++i;
-        continue;
-      }
+      i = NextMarkCandidate(i);
+      if (i >= n) break;
       size_t len;
       char32_t c = PeekCp(text, i, &len);
       uint32_t b = uint32_t(i), e = uint32_t(i + len);
@@ -398,6 +419,7 @@ struct Extraction {
   void Tokenize() {
     const size_t n = text.size();
     toks.reserve(n / 5 + 16);
+    std::string word_lower(n, '\0');  // each word's lowercase, written in place
     size_t i = 0;
     int sent = 0;
     int paren = 0;
@@ -420,20 +442,29 @@ struct Extraction {
         continue;
       }
       if (IsWordCp(c)) {
+        // The lowercase of an ASCII word is written to `lw` as it is read;
+        // other words are lowercased whole once read.
+        char* lw = word_lower.data();
+        auto ascii_lower = [](unsigned b) { return char(b - 'A' < 26u ? b + 32 : b); };
+        bool ascii = c < 0x80;
+        if (ascii) lw[0] = ascii_lower(c);
         size_t j = i + len;
-        bool upper_first = IsUpperCp(c), all_caps = upper_first;
+        bool upper_first = IsUpperCp(c), all_caps = upper_first, hyphen = false;
         while (j < n) {
           unsigned byte = static_cast<unsigned char>(text[j]);
           if (byte < 0x80 && ((byte | 0x20u) - 'a' < 26u || byte - '0' < 10u)) {
             // ASCII fast path: most bytes of French and English text.
             if (byte - 'a' < 26u) all_caps = false;
+            lw[j - i] = ascii_lower(byte);
             ++j;
             continue;
           }
+          if (byte < 0x80 && byte != '-' && byte != '\'') break;  // space, punctuation
           size_t l2;
           char32_t d = PeekCp(text, j, &l2);
           if (IsWordCp(d)) {
             if (!IsUpperCp(d) && IsLetter(d)) all_caps = false;
+            ascii = false;
             j += l2;
             continue;
           }
@@ -442,7 +473,9 @@ struct Extraction {
             size_t l3;
             char32_t d2 = PeekCp(text, j + 1, &l3);
             if (IsWordCp(d2)) {
+              lw[j - i] = '-';
               j += 1;
+              hyphen = true;
               continue;
             }
           }
@@ -450,7 +483,11 @@ struct Extraction {
           if ((d == '\'' || d == 0x2019) && j + l2 < n) {
             size_t l3;
             char32_t d2 = PeekCp(text, j + l2, &l3);
-            if (IsLetter(d2)) j += l2;
+            if (IsLetter(d2)) {
+              lw[j - i] = '\'';
+              ascii = ascii && d == '\'';
+              j += l2;
+            }
           }
           break;
         }
@@ -460,11 +497,13 @@ struct Extraction {
         t.flags = kWord;
         if (upper_first) t.flags |= kCap;
         if (all_caps && j - i >= 2) t.flags |= kAllCaps;
-        std::string_view w = Lower(t.b, t.e);
-        // Inverted subject pronoun: a-t-il, ajoute-t-elle, dit-il, ont-ils.
+        std::string_view w(
+            lw, ascii ? j - i : size_t(quotes::LowerInto(text.substr(i, j - i), lw) - lw));
+        // Inverted subject pronoun (hyphenated words only): a-t-il, ajoute-t-elle,
+        // dit-il, ont-ils.
         static constexpr std::string_view kSuffixes[] = {"-t-il", "-t-elle", "-t-on", "-il",
                                                          "-elle", "-ils",    "-elles"};
-        for (std::string_view suf : kSuffixes) {
+        for (std::string_view suf : hyphen ? kSuffixes : std::span<const std::string_view>()) {
           if (w.size() > suf.size() + 1 && w.ends_with(suf)) {
             // "a-t-on appris": impersonal, names nobody.
             if (suf != "-t-on") t.flags |= suf.ends_with("s") ? kInvPronPl : kInvPron;

@@ -7,43 +7,39 @@
 namespace veille {
 namespace quotes {
 
-void AppendLower(std::string_view s, std::string& out) {
-  size_t base = out.size();
-  out.resize(base + s.size());  // lowercase is never longer (’ → ' shrinks)
-  char* w = out.data() + base;
-  size_t i = 0;
-  for (; i < s.size(); ++i) {
-    unsigned char c = s[i];
-    if (c >= 0x80) break;
-    *w++ = c >= 'A' && c <= 'Z' ? char(c + 32) : char(c);
-  }
-  out.resize(size_t(w - out.data()));
-  for (; i < s.size(); ++i) {
+char* LowerInto(std::string_view s, char* w) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
     unsigned char c = s[i];
     if (c < 0x80) {
-      out.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : char(c));
-    } else if (c == 0xC3 && i + 1 < s.size()) {
+      *w++ = c >= 'A' && c <= 'Z' ? char(c + 32) : char(c);
+    } else if (c == 0xC3 && i + 1 < n) {
       unsigned char d = s[i + 1];
       // U+00C0..U+00DE are the Latin-1 capitals (except U+00D7 ×).
       if (d >= 0x80 && d <= 0x9E && d != 0x97) d += 0x20;
-      out.push_back(char(c));
-      out.push_back(char(d));
+      *w++ = char(c);
+      *w++ = char(d);
       ++i;
-    } else if (c == 0xC5 && i + 1 < s.size() && (s[i + 1] == '\x92' || s[i + 1] == '\xB8')) {
+    } else if (c == 0xC5 && i + 1 < n && (s[i + 1] == '\x92' || s[i + 1] == '\xB8')) {
       // Œ → œ; Ÿ (C5 B8) → ÿ (C3 BF).
-      if (s[i + 1] == '\x92') {
-        out += "\xC5\x93";
-      } else {
-        out += "\xC3\xBF";
-      }
+      bool oe = s[i + 1] == '\x92';
+      *w++ = oe ? '\xC5' : '\xC3';
+      *w++ = oe ? '\x93' : '\xBF';
       ++i;
-    } else if (c == 0xE2 && i + 2 < s.size() && s[i + 1] == '\x80' && s[i + 2] == '\x99') {
-      out.push_back('\'');  // ’ is an apostrophe inside a word
+    } else if (c == 0xE2 && i + 2 < n && s[i + 1] == '\x80' && s[i + 2] == '\x99') {
+      *w++ = '\'';  // ’ is an apostrophe inside a word
       i += 2;
     } else {
-      out.push_back(char(c));
+      *w++ = char(c);
     }
   }
+  return w;
+}
+
+void AppendLower(std::string_view s, std::string& out) {
+  size_t base = out.size();
+  out.resize(base + s.size());
+  out.resize(size_t(LowerInto(s, out.data() + base) - out.data()));
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #define VEILLE_SRC_QUOTES_LEXICON_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,37 +58,85 @@ struct QuoteExtractor::Lexicon {
   quotes::WordMap<std::vector<quotes::CueForm>> cues;  // first word -> forms
   quotes::WordMap<uint32_t> two_word_roles;            // "w1 w2" -> kRolePer/kRoleOrg
 
-  // `classes` copied into an open-addressing table of power-of-two size:
-  // the tokenizer looks up every word, and a modulo-free probe with an
-  // inline hash is several times cheaper than std::unordered_map::find.
-  std::vector<std::string> flat_keys;
-  std::vector<uint32_t> flat_vals;
+  // `classes` copied into a compact open-addressing table of power-of-two
+  // size: the tokenizer looks up every word, and in the ingest pipeline the
+  // other stages evict the table between articles, so what matters is how
+  // many cache lines a lookup touches. A slot holds the high half of the
+  // word's hash, its length, its class bits and the word itself when it has
+  // at most 8 bytes (zero-padded; longer words: their offset in
+  // `flat_pool`). `flat_filter`, one bit per 16 hash bits (8 KB), turns most
+  // lookups of words not in the table into one bit test.
+  struct FlatSlot {
+    uint32_t tag = 0;
+    uint16_t len = 0;  // 0: empty slot
+    uint16_t cls = 0;
+    uint64_t word = 0;
+  };
+  static_assert(quotes::kCommon < (1u << 16), "class bits must fit FlatSlot::cls");
+  std::vector<FlatSlot> flat_slots;
+  std::string flat_pool;
   uint64_t flat_mask = 0;
+  std::vector<uint64_t> flat_filter = std::vector<uint64_t>(1024, 0);
 
-  static uint64_t Hash(std::string_view s) {
-    uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return h ^ (h >> 29);
+  // Bytes [p, p + n) (n <= 8) as a little-endian, zero-padded integer.
+  static uint64_t Pack(const char* p, size_t n) {
+    uint64_t v = 0;
+    for (size_t k = 0; k < n; ++k) v |= uint64_t(static_cast<unsigned char>(p[k])) << (8 * k);
+    return v;
   }
+  // Eight bytes at a time: words are short, and a byte-wise hash is a
+  // chain of multiplications.
+  static uint64_t Hash(std::string_view s) {
+    const char* p = s.data();
+    size_t n = s.size();
+    uint64_t h = n * 0x9E3779B97F4A7C15ull;
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+      h ^= h >> 32;
+    }
+    if (n) h = (h ^ Pack(p, n)) * 0xFF51AFD7ED558CCDull;
+    h = (h ^ (h >> 29)) * 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 32);
+  }
+  static uint64_t FilterBit(uint64_t h) { return (h >> 16) & 0xFFFF; }
   void BuildFlat() {
     size_t cap = 16;
     while (cap < classes.size() * 2) cap *= 2;
-    flat_keys.assign(cap, std::string());
-    flat_vals.assign(cap, 0);
+    flat_slots.assign(cap, FlatSlot());
+    flat_pool.clear();
     flat_mask = cap - 1;
     for (const auto& [k, v] : classes) {
-      uint64_t i = Hash(k) & flat_mask;
-      while (!flat_keys[i].empty()) i = (i + 1) & flat_mask;
-      flat_keys[i] = k;
-      flat_vals[i] = v;
+      if (k.empty() || k.size() > UINT16_MAX) continue;  // never looked up
+      uint64_t h = Hash(k), i = h & flat_mask;
+      while (flat_slots[i].len) i = (i + 1) & flat_mask;
+      FlatSlot& slot = flat_slots[i];
+      slot.tag = uint32_t(h >> 32);
+      slot.len = uint16_t(k.size());
+      slot.cls = uint16_t(v);
+      if (k.size() <= 8) {
+        slot.word = Pack(k.data(), k.size());
+      } else {
+        slot.word = flat_pool.size();
+        flat_pool += k;
+      }
+      flat_filter[FilterBit(h) / 64] |= 1ull << (FilterBit(h) % 64);
     }
   }
   uint32_t Classes(std::string_view lower) const {
-    if (lower.empty() || flat_keys.empty()) return 0;
-    for (uint64_t i = Hash(lower) & flat_mask;; i = (i + 1) & flat_mask) {
-      const std::string& k = flat_keys[i];
-      if (k.empty()) return 0;
-      if (k == lower) return flat_vals[i];
+    if (lower.empty() || lower.size() > UINT16_MAX || flat_slots.empty()) return 0;
+    const uint64_t h = Hash(lower);
+    if (!(flat_filter[FilterBit(h) / 64] >> (FilterBit(h) % 64) & 1)) return 0;
+    const bool inline_word = lower.size() <= 8;
+    const uint64_t packed = inline_word ? Pack(lower.data(), lower.size()) : 0;
+    for (uint64_t i = h & flat_mask;; i = (i + 1) & flat_mask) {
+      const FlatSlot& slot = flat_slots[i];
+      if (!slot.len) return 0;
+      if (slot.tag != uint32_t(h >> 32) || slot.len != lower.size()) continue;
+      if (inline_word ? slot.word == packed
+                      : std::string_view(flat_pool.data() + slot.word, slot.len) == lower)
+        return slot.cls;
     }
   }
 };
@@ -95,8 +144,11 @@ struct QuoteExtractor::Lexicon {
 namespace quotes {
 
 // Appends the lowercase of `s` to `out` with ’ read as '. Handles ASCII,
-// Latin-1 and Latin Extended-A capitals, which covers French and English.
+// Latin-1 capitals, Œ and Ÿ, which covers French and English.
 void AppendLower(std::string_view s, std::string& out);
+// Same, written to `out` (room for s.size() bytes: the lowercase is never
+// longer); returns the end of what it wrote.
+char* LowerInto(std::string_view s, char* out);
 
 // Loads the lexicon from `dir` (data/quotes).
 Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& dir);

@@ -3,7 +3,14 @@
 //   veille-quotes extract [--lang L] [FILE] quotes of a text file (stdin if none), as JSON lines
 //   veille-quotes seeds --dir D --gold G    score against gold seeds
 //   veille-quotes polnear --dir D           score against a PolNeAR split (brat)
-// Add -v to the evaluations to list misses, false alarms and wrong speakers.
+//   veille-quotes replay FILE               re-extract the quotes of a `veille export`
+//                                           (entities as hints), time the extraction
+//                                           and count articles whose quotes differ
+//                                           (speakers may: the export gives
+//                                           archive-wide canonical names)
+// Add -v to the evaluations to list misses, false alarms and wrong speakers, and
+// to replay to list the differing articles.
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -20,7 +27,8 @@ int Usage() {
   std::fprintf(stderr,
                "usage: veille-quotes extract [--lang fr|en] [FILE]\n"
                "       veille-quotes seeds --dir DIR --gold GOLD.json [-v]\n"
-               "       veille-quotes polnear --dir DIR [-v]\n");
+               "       veille-quotes polnear --dir DIR [-v]\n"
+               "       veille-quotes replay EXPORT.jsonl [-v]\n");
   return 2;
 }
 
@@ -32,6 +40,59 @@ int Report(const veille::Result<veille::QuoteScore>& r, bool verbose) {
   if (verbose)
     for (const std::string& e : r->errors) std::printf("  %s\n", e.c_str());
   std::printf("%s\n", r->Summary().c_str());
+  return 0;
+}
+
+// A quote as `veille export` writes it.
+nlohmann::json ExportForm(const veille::Quote& q) {
+  auto opt = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+  return {{"text", q.text},
+          {"start", q.begin},
+          {"end", q.end},
+          {"speaker", q.speaker ? nlohmann::json(*q.speaker) : nlohmann::json()},
+          {"speaker_mention", q.speaker_mention},
+          {"speaker_role", opt(q.speaker_role)},
+          {"cue", q.cue}};
+}
+
+// j[key] when it is a string, else "" (export writes absent values as null).
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int Replay(const veille::QuoteExtractor& ex, const std::string& file, bool verbose) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "error: cannot open %s\n", file.c_str());
+    return 1;
+  }
+  size_t articles = 0, quotes = 0, differing = 0;
+  std::chrono::steady_clock::duration spent{};
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json a = nlohmann::json::parse(line, nullptr, false);
+    if (a.is_discarded() || !a.is_object()) continue;
+    std::vector<veille::SpeakerHint> hints;
+    for (const auto& e : a.value("entities", nlohmann::json::array())) {
+      hints.push_back({Str(e, "text"), Str(e, "type"), e.value("start", 0u), e.value("end", 0u),
+                       Str(e, "canonical")});
+    }
+    const std::string text = Str(a, "text"), lang = Str(a, "language");
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<veille::Quote> got = ex.Extract(text, lang, hints);
+    spent += std::chrono::steady_clock::now() - t0;
+    nlohmann::json mine = nlohmann::json::array();
+    for (const veille::Quote& q : got) mine.push_back(ExportForm(q));
+    ++articles;
+    quotes += got.size();
+    if (mine != a.value("quotes", nlohmann::json::array())) {
+      ++differing;
+      if (verbose) std::printf("  differs: %s\n", Str(a, "id").c_str());
+    }
+  }
+  double s = std::chrono::duration<double>(spent).count();
+  std::printf("articles %zu, quotes %zu, differing %zu, extraction %.3f s (%.4f ms/article)\n",
+              articles, quotes, differing, s, articles ? 1000 * s / articles : 0.0);
   return 0;
 }
 
@@ -66,6 +127,10 @@ int main(int argc, char** argv) {
   if (cmd == "polnear") {
     if (dir.empty()) return Usage();
     return Report(veille::EvaluatePolnear(**ex, dir), verbose);
+  }
+  if (cmd == "replay") {
+    if (file.empty()) return Usage();
+    return Replay(**ex, file, verbose);
   }
   if (cmd == "extract") {
     std::stringstream ss;
