@@ -47,6 +47,12 @@ struct Quote {
   std::string speaker_role;                     // "porte-parole des talibans", ...
   std::string cue;                              // "a déclaré", "selon", "said", ...
   uint32_t speaker_begin = 0, speaker_end = 0;  // offsets of speaker_mention
+  // Words quoted inside the writer's own sentence (a menacé de « conséquences
+  // sérieuses », called it "a disaster"): a word precedes the opening mark
+  // and no speech cue is within the two words before it. Otherwise the quote
+  // is a direct quotation standing on its own (X a déclaré : « … », « … »,
+  // a-t-il dit, told reporters "…").
+  bool partial = false;
 };
 
 class QuoteExtractor {

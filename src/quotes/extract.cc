@@ -1317,6 +1317,11 @@ struct Extraction {
       }
       out_q.begin = q.begin;
       out_q.end = q.end;
+      if (before_end > 0 && (toks[before_end - 1].flags & kWord)) {
+        const bool cue_adjacent =
+            a.found_cue && a.cue_tok < before_end && a.cue_end >= before_end - 2;
+        out_q.partial = !cue_adjacent;
+      }
 
       Resolved r;
       bool attributed = false;
