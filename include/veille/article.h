@@ -35,9 +35,9 @@ struct RawArticle {
   // (same folder, same JSONL file and outlet); cleaning uses it for the
   // "line that recurs across many articles of one source" signal.
   std::string source_group;
-  std::string text;                    // body, original characters
-  std::optional<std::string> title;    // headline if the input has one
-  std::optional<std::string> date;     // YYYY, YYYY-MM or YYYY-MM-DD from header/metadata
+  std::string text;                  // body, original characters
+  std::optional<std::string> title;  // headline if the input has one
+  std::optional<std::string> date;   // YYYY, YYYY-MM or YYYY-MM-DD from header/metadata
   std::optional<std::string> url;
   std::optional<std::string> outlet;
   std::optional<std::string> language;  // ISO 639-1 from metadata
@@ -66,18 +66,18 @@ struct Cleaned {
 
 // What analysis finds.
 struct Analysis {
-  std::string language;                   // ISO 639-1, "und" if unknown
-  std::optional<std::string> date;        // as precise as the source gives
+  std::string language;                     // ISO 639-1, "und" if unknown
+  std::optional<std::string> date;          // as precise as the source gives
   std::optional<std::string> date_in_text;  // fuller date the text itself gives
   std::optional<std::string> outlet;
-  std::vector<std::string> flags;         // e.g. "designated-organisation-footnote"
+  std::vector<std::string> flags;  // e.g. "designated-organisation-footnote"
 };
 
 // A named entity found in the clean text (the extract stage's output).
 struct Mention {
-  std::string text;       // as written
-  std::string type;       // PER, LOC, ORG
-  uint32_t begin = 0;     // byte offsets in Cleaned::text
+  std::string text;    // as written
+  std::string type;    // PER, LOC, ORG
+  uint32_t begin = 0;  // byte offsets in Cleaned::text
   uint32_t end = 0;
   std::string canonical;  // canonical name within the article / alias table
   std::string role;       // apposition ("porte-parole du Kremlin") or ""
@@ -85,8 +85,8 @@ struct Mention {
 
 // A direct quotation and who said it.
 struct QuoteSpan {
-  std::string text;                    // the quoted words, without the marks
-  uint32_t begin = 0;                  // byte offsets in Cleaned::text
+  std::string text;    // the quoted words, without the marks
+  uint32_t begin = 0;  // byte offsets in Cleaned::text
   uint32_t end = 0;
   std::optional<std::string> speaker;  // canonical name, or none
   std::string speaker_mention;         // the words that designate the speaker
@@ -103,6 +103,8 @@ struct Article {
   // Full-text index terms of the title and clean text (PreAnalyze), computed
   // by the pipeline's workers; empty = let the FTS5 tokenizer analyse.
   std::string index_title, index_body;
+  // The same for each quote's text (one per quote, or none at all).
+  std::vector<std::string> index_quotes;
 };
 
 }  // namespace veille

@@ -34,8 +34,9 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
   Statements& st = stmts();
   if (!a.entities.empty() && !st.surnames_loaded) {
     st.surnames_loaded = true;
-    Stmt q(db_, "SELECT entity_id, key FROM entities WHERE per_count > loc_count + org_count "
-                "AND key LIKE '% %'");
+    Stmt q(db_,
+           "SELECT entity_id, key FROM entities WHERE per_count > loc_count + org_count "
+           "AND key LIKE '% %'");
     while (q.Step() == SQLITE_ROW) {
       std::string last = LastWordKey(q.Text(1));
       auto [it, fresh] = st.surname_to_entity.emplace(last, q.Int(0));
@@ -72,10 +73,11 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
     st.entity.Reset();
     st.entity.Bind(1, store_key).Bind(2, agg.name).Bind(3, agg.per).Bind(4, agg.loc);
     st.entity.Bind(5, agg.org).Bind(6, agg.mentions);
-    if (st.entity.Step() != SQLITE_ROW) return DbError(db_, "storing entity " + agg.name);
-    int64_t id = st.entity.Int(0);
-    while (st.entity.Step() == SQLITE_ROW) {
-    }
+    if (st.entity.Step() != SQLITE_DONE) return DbError(db_, "storing entity " + agg.name);
+    st.entity_find.Reset();
+    st.entity_find.Bind(1, store_key);
+    if (st.entity_find.Step() != SQLITE_ROW) return DbError(db_, "storing entity " + agg.name);
+    int64_t id = st.entity_find.Int(0);
     ids[key] = id;
     if (agg.per > agg.loc + agg.org && store_key.find(' ') != std::string::npos) {
       auto [it, fresh] = st.surname_to_entity.emplace(LastWordKey(store_key), id);
@@ -119,7 +121,12 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
     if (st.quote.Step() != SQLITE_DONE) return DbError(db_, "storing quote");
     int64_t qid = sqlite3_last_insert_rowid(db_);
     st.quote_fts.Reset();
-    st.quote_fts.Bind(1, qid).Bind(2, TagLanguage(a.analysis.language, q.text));
+    st.quote_fts.Bind(1, qid);
+    if (a.index_quotes.size() == a.quotes.size()) {
+      st.quote_fts.BindStatic(2, a.index_quotes[i]);
+    } else {
+      st.quote_fts.Bind(2, TagLanguage(a.analysis.language, q.text));
+    }
     if (st.quote_fts.Step() != SQLITE_DONE) return DbError(db_, "indexing quote");
   }
   return OkStatus();
@@ -226,14 +233,16 @@ Result<std::vector<EntitySummary>> Archive::Entities(const EntityQuery& q) {
   std::string sql;
   if (!q.since && !q.until) {
     sql = "SELECT entity_id, name, type, articles, mentions FROM entities WHERE articles > 0" +
-          std::string(q.type ? " AND type = ?1" : "") + " ORDER BY articles DESC, mentions DESC LIMIT ?2";
+          std::string(q.type ? " AND type = ?1" : "") +
+          " ORDER BY articles DESC, mentions DESC LIMIT ?2";
   } else {
-    sql = "SELECT e.entity_id, e.name, e.type, count(DISTINCT m.article_rowid), count(*) "
-          "FROM mentions m JOIN entities e USING(entity_id) JOIN articles a ON a.rowid = "
-          "m.article_rowid WHERE 1" +
-          std::string(q.type ? " AND e.type = ?1" : "") +
-          (q.since ? " AND a.date_hi >= ?3" : "") + (q.until ? " AND a.date_lo <= ?4" : "") +
-          " GROUP BY e.entity_id ORDER BY 4 DESC, 5 DESC LIMIT ?2";
+    sql =
+        "SELECT e.entity_id, e.name, e.type, count(DISTINCT m.article_rowid), count(*) "
+        "FROM mentions m JOIN entities e USING(entity_id) JOIN articles a ON a.rowid = "
+        "m.article_rowid WHERE 1" +
+        std::string(q.type ? " AND e.type = ?1" : "") + (q.since ? " AND a.date_hi >= ?3" : "") +
+        (q.until ? " AND a.date_lo <= ?4" : "") +
+        " GROUP BY e.entity_id ORDER BY 4 DESC, 5 DESC LIMIT ?2";
   }
   Stmt st(db_, sql);
   if (!st.ok()) return Error::Database("entities: " + st.error());
@@ -264,8 +273,9 @@ Result<EntityDetail> Archive::Entity(const std::string& name) {
     }
   }
   EntityDetail d;
-  Stmt e(db_, "SELECT entity_id, name, type, articles, mentions, per_count, loc_count, org_count "
-              "FROM entities WHERE entity_id = ?");
+  Stmt e(db_,
+         "SELECT entity_id, name, type, articles, mentions, per_count, loc_count, org_count "
+         "FROM entities WHERE entity_id = ?");
   e.Bind(1, id);
   if (e.Step() != SQLITE_ROW) return Error::NotFound("no entity named '" + name + "'");
   d.entity = {e.Int(0), e.Text(1), e.Text(2), static_cast<uint64_t>(e.Int(3)),
@@ -278,12 +288,14 @@ Result<EntityDetail> Archive::Entity(const std::string& name) {
   };
   pairs("SELECT alias, mentions FROM entity_aliases WHERE entity_id = ? ORDER BY mentions DESC",
         &d.aliases);
-  pairs("SELECT role, count(*) FROM mentions WHERE entity_id = ? AND role IS NOT NULL "
-        "GROUP BY role ORDER BY 2 DESC LIMIT 10",
-        &d.roles);
-  pairs("SELECT substr(a.date_lo, 1, 7), count(*) FROM mentions m JOIN articles a ON a.rowid = "
-        "m.article_rowid WHERE m.entity_id = ? AND a.date_lo IS NOT NULL GROUP BY 1 ORDER BY 1",
-        &d.timeline);
+  pairs(
+      "SELECT role, count(*) FROM mentions WHERE entity_id = ? AND role IS NOT NULL "
+      "GROUP BY role ORDER BY 2 DESC LIMIT 10",
+      &d.roles);
+  pairs(
+      "SELECT substr(a.date_lo, 1, 7), count(*) FROM mentions m JOIN articles a ON a.rowid = "
+      "m.article_rowid WHERE m.entity_id = ? AND a.date_lo IS NOT NULL GROUP BY 1 ORDER BY 1",
+      &d.timeline);
   Stmt dates(db_,
              "SELECT min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.rowid = "
              "m.article_rowid WHERE m.entity_id = ? AND a.date IS NOT NULL");
@@ -330,7 +342,8 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
   }
   for (const auto* d : {&q.since, &q.until})
     if (*d && !IsValidDate(**d))
-      return Error::InvalidArgument("invalid date '" + **d + "': expected YYYY, YYYY-MM or YYYY-MM-DD");
+      return Error::InvalidArgument("invalid date '" + **d +
+                                    "': expected YYYY, YYYY-MM or YYYY-MM-DD");
   if (q.since) where += " AND a.date_hi >= ?3";
   if (q.until) where += " AND a.date_lo <= ?4";
   auto bind = [&](Stmt& st) {
@@ -346,10 +359,11 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
     bind(c);
     *total = c.Step() == SQLITE_ROW ? static_cast<size_t>(c.Int(0)) : 0;
   }
-  Stmt st(db_,
-          "SELECT a.id, a.title, a.date, a.outlet, q.text, q.speaker, coalesce(q.speaker_mention, ''), "
-          "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.end" +
-              from + where + " ORDER BY a.date_hi DESC, a.id, q.seq LIMIT ?5 OFFSET ?6");
+  Stmt st(
+      db_,
+      "SELECT a.id, a.title, a.date, a.outlet, q.text, q.speaker, coalesce(q.speaker_mention, ''), "
+      "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.end" +
+          from + where + " ORDER BY a.date_hi DESC, a.id, q.seq LIMIT ?5 OFFSET ?6");
   if (!st.ok()) return Error::Database("quotes: " + st.error());
   bind(st);
   st.Bind(5, static_cast<int64_t>(q.limit)).Bind(6, static_cast<int64_t>(q.offset));

@@ -23,14 +23,21 @@ struct Archive::Statements {
         lines(db,
               "INSERT INTO line_counts(source_group, fingerprint, count) VALUES(?, ?, 1) "
               "ON CONFLICT(source_group, fingerprint) DO UPDATE SET count = count + 1"),
-        entity(db,
-               "INSERT INTO entities(key, name, per_count, loc_count, org_count, mentions, articles) "
-               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT(key) DO UPDATE SET "
-               "per_count = per_count + ?3, loc_count = loc_count + ?4, org_count = org_count + ?5, "
-               "mentions = mentions + ?6, articles = articles + 1 RETURNING entity_id"),
-        alias(db,
-              "INSERT INTO entity_aliases(entity_id, alias, alias_key, mentions) VALUES(?, ?, ?, ?) "
-              "ON CONFLICT(entity_id, alias) DO UPDATE SET mentions = mentions + excluded.mentions"),
+        // No RETURNING here: SQLite runs a statement with one under a
+        // statement journal, whose savepoint makes FTS5 flush the article's
+        // pending terms as a segment of its own (one tiny segment per
+        // article, then merges). entity_find reads the id back instead.
+        entity(
+            db,
+            "INSERT INTO entities(key, name, per_count, loc_count, org_count, mentions, articles) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT(key) DO UPDATE SET "
+            "per_count = per_count + ?3, loc_count = loc_count + ?4, org_count = org_count + ?5, "
+            "mentions = mentions + ?6, articles = articles + 1"),
+        entity_find(db, "SELECT entity_id FROM entities WHERE key = ?"),
+        alias(
+            db,
+            "INSERT INTO entity_aliases(entity_id, alias, alias_key, mentions) VALUES(?, ?, ?, ?) "
+            "ON CONFLICT(entity_id, alias) DO UPDATE SET mentions = mentions + excluded.mentions"),
         mention(db,
                 "INSERT INTO mentions(article_rowid, seq, entity_id, start, end, text, type, role) "
                 "VALUES(?,?,?,?,?,?,?,?)"),
@@ -38,7 +45,7 @@ struct Archive::Statements {
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
               "speaker_mention, speaker_role, cue, start, end) VALUES(?,?,?,?,?,?,?,?,?,?)"),
         quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)") {}
-  Stmt insert, fts, removed, lines, entity, alias, mention, quote, quote_fts;
+  Stmt insert, fts, removed, lines, entity, entity_find, alias, mention, quote, quote_fts;
   // Reuse rows (prepared on first use).
   Stmt sig, band, fp, pending, band_query, sig_query, fp_query;
   // Multi-word person entities by their last word's key, to link a bare

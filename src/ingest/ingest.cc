@@ -1,12 +1,12 @@
 // ingest.cc: read -> clean -> analyse -> store, in two passes (see ingest.h).
 #include "veille/ingest.h"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_set>
@@ -16,8 +16,8 @@
 #include "veille/analyze.h"
 #include "veille/clean.h"
 #include "veille/entities.h"
-#include "veille/quotes.h"
 #include "veille/hash.h"
+#include "veille/quotes.h"
 #include "veille/read.h"
 #include "veille/text.h"
 
@@ -94,9 +94,8 @@ std::string FormatSummary(const IngestSummary& s) {
       ", near-duplicate pairs {}, reused passages {}"
       " in {:.2f} s ({:.0f} articles/s, {:.1f} MB/s, peak memory {:.0f} MB){}",
       s.read, s.stored, s.updated, s.unchanged, s.duplicates, s.errors, s.warnings,
-      s.near_duplicates, s.passages, s.seconds,
-      s.read / secs, s.input_bytes / 1e6 / secs, s.peak_rss_bytes / 1e6,
-      s.interrupted ? " — interrupted, run again to resume" : "");
+      s.near_duplicates, s.passages, s.seconds, s.read / secs, s.input_bytes / 1e6 / secs,
+      s.peak_rss_bytes / 1e6, s.interrupted ? " — interrupted, run again to resume" : "");
 }
 
 std::string SummaryJson(const IngestSummary& s) {
@@ -287,7 +286,10 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         const std::string& lang = p.article.analysis.language;
         p.article.index_title = PreAnalyze(archive.analyzer(), lang, raw.title.value_or(""));
         p.article.index_body = PreAnalyze(archive.analyzer(), lang, p.article.clean.text);
-        if (opt.reuse) p.reuse = ComputeReuseFeatures(p.article.clean.text, DedupeOptions{}, PassageOptions{});
+        for (const QuoteSpan& q : p.article.quotes)
+          p.article.index_quotes.push_back(PreAnalyze(archive.analyzer(), lang, q.text));
+        if (opt.reuse)
+          p.reuse = ComputeReuseFeatures(p.article.clean.text, DedupeOptions{}, PassageOptions{});
         p.fingerprints = CandidateLineFingerprints(raw.text);
         p.article.raw = std::move(raw);
         return p;
@@ -312,7 +314,8 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
           failure = outcome.error();
           return false;
         }
-        if (opt.reuse && (*outcome == StoreOutcome::kStored || *outcome == StoreOutcome::kUpdated)) {
+        if (opt.reuse &&
+            (*outcome == StoreOutcome::kStored || *outcome == StoreOutcome::kUpdated)) {
           if (auto s = reuse.Add(archive.last_rowid(), p.article.analysis.date.value_or(""),
                                  p.article.clean.text, std::move(p.reuse));
               !s.ok()) {
@@ -321,10 +324,18 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
           }
         }
         switch (*outcome) {
-          case StoreOutcome::kStored: ++sum.stored; break;
-          case StoreOutcome::kUpdated: ++sum.updated; break;
-          case StoreOutcome::kUnchanged: ++sum.unchanged; break;
-          case StoreOutcome::kDuplicate: ++sum.duplicates; break;
+          case StoreOutcome::kStored:
+            ++sum.stored;
+            break;
+          case StoreOutcome::kUpdated:
+            ++sum.updated;
+            break;
+          case StoreOutcome::kUnchanged:
+            ++sum.unchanged;
+            break;
+          case StoreOutcome::kDuplicate:
+            ++sum.duplicates;
+            break;
         }
         if (++in_batch >= opt.batch_size) {
           in_batch = 0;
