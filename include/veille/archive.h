@@ -45,9 +45,9 @@ enum class StoreOutcome {
 
 // What the archive already knows, loaded once at the start of an ingest.
 struct KnownContent {
-  std::unordered_map<std::string, uint64_t> hash_by_id;     // every stored id
-  std::unordered_map<uint64_t, std::string> id_by_hash;     // originals only
-  std::unordered_map<std::string, uint64_t> group_sizes;    // articles per source group
+  std::unordered_map<std::string, uint64_t> hash_by_id;   // every stored id
+  std::unordered_map<uint64_t, std::string> id_by_hash;   // originals only
+  std::unordered_map<std::string, uint64_t> group_sizes;  // articles per source group
 };
 
 struct SearchOptions {
@@ -131,12 +131,13 @@ struct EntityQuery {
 
 struct EntityDetail {
   EntitySummary entity;
-  std::vector<std::pair<std::string, uint64_t>> aliases;   // spelling -> mentions
-  std::vector<std::pair<std::string, uint64_t>> types;     // PER/LOC/ORG -> mentions
-  std::vector<std::pair<std::string, uint64_t>> roles;     // role -> mentions
+  std::vector<std::pair<std::string, uint64_t>> aliases;  // spelling -> mentions
+  std::vector<std::pair<std::string, uint64_t>> types;    // PER/LOC/ORG -> mentions
+  std::vector<std::pair<std::string, uint64_t>> roles;    // role -> mentions
   std::optional<std::string> first_date, last_date;
-  std::vector<std::pair<std::string, uint64_t>> timeline;  // YYYY-MM -> mentions
-  std::vector<EntitySummary> cooccurring;                  // articles shared
+  std::vector<std::pair<std::string, uint64_t>>
+      timeline;                            // YYYY-MM -> mentions (year-only dates left out)
+  std::vector<EntitySummary> cooccurring;  // articles shared
 };
 
 struct QuoteQuery {
@@ -197,16 +198,17 @@ class Archive {
   // (pass bands and fingerprints sorted: in-order B-tree inserts are much
   // faster), and marks the articles as waiting for passage alignment.
   struct ReuseRows {
-    std::vector<std::pair<int64_t, std::string>> signatures;           // rowid, bytes
-    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> bands;        // band, hash, rowid
-    std::vector<std::pair<uint64_t, int64_t>> fingerprints;           // fingerprint, rowid
-    std::vector<int64_t> pending;                                      // rowids
+    std::vector<std::pair<int64_t, std::string>> signatures;     // rowid, bytes
+    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> bands;  // band, hash, rowid
+    std::vector<std::pair<uint64_t, int64_t>> fingerprints;      // fingerprint, rowid
+    std::vector<int64_t> pending;                                // rowids
   };
   Status StoreReuseRows(const ReuseRows& rows);
   Result<std::vector<int64_t>> ReusePending();
   Status ClearReusePending();
   // Articles sharing an LSH band key; their signatures.
-  Result<std::vector<int64_t>> LshCandidates(const std::vector<std::pair<uint32_t, uint64_t>>& bands);
+  Result<std::vector<int64_t>> LshCandidates(
+      const std::vector<std::pair<uint32_t, uint64_t>>& bands);
   Result<std::vector<uint8_t>> GetSignature(int64_t rowid);
   // Articles holding a passage fingerprint (at most `limit`).
   Result<std::vector<int64_t>> FingerprintPostings(uint64_t fingerprint, size_t limit);
@@ -225,7 +227,7 @@ class Archive {
 
   // Read side: near-duplicate groups and passages.
   struct DupGroup {
-    std::string representative;  // earliest member (then smallest id)
+    std::string representative;                           // earliest member (then smallest id)
     std::vector<std::pair<std::string, double>> members;  // id, similarity to a linked member
   };
   Result<std::vector<DupGroup>> NearDuplicateGroups(double min_similarity);

@@ -293,8 +293,10 @@ Result<EntityDetail> Archive::Entity(const std::string& name) {
       "GROUP BY role ORDER BY 2 DESC LIMIT 10",
       &d.roles);
   pairs(
-      "SELECT substr(a.date_lo, 1, 7), count(*) FROM mentions m JOIN articles a ON a.rowid = "
-      "m.article_rowid WHERE m.entity_id = ? AND a.date_lo IS NOT NULL GROUP BY 1 ORDER BY 1",
+      // Months the source gives: an article dated only by its year is left
+      // out rather than counted in January.
+      "SELECT substr(a.date, 1, 7), count(*) FROM mentions m JOIN articles a ON a.rowid = "
+      "m.article_rowid WHERE m.entity_id = ? AND length(a.date) >= 7 GROUP BY 1 ORDER BY 1",
       &d.timeline);
   Stmt dates(db_,
              "SELECT min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.rowid = "
