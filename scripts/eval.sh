@@ -38,6 +38,8 @@ if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
 fi
 
 if [ -x "$BUILD/tools/reuse/veille-reuse" ] && [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
-  echo "== reuse: veille-reuse synth --n 2000 --seed 1 (synthetic edited copies of OrangeSum articles)"
-  "$BUILD/tools/reuse/veille-reuse" synth --corpus "$SHARED/corpus/orangesum-fr.jsonl.gz" --n 2000 --seed 1 | grep -v "unexplained passage"
+  echo "== reuse: synthetic edited copies of 2,000 OrangeSum articles through veille ingest"
+  bash scripts/reuse-eval.sh "$BUILD" "$SHARED" | grep -v "unexplained passage"
+  echo "== reuse: near-duplicate groups of the OrangeSum corpus (veille-reuse groups)"
+  "$BUILD/tools/reuse/veille-reuse" groups --corpus "$SHARED/corpus/orangesum-fr.jsonl.gz" --show 0
 fi

@@ -1,21 +1,37 @@
 // veille-reuse: synthetic evaluation and scale benchmark of near-duplicate
-// and reused-passage detection (include/veille/reuse.h).
+// and reused-passage detection (include/veille/reuse.h), in memory and
+// through `veille ingest` and the archive.
 //
 //   veille-reuse synth  --corpus FILE.jsonl.gz [--n 2000] [--seed 1] [--no-corpus]
+//                       [--ingest PATH/TO/veille [--db NEW.db]]
 //   veille-reuse groups --corpus FILE.jsonl.gz [--show 5]
-//   veille-reuse scale  --corpus FILE.jsonl.gz [--n 1000000] [--seed 1]
+//   veille-reuse scale  --corpus FILE.jsonl.gz [--n 1000000] [--seed 1] [--write-jsonl OUT]
+//   veille-reuse addone --corpus FILE.jsonl.gz --db ARCHIVE [--n 1000000] [--trials 100]
+//                       [--ingest PATH/TO/veille]
 //   veille-reuse pair   A.txt B.txt            (passages of two text files)
 //
 // synth: samples N articles, derives edited copies with known answers (word
 // edits at 0/5/10/20/30 %, sentence reorder, added boilerplate lines, a
 // paragraph transplanted into another article), runs dedupe and passage
 // finding, and reports recall and precision per edit rate; then (unless
-// --no-corpus) the near-duplicate groups of the whole corpus.
+// --no-corpus) the near-duplicate groups of the whole corpus. With --ingest,
+// the set is written as JSONL and ingested by that veille binary into a new
+// archive (--db, else a temporary one, deleted afterwards), and the same
+// figures are computed from what the archive recorded: near_duplicates,
+// exact duplicates (duplicate_of), and passages (byte offsets in the clean
+// texts).
 // scale: a corpus of N articles generated on the fly from the input (see
-// ScaleCorpus), timed phase by phase with peak memory.
+// ScaleCorpus), timed phase by phase with peak memory; with --write-jsonl,
+// only written out as `veille ingest` input (ids scale-0000000...).
+// addone: the cost of adding one article to an archive holding the first N
+// scale articles, through the ingest code path (see AddOne).
 #include <simdjson.h>
+#include <spawn.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -31,10 +47,17 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "ingest/reuse_stage.h"
+#include "veille/analyze.h"
+#include "veille/archive.h"
+#include "veille/clean.h"
+#include "veille/hash.h"
 #include "veille/reuse.h"
+#include "veille/text.h"
 #include "veille/utf8.h"
 
 namespace {
@@ -237,6 +260,41 @@ std::vector<std::string> LoadLines(const std::string& path) {
   return out;
 }
 
+// --- JSONL for veille ingest ------------------------------------------------
+
+// Appends `s` as a JSON string literal.
+void AppendJson(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (u < 0x20) {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\u%04x", u);
+      *out += buf;
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+// One JSONL line of `veille ingest` input: {"id","date","text"}.
+void AppendRecord(std::string_view id, std::string_view date, std::string_view text,
+                  std::string* out) {
+  *out += "{\"id\":";
+  AppendJson(id, out);
+  if (!date.empty()) {
+    *out += ",\"date\":";
+    AppendJson(date, out);
+  }
+  *out += ",\"text\":";
+  AppendJson(text, out);
+  *out += "}\n";
+}
+
 // --- synth ------------------------------------------------------------------
 
 struct SynthArticle {
@@ -245,9 +303,13 @@ struct SynthArticle {
   std::string kind;  // "orig", "edit-10", "reorder", "boiler", "transplant"
 };
 
+// A paragraph of `src` copied, lightly edited, into a copy of another
+// article (`host`). Offsets are bytes in the texts the run scored.
 struct Transplant {
   DocId src, host;
   uint32_t src_begin, src_end, host_begin, host_end;
+  std::string src_para, host_para;  // the paragraph, and as inserted
+  bool located = true;              // false: not found in the scored texts
 };
 
 struct PassageHit {
@@ -328,29 +390,38 @@ std::vector<PassageHit> FindPassages(const std::vector<std::string>& texts, DupG
 
 struct Args {
   std::string cmd, corpus, file_a, file_b;
+  std::string ingest;       // synth: path of the veille binary to ingest with
+  std::string db;           // synth --ingest: archive to create; addone: the archive
+  std::string write_jsonl;  // scale: write the corpus for veille ingest instead
   size_t n = 0;
   uint64_t seed = 1;
   int threads = 2;
   int show = 5;
+  int trials = 100;
   bool corpus_groups = true;
   double min_sim = 0.8;
 };
 
-int Synth(const Args& args) {
-  std::vector<Doc> docs;
-  std::string err;
-  auto t0 = Clock::now();
-  if (!ReadCorpus(args.corpus, &docs, &err)) return Fail(err);
-  fprintf(stderr, "read %zu articles in %.1f s\n", docs.size(), Seconds(t0));
-  const size_t n = std::min(args.n ? args.n : 2000, docs.size());
-  std::mt19937_64 rng(args.seed);
+// The synthetic set: originals arts[0, n), then the derived copies, and the
+// transplanted paragraphs (offsets in the texts as generated).
+struct SynthSet {
+  size_t n = 0;
+  std::vector<SynthArticle> arts;
+  std::vector<Transplant> transplants;
+};
+
+SynthSet MakeSynthSet(const std::vector<Doc>& docs, size_t n, uint64_t seed,
+                      const std::vector<std::string>& boiler) {
+  SynthSet set;
+  set.n = n;
+  std::vector<SynthArticle>& arts = set.arts;
+  std::mt19937_64 rng(seed);
   std::vector<size_t> order(docs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::shuffle(order.begin(), order.end(), rng);
   order.resize(n);
   std::sort(order.begin(), order.end());
 
-  std::vector<SynthArticle> arts;
   for (size_t i = 0; i < n; ++i)
     arts.push_back({docs[order[i]].text, docs[order[i]].date, static_cast<int>(i), "orig"});
   // Substitution and insertion words come from the sample itself.
@@ -359,10 +430,6 @@ int Synth(const Args& args) {
     const std::string& t = arts[i].text;
     for (const WordSpan& w : WordsOf(t)) vocab.emplace_back(t.substr(w.begin, w.end - w.begin));
   }
-  std::vector<std::string> boiler = LoadLines(veille::DataPath("reuse/synth_boilerplate.txt"));
-  if (boiler.empty())
-    return Fail("no boilerplate lines in " + veille::DataPath("reuse/synth_boilerplate.txt"));
-
   const size_t m = std::max<size_t>(1, n / 10);
   auto pick = [&] { return static_cast<int>(rng() % n); };
   const int rates[] = {0, 5, 10, 20, 30};
@@ -389,7 +456,6 @@ int Synth(const Args& args) {
   }
   // Transplants: 1-4 consecutive sentences (30-90 words) of a source,
   // lightly edited, inserted at a sentence boundary of a copy of a host.
-  std::vector<Transplant> transplants;
   for (size_t c = 0; c < m; ++c) {
     int src = pick(), host = pick();
     if (src == host) continue;
@@ -419,29 +485,34 @@ int Synth(const Args& args) {
     tr.src_end = static_cast<uint32_t>(ss[first] + para.size());
     tr.host_begin = static_cast<uint32_t>(at);
     tr.host_end = static_cast<uint32_t>(at + edited.size());
-    transplants.push_back(tr);
+    tr.src_para = std::move(para);
+    tr.host_para = std::move(edited);
+    set.transplants.push_back(std::move(tr));
     arts.push_back({t, arts[host].date, static_cast<int>(host), "transplant"});
   }
-  printf("synthetic set: %zu originals + %zu derived articles (seed %llu)\n", n, arts.size() - n,
-         static_cast<unsigned long long>(args.seed));
+  return set;
+}
 
-  std::vector<std::string> texts, dates;
-  for (const auto& a : arts) {
-    texts.push_back(a.text);
-    dates.push_back(a.date);
-  }
-  DedupeOptions dopt;
-  dopt.min_similarity = args.min_sim;
-  DedupeRun run = Dedupe(texts, dates, dopt, args.threads);
-  printf(
-      "dedupe: signatures %.3f s, LSH + verification %.3f s, %zu candidates checked, %zu pairs\n",
-      run.sig_s, run.lsh_s, run.candidates, run.pairs.size());
+// What a run found, in synthetic-set indices: near-duplicate pairs (exact
+// duplicates as pairs of similarity 1) and passages (a < b).
+struct Findings {
+  std::vector<DupPair> pairs;
+  std::vector<PassageHit> hits;
+};
 
+// Prints near-duplicate recall and precision per kind of copy, and the
+// recall of the transplanted paragraphs. Passage offsets in `found` and in
+// `transplants` are bytes in `texts`; a transplant not located counts as
+// missed.
+void Score(const SynthSet& set, const std::vector<Transplant>& transplants,
+           const std::vector<std::string>& texts, const Findings& found, double min_sim, int show) {
+  const std::vector<SynthArticle>& arts = set.arts;
+  const size_t n = set.n;
   // Original-original pairs are near-duplicates already in the corpus: their
   // families are related too, and a pair across them is not a false positive.
   std::map<std::pair<int, int>, bool> related;
   size_t corpus_pairs = 0;
-  for (const DupPair& p : run.pairs)
+  for (const DupPair& p : found.pairs)
     if (p.a < n && p.b < n) {
       ++corpus_pairs;
       related[{std::min<int>(p.a, p.b), std::max<int>(p.a, p.b)}] = true;
@@ -452,16 +523,17 @@ int Synth(const Args& args) {
   };
   std::map<std::string, std::pair<int, int>> recall;     // kind -> (found, total)
   std::map<std::string, std::pair<int, int>> precision;  // kind -> (true, reported)
-  std::map<std::pair<DocId, DocId>, double> found;
-  for (const DupPair& p : run.pairs) found[{std::min(p.a, p.b), std::max(p.a, p.b)}] = p.similarity;
+  std::map<std::pair<DocId, DocId>, double> linked;
+  for (const DupPair& p : found.pairs)
+    linked[{std::min(p.a, p.b), std::max(p.a, p.b)}] = p.similarity;
   for (DocId i = n; i < arts.size(); ++i) {
-    bool hit = found.count({static_cast<DocId>(arts[i].family), i});
+    bool hit = linked.count({static_cast<DocId>(arts[i].family), i});
     auto& r = recall[arts[i].kind];
     r.first += hit;
     r.second += 1;
   }
   int tp = 0, fp = 0, strict_fp = 0;
-  for (const DupPair& p : run.pairs) {
+  for (const DupPair& p : found.pairs) {
     if (p.a < n && p.b < n) continue;
     bool ok = same_family(p.a, p.b);
     bool strict = arts[p.a].family == arts[p.b].family;
@@ -474,11 +546,11 @@ int Synth(const Args& args) {
         pr.first += ok;
         pr.second += 1;
       }
-    if (!ok && args.show > 0)
+    if (!ok && show > 0)
       printf("  false near-dup: %u (%s) ~ %u (%s) sim %.3f\n", p.a, arts[p.a].kind.c_str(), p.b,
              arts[p.b].kind.c_str(), p.similarity);
   }
-  printf("\nnear-duplicates (threshold %.2f word similarity):\n", args.min_sim);
+  printf("\nnear-duplicates (threshold %.2f word similarity):\n", min_sim);
   printf("  %-12s %8s %10s %10s\n", "kind", "pairs", "recall", "precision");
   for (auto& [kind, r] : recall) {
     auto pr = precision[kind];
@@ -493,20 +565,17 @@ int Synth(const Args& args) {
          corpus_pairs);
 
   // Passages.
-  PassageOptions popt;
-  auto t1 = Clock::now();
-  size_t n_pairs = 0;
-  std::vector<PassageHit> hits = FindPassages(texts, run.groups, popt, args.threads, &n_pairs);
-  double pass_s = Seconds(t1);
   std::map<std::pair<DocId, DocId>, std::vector<const Passage*>> by_pair;
-  for (const auto& h : hits) by_pair[{h.a, h.b}].push_back(&h.p);
-  int tfound = 0;
+  for (const auto& h : found.hits) by_pair[{h.a, h.b}].push_back(&h.p);
+  int tfound = 0, unlocated = 0;
   double iou_sum = 0;
   for (const Transplant& tr : transplants) {
     DocId a = std::min(tr.src, tr.host), b = std::max(tr.src, tr.host);
     bool src_is_a = tr.src == a;
     bool ok = false;
+    unlocated += !tr.located;
     for (const Passage* p : by_pair[{a, b}]) {
+      if (!tr.located) break;
       uint32_t sb = src_is_a ? p->a_begin : p->b_begin, se = src_is_a ? p->a_end : p->b_end;
       uint32_t hb = src_is_a ? p->b_begin : p->a_begin, he = src_is_a ? p->b_end : p->a_end;
       double o1 = Overlap(sb, se, tr.src_begin, tr.src_end);
@@ -521,8 +590,9 @@ int Synth(const Args& args) {
       }
     }
     tfound += ok;
-    if (!ok && args.show > 0)
-      printf("  missed transplant: src %u [%u,%u) -> host %u [%u,%u)\n", tr.src, tr.src_begin,
+    if (!ok && show > 0)
+      printf("  missed transplant%s: src %u [%u,%u) -> host %u [%u,%u)\n",
+             tr.located ? "" : " (not located in the stored text)", tr.src, tr.src_begin,
              tr.src_end, tr.host, tr.host_begin, tr.host_end);
   }
   size_t related_hits = 0, transplant_hits = 0, other_hits = 0;
@@ -530,7 +600,7 @@ int Synth(const Args& args) {
   for (const Transplant& tr : transplants)
     is_transplant[{std::min(tr.src, tr.host), std::max(tr.src, tr.host)}] = true;
   int shown = 0;
-  for (const auto& h : hits) {
+  for (const auto& h : found.hits) {
     if (is_transplant.count({h.a, h.b})) {
       ++transplant_hits;
     } else if (same_family(h.a, h.b)) {
@@ -547,7 +617,7 @@ int Synth(const Args& args) {
         continue;
       }
       ++other_hits;
-      if (shown++ < args.show)
+      if (shown++ < show)
         printf("  unexplained passage %u ~ %u (%u words, sim %.2f): \"%s\"\n", h.a, h.b,
                h.p.a_words, h.p.similarity,
                texts[h.a]
@@ -555,17 +625,265 @@ int Synth(const Args& args) {
                    .c_str());
     }
   }
-  printf("\nreused passages: %zu candidate pairs aligned in %.3f s, %zu passages\n", n_pairs,
-         pass_s, hits.size());
+  printf("\nreused passages: %zu\n", found.hits.size());
   printf(
       "  transplanted paragraphs found: %d / %zu = recall %.4f (mean overlap with the true "
-      "span %.3f)\n",
+      "span %.3f)%s\n",
       tfound, transplants.size(), transplants.empty() ? 0.0 : double(tfound) / transplants.size(),
-      tfound ? iou_sum / tfound : 0.0);
+      tfound ? iou_sum / tfound : 0.0,
+      unlocated ? (", " + std::to_string(unlocated) + " not located in the stored texts").c_str()
+                : "");
   printf(
       "  passages between transplant pairs %zu, within derived families %zu, between "
       "unrelated originals %zu (real reuse in the corpus, or false)\n",
       transplant_hits, related_hits, other_hits);
+}
+
+// --- synth --ingest: the same set through `veille ingest` ---------------------
+
+std::string SynthId(size_t k) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "synth-%05zu", k);
+  return buf;
+}
+
+// Runs `argv` as a child process (argv[0] looked up in PATH when it has no
+// slash); its stdout is returned in *out, its stderr goes to ours. Returns
+// the exit status (-1 if it could not run).
+int RunChild(const std::vector<std::string>& argv, std::string* out) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::vector<char*> cargv;
+  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return -1;
+  }
+  char buf[4096];
+  for (ssize_t k; (k = read(fds[0], buf, sizeof buf)) > 0;) out->append(buf, k);
+  close(fds[0]);
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Reads what the archive recorded about the synthetic articles: their clean
+// texts (*texts, by index; a duplicate gets the text it repeats), exact
+// duplicates (*dup_of: the index of the article each repeats, else itself),
+// near-duplicate pairs and passages, in synthetic-set indices.
+bool ReadSynthArchive(const std::string& db, size_t count, std::vector<std::string>* texts,
+                      std::vector<DocId>* dup_of, Findings* found, std::string* err) {
+  auto archive = veille::Archive::Open(db, veille::OpenMode::kReadOnly);
+  if (!archive.ok()) {
+    *err = archive.error().message;
+    return false;
+  }
+  sqlite3* h = (*archive)->db();
+  // Runs `sql`, calling row(stmt) for each row.
+  auto query = [&](const char* sql, auto&& row) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) != SQLITE_OK) {
+      *err = std::string("SQL error: ") + sqlite3_errmsg(h);
+      return false;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) *err = std::string("SQL error: ") + sqlite3_errmsg(h);
+    return rc == SQLITE_DONE;
+  };
+  auto text_of = [](sqlite3_stmt* st, int col) {
+    const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+    return std::string(t ? t : "");
+  };
+  // "synth-00042" -> 42; anything else -> count (not a synthetic article).
+  auto index_of = [&](const std::string& id) -> size_t {
+    if (id.rfind("synth-", 0) != 0) return count;
+    return std::min<size_t>(count, std::strtoull(id.c_str() + 6, nullptr, 10));
+  };
+  texts->assign(count, "");
+  dup_of->assign(count, 0);
+  for (size_t k = 0; k < count; ++k) (*dup_of)[k] = static_cast<DocId>(k);
+  std::unordered_map<int64_t, size_t> by_rowid;
+  std::vector<std::pair<size_t, std::string>> dups;
+  size_t stored = 0;
+  bool ok = query("SELECT rowid, id, text, duplicate_of FROM articles", [&](sqlite3_stmt* st) {
+    size_t k = index_of(text_of(st, 1));
+    if (k == count) return;
+    ++stored;
+    by_rowid[sqlite3_column_int64(st, 0)] = k;
+    (*texts)[k] = text_of(st, 2);
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) dups.emplace_back(k, text_of(st, 3));
+  });
+  if (!ok) return false;
+  if (stored != count) {
+    *err = std::to_string(count - stored) + " synthetic articles missing from " + db;
+    return false;
+  }
+  // Exact duplicates: same text, so each is linked to everything its
+  // original is linked to.
+  for (auto& [k, of] : dups) {
+    size_t o = index_of(of);
+    if (o == count) continue;
+    (*dup_of)[k] = static_cast<DocId>(o);
+    (*texts)[k] = (*texts)[o];
+  }
+  std::map<DocId, std::vector<DocId>> members;  // original -> itself + its exact duplicates
+  for (size_t k = 0; k < count; ++k) members[(*dup_of)[k]].push_back(static_cast<DocId>(k));
+  auto add_pairs = [&](DocId x, DocId y, double sim) {
+    for (DocId a : members[(*dup_of)[x]])
+      for (DocId b : members[(*dup_of)[y]])
+        if (a != b)
+          found->pairs.push_back(
+              {std::max(a, b), std::min(a, b), JaccardFromSimilarity(sim, 3), sim});
+  };
+  for (auto& [o, m] : members) add_pairs(o, o, 1.0);
+  ok = query("SELECT a, b, similarity FROM near_duplicates", [&](sqlite3_stmt* st) {
+    auto a = by_rowid.find(sqlite3_column_int64(st, 0));
+    auto b = by_rowid.find(sqlite3_column_int64(st, 1));
+    if (a != by_rowid.end() && b != by_rowid.end())
+      add_pairs(static_cast<DocId>(a->second), static_cast<DocId>(b->second),
+                sqlite3_column_double(st, 2));
+  });
+  if (!ok) return false;
+  // Exact-duplicate pairs within a class were added twice (once from each
+  // side): keep one of each pair.
+  std::sort(found->pairs.begin(), found->pairs.end(), [](const DupPair& x, const DupPair& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
+  found->pairs.erase(
+      std::unique(found->pairs.begin(), found->pairs.end(),
+                  [](const DupPair& x, const DupPair& y) { return x.a == y.a && x.b == y.b; }),
+      found->pairs.end());
+  return query(
+      "SELECT a, b, a_start, a_end, b_start, b_end, words, similarity, direction FROM passages",
+      [&](sqlite3_stmt* st) {
+        auto a = by_rowid.find(sqlite3_column_int64(st, 0));
+        auto b = by_rowid.find(sqlite3_column_int64(st, 1));
+        if (a == by_rowid.end() || b == by_rowid.end()) return;
+        Passage p;
+        p.a_begin = static_cast<uint32_t>(sqlite3_column_int64(st, 2));
+        p.a_end = static_cast<uint32_t>(sqlite3_column_int64(st, 3));
+        p.b_begin = static_cast<uint32_t>(sqlite3_column_int64(st, 4));
+        p.b_end = static_cast<uint32_t>(sqlite3_column_int64(st, 5));
+        p.a_words = p.b_words = p.matched = static_cast<uint32_t>(sqlite3_column_int64(st, 6));
+        p.similarity = sqlite3_column_double(st, 7);
+        p.direction = sqlite3_column_int(st, 8);
+        PassageHit hit{static_cast<DocId>(a->second), static_cast<DocId>(b->second), p};
+        if (hit.a > hit.b) {
+          std::swap(hit.a, hit.b);
+          std::swap(hit.p.a_begin, hit.p.b_begin);
+          std::swap(hit.p.a_end, hit.p.b_end);
+          hit.p.direction = -hit.p.direction;
+        }
+        found->hits.push_back(hit);
+      });
+}
+
+// Writes the set as JSONL, ingests it with `veille ingest` into a new
+// archive, reads the results back and scores them like the in-memory run.
+int SynthIngest(const Args& args, const SynthSet& set) {
+  std::string dir, db = args.db;
+  if (db.empty()) {
+    char tmpl[] = "/tmp/veille-reuse-XXXXXX";
+    if (!mkdtemp(tmpl)) return Fail("cannot create a temporary folder");
+    dir = tmpl;
+    db = dir + "/synth.db";
+  } else if (access(db.c_str(), F_OK) == 0) {
+    return Fail(db + " exists: --db names the archive to create");
+  }
+  const std::string jsonl = db + ".jsonl";
+  {
+    std::string out;
+    for (size_t k = 0; k < set.arts.size(); ++k)
+      AppendRecord(SynthId(k), set.arts[k].date, set.arts[k].text, &out);
+    std::ofstream f(jsonl, std::ios::binary);
+    f << out;
+    if (!f.flush()) return Fail("cannot write " + jsonl);
+  }
+  std::string summary;
+  auto t0 = Clock::now();
+  int rc = RunChild(
+      {args.ingest, "ingest", "--no-entities", "--no-quotes", "--quiet", "--db", db, jsonl},
+      &summary);
+  const double ingest_s = Seconds(t0);
+  if (rc != 0)
+    return Fail(args.ingest + " ingest failed (exit " + std::to_string(rc) + "): " + summary);
+  while (!summary.empty() && summary.back() == '\n') summary.pop_back();
+  printf("veille ingest (wall %.2f s, process start included): %s\n", ingest_s, summary.c_str());
+
+  std::vector<std::string> texts;
+  std::vector<DocId> dup_of;
+  Findings found;
+  std::string err;
+  if (!ReadSynthArchive(db, set.arts.size(), &texts, &dup_of, &found, &err)) return Fail(err);
+  // The archive's offsets are bytes in the clean texts: find each
+  // transplanted paragraph there (a source that repeats another original
+  // exactly is stored as that original).
+  std::vector<Transplant> transplants = set.transplants;
+  for (Transplant& tr : transplants) {
+    tr.src = dup_of[tr.src];
+    size_t s = texts[tr.src].find(tr.src_para), h = texts[tr.host].find(tr.host_para);
+    tr.located = s != std::string::npos && h != std::string::npos;
+    if (!tr.located) continue;
+    tr.src_begin = static_cast<uint32_t>(s);
+    tr.src_end = static_cast<uint32_t>(s + tr.src_para.size());
+    tr.host_begin = static_cast<uint32_t>(h);
+    tr.host_end = static_cast<uint32_t>(h + tr.host_para.size());
+  }
+  Score(set, transplants, texts, found, args.min_sim, args.show);
+  if (!dir.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm", ".jsonl"}) std::remove((db + suffix).c_str());
+    rmdir(dir.c_str());
+  } else {
+    printf("archive kept: %s (input %s)\n", db.c_str(), jsonl.c_str());
+  }
+  return 0;
+}
+
+int Synth(const Args& args) {
+  std::vector<Doc> docs;
+  std::string err;
+  auto t0 = Clock::now();
+  if (!ReadCorpus(args.corpus, &docs, &err)) return Fail(err);
+  fprintf(stderr, "read %zu articles in %.1f s\n", docs.size(), Seconds(t0));
+  std::vector<std::string> boiler = LoadLines(veille::DataPath("reuse/synth_boilerplate.txt"));
+  if (boiler.empty())
+    return Fail("no boilerplate lines in " + veille::DataPath("reuse/synth_boilerplate.txt"));
+  const size_t n = std::min(args.n ? args.n : 2000, docs.size());
+  const SynthSet set = MakeSynthSet(docs, n, args.seed, boiler);
+  printf("synthetic set: %zu originals + %zu derived articles (seed %llu)\n", n,
+         set.arts.size() - n, static_cast<unsigned long long>(args.seed));
+  if (!args.ingest.empty()) return SynthIngest(args, set);
+
+  std::vector<std::string> texts, dates;
+  for (const auto& a : set.arts) {
+    texts.push_back(a.text);
+    dates.push_back(a.date);
+  }
+  DedupeOptions dopt;
+  dopt.min_similarity = args.min_sim;
+  DedupeRun run = Dedupe(texts, dates, dopt, args.threads);
+  printf(
+      "dedupe: signatures %.3f s, LSH + verification %.3f s, %zu candidates checked, %zu pairs\n",
+      run.sig_s, run.lsh_s, run.candidates, run.pairs.size());
+  PassageOptions popt;
+  auto t1 = Clock::now();
+  size_t n_pairs = 0;
+  Findings found;
+  found.hits = FindPassages(texts, run.groups, popt, args.threads, &n_pairs);
+  printf("passages: %zu candidate pairs aligned in %.3f s\n", n_pairs, Seconds(t1));
+  found.pairs = run.pairs;
+  Score(set, set.transplants, texts, found, args.min_sim, args.show);
 
   if (args.corpus_groups) {
     std::vector<std::string> all_t, all_d;
@@ -715,7 +1033,12 @@ class ScaleCorpus {
       std::vector<size_t> ss = SentenceStarts(other);
       size_t f = rng() % ss.size();
       size_t e = std::min(other.size(), f + 3 < ss.size() ? ss[f + 3] : other.size());
-      std::string para = other.substr(ss[f], std::min<size_t>(600, e - ss[f]));
+      // At most 600 bytes, cut at a character boundary.
+      size_t len = std::min<size_t>(600, e - ss[f]);
+      while (len > 0 && ss[f] + len < other.size() &&
+             (static_cast<unsigned char>(other[ss[f] + len]) & 0xc0) == 0x80)
+        --len;
+      std::string para = other.substr(ss[f], len);
       std::vector<size_t> hs = SentenceStarts(*out);
       size_t at = hs[rng() % hs.size()];
       out->insert(at, para + " ");
@@ -759,6 +1082,42 @@ class ScaleCorpus {
   std::vector<std::string> vocab_;
 };
 
+// The archive id of scale article i.
+std::string ScaleId(uint64_t i) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "scale-%07llu", static_cast<unsigned long long>(i));
+  return buf;
+}
+
+// Writes scale articles [first, first + count) as JSONL, generated in
+// parallel chunks and written in order.
+bool WriteScaleJsonl(const ScaleCorpus& corpus, uint64_t first, uint64_t count,
+                     const std::string& path, int threads, std::string* err) {
+  FILE* f = fopen(path.c_str(), "wb");
+  if (!f) {
+    *err = "cannot write " + path;
+    return false;
+  }
+  constexpr uint64_t kChunk = 8192;
+  std::vector<std::string> lines(kChunk);
+  for (uint64_t b = 0; b < count; b += kChunk) {
+    const uint64_t m = std::min(kChunk, count - b);
+    ParallelFor(m, threads, [&](size_t k) {
+      thread_local std::string text;
+      const uint64_t i = first + b + k;
+      corpus.Generate(i, &text);
+      lines[k].clear();
+      AppendRecord(ScaleId(i), corpus.date(i), text, &lines[k]);
+    });
+    for (uint64_t k = 0; k < m; ++k) fwrite(lines[k].data(), 1, lines[k].size(), f);
+  }
+  if (fclose(f) != 0) {
+    *err = "error writing " + path;
+    return false;
+  }
+  return true;
+}
+
 int Scale(const Args& args) {
   std::vector<Doc> docs;
   std::string err;
@@ -770,6 +1129,12 @@ int Scale(const Args& args) {
   printf("scale corpus: %zu articles (%zu originals + derived), prepared in %.1f s, peak %.0f MB\n",
          n, corpus.originals(), Seconds(t0), PeakMb());
   fflush(stdout);
+  if (!args.write_jsonl.empty()) {
+    t0 = Clock::now();
+    if (!WriteScaleJsonl(corpus, 0, n, args.write_jsonl, args.threads, &err)) return Fail(err);
+    printf("wrote %zu articles to %s in %.1f s\n", n, args.write_jsonl.c_str(), Seconds(t0));
+    return 0;
+  }
   DedupeOptions dopt;
   dopt.min_similarity = args.min_sim;
 
@@ -981,6 +1346,160 @@ int Scale(const Args& args) {
   return 0;
 }
 
+// --- addone: the cost of adding one article to a big archive ----------------
+
+// Mean, median, 90th percentile and maximum of `ms`, as one line.
+std::string Spread(std::vector<double> ms) {
+  if (ms.empty()) return "-";
+  std::sort(ms.begin(), ms.end());
+  double sum = 0;
+  for (double x : ms) sum += x;
+  char buf[128];
+  snprintf(buf, sizeof buf, "mean %.2f ms, p50 %.2f, p90 %.2f, max %.2f", sum / ms.size(),
+           ms[ms.size() / 2], ms[ms.size() * 9 / 10], ms.back());
+  return buf;
+}
+
+// Adds scale articles (past the --n already ingested) to the archive one at
+// a time, each in its own transaction rolled back afterwards, through the
+// code ingest runs on its writer thread for one article: clean, analyse,
+// index terms and Store, then the reuse features and ReuseStage Add + Flush
+// + Finish against the whole archive; each phase is timed apart (wall), and
+// the whole in CPU time of this thread (alignment may use a second one). The
+// commit is not timed. With --ingest VEILLE, also times `veille ingest` of a
+// one-article file, process start included: that adds the article for real.
+int AddOne(const Args& args) {
+  std::vector<Doc> docs;
+  std::string err;
+  if (!ReadCorpus(args.corpus, &docs, &err)) return Fail(err);
+  ScaleCorpus corpus(std::move(docs));
+  const size_t n = args.n ? args.n : 1000000;
+  // Near-duplicates (2-10 % word edits of an article of the archive) and
+  // unrelated articles, the first trials + 1 of each after the archive's:
+  // `trials` rolled back, and one for --ingest.
+  const size_t want = static_cast<size_t>(args.trials) + 1;
+  std::vector<uint64_t> near, fresh;
+  std::string text, source;
+  for (uint64_t i = n; near.size() < want || fresh.size() < want; ++i) {
+    int kind = corpus.Kind(i);
+    if (kind == 1 && fresh.size() < want) fresh.push_back(i);
+    if (kind != 2 || near.size() >= want) continue;
+    corpus.Generate(i, &text);
+    corpus.Generate(corpus.SourceOf(i), &source);
+    if (text != source) near.push_back(i);  // 0 % edits would be an exact duplicate
+  }
+
+  auto t0 = Clock::now();
+  auto archive_r = veille::Archive::Open(args.db, veille::OpenMode::kReadWrite);
+  if (!archive_r.ok()) return Fail(archive_r.error().message);
+  veille::Archive& archive = **archive_r;
+  auto known = archive.LoadKnownContent();
+  if (!known.ok()) return Fail(known.error().message);
+  auto cleaner = veille::Cleaner::Create();
+  if (!cleaner.ok()) return Fail(cleaner.error().message);
+  auto analyzer = veille::MetadataAnalyzer::Create();
+  if (!analyzer.ok()) return Fail(analyzer.error().message);
+  printf("archive %s: %zu ids; opened and known content loaded in %.1f s\n", args.db.c_str(),
+         known->hash_by_id.size(), Seconds(t0));
+
+  // Phases of one addition, timed apart.
+  static const char* kPhases[] = {
+      "clean + analyse + store", "reuse features (tokens, MinHash, fingerprints)",
+      "ReuseStage::Add (LSH lookups, verification)", "ReuseStage::Flush (reuse rows)",
+      "ReuseStage::Finish (postings, alignment)"};
+  constexpr int kNumPhases = 5;
+  for (const auto* ids : {&near, &fresh}) {
+    std::vector<double> ms[kNumPhases], reuse_ms, total_ms, cpu_ms;
+    uint64_t dups = 0, passages = 0;
+    for (size_t t = 0; t + 1 < ids->size(); ++t) {
+      const uint64_t i = (*ids)[t];
+      veille::Article a;
+      veille::RawArticle& raw = a.raw;
+      raw.id = ScaleId(i);
+      raw.source = "veille-reuse addone";
+      raw.source_group = raw.source;
+      raw.date = corpus.date(i);
+      raw.metadata_json = "{}";
+      corpus.Generate(i, &raw.text);
+      if (auto s = archive.Begin(); !s.ok()) return Fail(s.error().message);
+      Clock::time_point c[kNumPhases + 1];
+      const double cpu0 = ThreadCpu();
+      c[0] = Clock::now();
+      const uint64_t hash = veille::Hash64(veille::NormalizeForHash(raw.text));
+      a.clean = (*cleaner)->Clean(raw.text, nullptr);
+      a.analysis = (*analyzer)->Analyze(raw, a.clean);
+      a.index_body = veille::PreAnalyze(archive.analyzer(), a.analysis.language, a.clean.text);
+      auto outcome = archive.Store(a, hash, veille::CandidateLineFingerprints(raw.text), &*known);
+      if (!outcome.ok()) return Fail(outcome.error().message);
+      if (*outcome != veille::StoreOutcome::kStored)
+        return Fail(raw.id + " was not stored as a new article: is it in the archive already?");
+      c[1] = Clock::now();
+      veille::ReuseFeatures f = veille::ComputeReuseFeatures(a.clean.text, {}, {});
+      c[2] = Clock::now();
+      veille::ReuseStage stage(archive, true);
+      uint64_t nd = 0, np = 0;
+      veille::Status s =
+          stage.Add(archive.last_rowid(), a.analysis.date.value_or(""), a.clean.text, std::move(f));
+      c[3] = Clock::now();
+      if (s.ok()) s = stage.Flush();
+      c[4] = Clock::now();
+      if (s.ok()) s = stage.Finish(&nd, &np);
+      c[5] = Clock::now();
+      cpu_ms.push_back((ThreadCpu() - cpu0) * 1e3);
+      if (!s.ok()) return Fail(s.error().message);
+      if (auto r = archive.Rollback(); !r.ok()) return Fail(r.error().message);
+      known->hash_by_id.erase(raw.id);  // rolled back
+      known->id_by_hash.erase(hash);
+      dups += nd;
+      passages += np;
+      auto span = [&](int from, int to) {
+        return std::chrono::duration<double, std::milli>(c[to] - c[from]).count();
+      };
+      for (int k = 0; k < kNumPhases; ++k) ms[k].push_back(span(k, k + 1));
+      reuse_ms.push_back(span(1, kNumPhases));
+      total_ms.push_back(span(0, kNumPhases));
+    }
+    printf(
+        "\nadd one %s article (%zu, each rolled back): %llu near-duplicate pairs, %llu passages\n",
+        ids == &near ? "near-duplicate" : "unrelated", total_ms.size(),
+        static_cast<unsigned long long>(dups), static_cast<unsigned long long>(passages));
+    for (int k = 0; k < kNumPhases; ++k) printf("  %-48s %s\n", kPhases[k], Spread(ms[k]).c_str());
+    printf("  %-48s %s\n", "reuse (features + Add + Flush + Finish)", Spread(reuse_ms).c_str());
+    printf("  %-48s %s\n", "total", Spread(total_ms).c_str());
+    printf("  %-48s %s\n", "total, CPU time of the thread", Spread(cpu_ms).c_str());
+    fflush(stdout);
+  }
+  archive_r->reset();  // the child process below writes the archive
+
+  if (args.ingest.empty()) return 0;
+  // For real: the last near-duplicate and unrelated article picked.
+  char tmpl[] = "/tmp/veille-reuse-XXXXXX";
+  if (!mkdtemp(tmpl)) return Fail("cannot create a temporary folder");
+  const std::string dir = tmpl;
+  for (const auto* ids : {&near, &fresh}) {
+    const uint64_t j = ids->back();
+    const std::string path = dir + "/" + ScaleId(j) + ".jsonl";
+    std::string line;
+    corpus.Generate(j, &text);
+    AppendRecord(ScaleId(j), corpus.date(j), text, &line);
+    std::ofstream(path, std::ios::binary) << line;
+    std::string summary;
+    auto w0 = Clock::now();
+    int rc = RunChild(
+        {args.ingest, "ingest", "--no-entities", "--no-quotes", "--quiet", "--db", args.db, path},
+        &summary);
+    const double wall = Seconds(w0);
+    std::remove(path.c_str());
+    if (rc != 0) return Fail(args.ingest + " ingest failed (exit " + std::to_string(rc) + ")");
+    while (!summary.empty() && summary.back() == '\n') summary.pop_back();
+    printf("\nveille ingest of one %s article (%s), wall %.0f ms, process start included:\n  %s\n",
+           ids == &near ? "near-duplicate" : "unrelated", ScaleId(j).c_str(), wall * 1e3,
+           summary.c_str());
+  }
+  rmdir(dir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1001,6 +1520,14 @@ int main(int argc, char** argv) {
       args.show = std::atoi(val().c_str());
     } else if (a == "--min-sim") {
       args.min_sim = std::atof(val().c_str());
+    } else if (a == "--ingest") {
+      args.ingest = val();
+    } else if (a == "--db") {
+      args.db = val();
+    } else if (a == "--trials") {
+      args.trials = std::max(1, std::atoi(val().c_str()));
+    } else if (a == "--write-jsonl") {
+      args.write_jsonl = val();
     } else if (a == "--no-corpus") {
       args.corpus_groups = false;
     } else if (a.rfind("--", 0) == 0) {
@@ -1009,7 +1536,8 @@ int main(int argc, char** argv) {
       pos.push_back(a);
     }
   }
-  if (pos.empty()) return Fail("usage: veille-reuse synth|groups|scale --corpus FILE | pair A B");
+  if (pos.empty())
+    return Fail("usage: veille-reuse synth|groups|scale|addone --corpus FILE | pair A B");
   args.cmd = pos[0];
   if (args.cmd == "pair") {
     if (pos.size() != 3) return Fail("usage: veille-reuse pair A.txt B.txt");
@@ -1021,5 +1549,9 @@ int main(int argc, char** argv) {
   if (args.cmd == "synth") return Synth(args);
   if (args.cmd == "groups") return Groups(args);
   if (args.cmd == "scale") return Scale(args);
+  if (args.cmd == "addone") {
+    if (args.db.empty()) return Fail("addone: --db ARCHIVE is required");
+    return AddOne(args);
+  }
   return Fail("unknown command " + args.cmd);
 }
