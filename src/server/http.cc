@@ -111,14 +111,15 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions o) {
   if (!std::filesystem::exists(o.db, ec)) return Error::NotFound("no archive at '" + o.db + "'");
 
   auto impl = std::make_unique<Impl>();
-  // Requests in flight at once: one per core (at least 2), at most one per
-  // worker thread; the others wait their turn (ArchivePool is first come,
-  // first served). Searches are CPU-bound once the archive is in the page
-  // cache, so more at once would only share the cores and stretch every
-  // request, the heavy ones most (see the load test in docs/api.md).
+  // Requests in flight at once: two per core, at most one per worker
+  // thread; the others wait their turn (ArchivePool is first come, first
+  // served). Measured with the load test (docs/api.md) on 2 cores: one per
+  // core leaves the cores idle while a request reads pages or writes its
+  // answer (p99 35 ms at 10 connections), three per core stretches every
+  // request (34 ms); two per core gave 27-32 ms.
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   impl->pool = std::make_unique<server::ArchivePool>(
-      o.db, std::min(std::max<size_t>(cores, 2), static_cast<size_t>(o.threads)));
+      o.db, std::min<size_t>(cores * 2, static_cast<size_t>(o.threads)));
   {
     // Open one connection now: a file that is not an archive fails here.
     auto first = impl->pool->Acquire();
