@@ -35,6 +35,7 @@
 #include "veille/result.h"
 
 struct sqlite3;
+struct fts5_api;
 
 namespace veille {
 
@@ -109,6 +110,10 @@ std::string TagLanguage(std::string_view language, std::string_view text);
 // (fold only). Queries therefore must be built by ToFts5Match (query.h), which
 // emits already analysed terms that folding leaves unchanged.
 Status RegisterFts5Tokenizer(sqlite3* db, const TextAnalyzer* analyzer);
+
+// FTS5's extension API on `db` (to register tokenizers and ranking
+// functions), or null if this SQLite has no FTS5.
+fts5_api* GetFts5Api(sqlite3* db);
 
 // The index terms of `text` in `language`, space-separated, behind a marker
 // byte that tells the "veille" tokenizer to emit them as they are. Lets

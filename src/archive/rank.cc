@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "veille/text.h"
+
 namespace veille {
 namespace {
 
@@ -126,13 +128,7 @@ uint32_t DocSizeTotal(std::string_view blob) {
 }
 
 Status RegisterRankFunction(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) == SQLITE_OK) {
-    sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", nullptr);
-    sqlite3_step(st);
-  }
-  sqlite3_finalize(st);
+  fts5_api* api = GetFts5Api(db);
   if (!api) return Error::Database("this SQLite has no FTS5 (SELECT fts5(?1) failed)");
   if (api->xCreateFunction(api, "veille_bm25", nullptr, Bm25, nullptr) != SQLITE_OK)
     return Error::Database(std::string("cannot register veille_bm25: ") + sqlite3_errmsg(db));

@@ -79,6 +79,8 @@ int Tokenize(Fts5Tokenizer* tok, void* fts_ctx, int /*flags*/, const char* text,
   return cb.rc;
 }
 
+}  // namespace
+
 fts5_api* GetFts5Api(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* st = nullptr;
@@ -89,8 +91,6 @@ fts5_api* GetFts5Api(sqlite3* db) {
   sqlite3_finalize(st);
   return api;
 }
-
-}  // namespace
 
 std::string PreAnalyze(const TextAnalyzer& analyzer, std::string_view language,
                        std::string_view text) {
