@@ -29,16 +29,24 @@ ReuseStage::ReuseStage(Archive& archive, bool archive_had_articles, const Dedupe
       popt_(passages),
       index_(dedupe.bands, dedupe.rows) {}
 
+DocId ReuseStage::Local(int64_t rowid) {
+  auto [it, inserted] = local_.try_emplace(rowid, static_cast<DocId>(rowids_.size()));
+  if (inserted) rowids_.push_back(rowid);
+  return it->second;
+}
+
 Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string& text,
                        ReuseFeatures f) {
-  const auto id = static_cast<DocId>(rowid);
+  const DocId id = Local(rowid);
   groups_.Add(id, DateKey(date));
   std::vector<std::pair<uint32_t, uint64_t>> bands;
   if (f.has_signature) {
     for (const BandKey& k : index_.Bands(f.signature)) bands.emplace_back(k.band, k.hash);
     std::vector<DocId> batch;
     index_.Add(id, f.signature, &batch);
-    std::vector<int64_t> cands(batch.begin(), batch.end());
+    std::vector<int64_t> cands;
+    cands.reserve(batch.size());
+    for (DocId b : batch) cands.push_back(rowids_[b]);
     if (had_old_) {
       auto old = archive_.LshCandidates(bands);
       if (!old.ok()) return old.error();
@@ -64,7 +72,7 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
       if (sim < dopt_.min_similarity) continue;
       if (auto s = archive_.AddNearDuplicate(rowid, c, sim); !s.ok()) return s;
       ++near_dups_;
-      groups_.Union(id, static_cast<DocId>(c));
+      groups_.Union(id, Local(c));
       if (sim > best) {
         best = sim;
         best_id = c;
@@ -114,13 +122,15 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
     auto td = archive_.TextAndDate(id);
     if (!td.ok()) continue;
     ReuseFeatures f = ComputeReuseFeatures(td->first, dopt_, popt_);
-    fpi_.Add(static_cast<DocId>(id), static_cast<DocId>(id), f.fingerprints);
+    const DocId local = Local(id);
+    fpi_.Add(local, local, f.fingerprints);
     fps_.emplace(id, std::move(f.fingerprints));
     docs_.emplace(id, std::move(td).value());
     order_.push_back(id);
   }
   std::vector<std::pair<int64_t, int64_t>> pairs;
-  for (auto& [a, b] : fpi_.CandidatePairs(popt_)) pairs.emplace_back(a, b);
+  for (auto& [a, b] : fpi_.CandidatePairs(popt_))
+    pairs.emplace_back(std::min(rowids_[a], rowids_[b]), std::max(rowids_[a], rowids_[b]));
   if (had_old_) {
     // Pairs with articles stored by earlier runs, through their fingerprints.
     for (int64_t id : order_) {

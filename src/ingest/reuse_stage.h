@@ -52,6 +52,11 @@ class ReuseStage {
   Status Finish(uint64_t* near_duplicates, uint64_t* passages);
 
  private:
+  // The run-local id of an archive row id, assigned on first sight. The
+  // in-memory indexes are dense arrays over these ids, so their cost follows
+  // the run's size, not the archive's.
+  DocId Local(int64_t rowid);
+
   Archive& archive_;
   bool had_old_;
   DedupeOptions dopt_;
@@ -63,6 +68,8 @@ class ReuseStage {
   std::unordered_map<int64_t, std::vector<uint64_t>> fps_;
   std::unordered_map<int64_t, std::pair<std::string, std::string>> docs_;  // text, date
   std::vector<int64_t> order_;
+  std::unordered_map<int64_t, DocId> local_;  // archive row id -> run-local id
+  std::vector<int64_t> rowids_;               // run-local id -> archive row id
   struct Row {
     uint64_t key;
     int64_t rowid;

@@ -16,6 +16,8 @@
 #include "veille/archive.h"
 #include "veille/export.h"
 
+#include <sqlite3.h>
+
 namespace veille {
 namespace {
 
@@ -305,6 +307,63 @@ TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
   auto v = (*archive)->Get("v2");
   ASSERT_EQ(v->near_duplicates.size(), 1u);
   EXPECT_EQ(v->near_duplicates[0].id, "v1");
+}
+
+// Row ids beyond 32 bits (an archive that has seen billions of inserts, or
+// one whose rows were renumbered): the reuse stage's run-local ids must map
+// back to the archive's row ids exactly.
+TEST_F(IngestTest, NearDuplicatesWithRowIdsBeyond32Bits) {
+  Write("a/seed.txt", "Premier article\n\nUn texte sans rapport sur le marché aux fleurs.\n");
+  Run(Db());
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE articles SET rowid = 8589934592 WHERE id = 'seed'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  fs::remove_all(dir_ / "in" / "a");
+  std::string body;
+  for (int i = 0; i < 12; ++i)
+    body += "La phrase numéro " + std::to_string(i) +
+            " décrit un détail différent de la crue qui touche la commune depuis lundi. ";
+  Write("w/v1.txt", " date 2021-03-01 " + body + "\n");
+  std::string v2 = body;
+  v2.replace(v2.find("numéro 3"), 8, "numéro trois");
+  Write("w/v2.txt", " date 2021-03-02 " + v2 + "\n");
+  // Two articles that share only the background paragraph: a reused passage.
+  Write("x/first.txt",
+        "Alerte sur le barrage\n\n" +
+            WithBackground(
+                "Les pompiers ont évacué trois hameaux mardi soir après la montée brutale des "
+                "eaux. Une cinquantaine d'habitants ont passé la nuit au gymnase municipal, où "
+                "la mairie a installé des lits de camp. Les routes départementales restent "
+                "fermées jusqu'à nouvel ordre et les écoles du secteur n'ouvriront pas demain. "
+                "Un hélicoptère de la gendarmerie survole la zone depuis l'aube.",
+                kBackground));
+  Write("y/second.txt",
+        "Le préfet rassure\n\n" +
+            WithBackground(
+                "Le préfet a tenu jeudi une conférence de presse pour détailler le calendrier "
+                "des inspections. Selon lui, aucun risque de rupture n'est à craindre à court "
+                "terme, mais des capteurs supplémentaires seront posés avant l'hiver. Les élus "
+                "de l'opposition réclament une commission d'enquête et dénoncent des années de "
+                "retard dans les investissements promis par l'État.",
+                kBackground));
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 4u);
+  EXPECT_EQ(s.near_duplicates, 1u);
+  EXPECT_EQ(s.passages, 1u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto v = (*archive)->Get("v2");
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->near_duplicates.size(), 1u);
+  EXPECT_EQ(v->near_duplicates[0].id, "v1");
+  auto second = (*archive)->Get("second");
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->reuse.size(), 1u);
+  EXPECT_EQ(second->reuse[0].other, "first");
 }
 
 TEST_F(IngestTest, EntitiesAndQuotesAreStoredAndQueryable) {
