@@ -31,7 +31,7 @@ namespace veille {
 
 class TextAnalyzer;
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 enum class OpenMode { kReadOnly, kReadWrite };
 
@@ -194,14 +194,21 @@ class Archive {
   int64_t last_rowid() const { return last_rowid_; }
 
   // --- reuse (near-duplicates and shared passages; archive/reuse_store.cc) ---
-  // Persists MinHash signatures, LSH band keys and passage fingerprints
-  // (pass bands and fingerprints sorted: in-order B-tree inserts are much
-  // faster), and marks the articles as waiting for passage alignment.
+  // Persists each article's MinHash signature, LSH band keys and passage
+  // fingerprints, and marks the articles as waiting for passage alignment.
+  // Band keys and fingerprints go to `reuse_index`, an FTS5 index (a log-
+  // structured merge of sorted segments): a batch writes new segments instead
+  // of rewriting pages all over one huge B-tree, so ingest stays fast at
+  // millions of articles.
+  struct ReuseKeys {
+    int64_t rowid = 0;
+    std::string signature;                         // bytes; empty: none
+    std::vector<std::pair<uint32_t, uint64_t>> bands;  // band, hash
+    std::vector<uint64_t> fingerprints;
+  };
   struct ReuseRows {
-    std::vector<std::pair<int64_t, std::string>> signatures;     // rowid, bytes
-    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> bands;  // band, hash, rowid
-    std::vector<std::pair<uint64_t, int64_t>> fingerprints;      // fingerprint, rowid
-    std::vector<int64_t> pending;                                // rowids
+    std::vector<ReuseKeys> articles;
+    std::vector<int64_t> pending;  // rowids
   };
   Status StoreReuseRows(const ReuseRows& rows);
   Result<std::vector<int64_t>> ReusePending();
@@ -276,6 +283,7 @@ class Archive {
   Status RemoveExtracted(int64_t rowid);
   Status LoadExtracted(int64_t rowid, StoredArticle* a);
   Status LoadReuse(int64_t rowid, StoredArticle* a);
+  Status RemoveReuseKeys(int64_t rowid);
   Result<std::vector<int64_t>> FindEntityIdsAt(const std::string& name, int depth);
 
   struct Statements;  // prepared statements reused by Store()

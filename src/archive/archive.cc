@@ -139,17 +139,14 @@ CREATE TABLE IF NOT EXISTS signatures(
   article_rowid INTEGER PRIMARY KEY,
   sig           BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS lsh_bands(
-  band          INTEGER NOT NULL,
-  hash          INTEGER NOT NULL,
-  article_rowid INTEGER NOT NULL,
-  PRIMARY KEY(band, hash, article_rowid)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS fingerprints(
-  fp            INTEGER NOT NULL,
-  article_rowid INTEGER NOT NULL,
-  PRIMARY KEY(fp, article_rowid)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reuse_keys(
+  article_rowid INTEGER PRIMARY KEY,
+  bands         BLOB NOT NULL,
+  fps           BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS reuse_index USING fts5(
+  key, content='', detail='none', columnsize=0, tokenize='ascii'
+);
 CREATE TABLE IF NOT EXISTS near_duplicates(
   a          INTEGER NOT NULL,
   b          INTEGER NOT NULL,

@@ -47,7 +47,8 @@ struct Archive::Statements {
         quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)") {}
   Stmt insert, fts, removed, lines, entity, entity_find, alias, mention, quote, quote_fts;
   // Reuse rows (prepared on first use).
-  Stmt sig, band, fp, pending, band_query, sig_query, fp_query;
+  Stmt sig, keys, keys_get, keys_del, index_add, index_del, pending, band_query, sig_query,
+      fp_query;
   // Multi-word person entities by their last word's key, to link a bare
   // surname to the one full name the archive knows (loaded on first use).
   bool surnames_loaded = false;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <numeric>
 
@@ -12,29 +13,109 @@ namespace veille {
 
 using sql::DbError;
 
+namespace {
+
+// reuse_index tokens: "b" + 16 hex digits for an LSH band key (band and
+// bucket hash mixed into 64 bits), "f" + 16 hex digits for a passage
+// fingerprint. The ascii tokenizer keeps each one whole.
+uint64_t MixBand(uint32_t band, uint64_t hash) {
+  uint64_t z = hash + 0x9E3779B97F4A7C15ull * (uint64_t{band} + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void AppendToken(char kind, uint64_t key, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (!out->empty()) out->push_back(' ');
+  out->push_back(kind);
+  for (int shift = 60; shift >= 0; shift -= 4) out->push_back(kHex[(key >> shift) & 15]);
+}
+
+std::string Token(char kind, uint64_t key) {
+  std::string t;
+  AppendToken(kind, key, &t);
+  return t;
+}
+
+std::string Blob(const std::vector<uint64_t>& keys) {
+  std::string b(keys.size() * sizeof(uint64_t), '\0');
+  if (!keys.empty()) std::memcpy(b.data(), keys.data(), b.size());
+  return b;
+}
+
+void AppendTokens(char kind, const void* blob, int bytes, std::string* out) {
+  const auto* p = static_cast<const unsigned char*>(blob);
+  for (int i = 0; i + 8 <= bytes; i += 8) {
+    uint64_t k;
+    std::memcpy(&k, p + i, 8);
+    AppendToken(kind, k, out);
+  }
+}
+
+}  // namespace
+
+// Removes an article's band keys and fingerprints from reuse_index. A
+// contentless FTS5 table forgets a row only when given the tokens it indexed:
+// reuse_keys keeps them.
+Status Archive::RemoveReuseKeys(int64_t rowid) {
+  Statements& st = stmts();
+  if (!st.keys_get.ok()) {
+    st.keys_get.Prepare(db_, "SELECT bands, fps FROM reuse_keys WHERE article_rowid = ?");
+    st.keys_del.Prepare(db_, "DELETE FROM reuse_keys WHERE article_rowid = ?");
+    st.index_del.Prepare(db_,
+                         "INSERT INTO reuse_index(reuse_index, rowid, key) VALUES('delete', ?, ?)");
+  }
+  st.keys_get.Reset();
+  st.keys_get.Bind(1, rowid);
+  if (st.keys_get.Step() != SQLITE_ROW) return OkStatus();
+  std::string tokens;
+  sqlite3_stmt* g = st.keys_get.get();
+  AppendTokens('b', sqlite3_column_blob(g, 0), sqlite3_column_bytes(g, 0), &tokens);
+  AppendTokens('f', sqlite3_column_blob(g, 1), sqlite3_column_bytes(g, 1), &tokens);
+  st.keys_get.Reset();
+  st.index_del.Reset();
+  st.index_del.Bind(1, rowid).Bind(2, tokens);
+  if (st.index_del.Step() != SQLITE_DONE) return DbError(db_, "removing reuse keys");
+  st.keys_del.Reset();
+  st.keys_del.Bind(1, rowid);
+  if (st.keys_del.Step() != SQLITE_DONE) return DbError(db_, "removing reuse keys");
+  return OkStatus();
+}
+
 Status Archive::StoreReuseRows(const ReuseRows& rows) {
   Statements& st = stmts();
   if (!st.sig.ok()) {
     st.sig.Prepare(db_, "INSERT OR REPLACE INTO signatures(article_rowid, sig) VALUES(?, ?)");
-    st.band.Prepare(db_, "INSERT OR IGNORE INTO lsh_bands(band, hash, article_rowid) VALUES(?,?,?)");
-    st.fp.Prepare(db_, "INSERT OR IGNORE INTO fingerprints(fp, article_rowid) VALUES(?, ?)");
+    st.keys.Prepare(db_, "INSERT INTO reuse_keys(article_rowid, bands, fps) VALUES(?, ?, ?)");
+    st.index_add.Prepare(db_, "INSERT INTO reuse_index(rowid, key) VALUES(?, ?)");
     st.pending.Prepare(db_, "INSERT OR IGNORE INTO reuse_pending(article_rowid) VALUES(?)");
   }
-  for (const auto& [rowid, bytes] : rows.signatures) {
-    st.sig.Reset();
-    st.sig.Bind(1, rowid);
-    sqlite3_bind_blob(st.sig.get(), 2, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
-    if (st.sig.Step() != SQLITE_DONE) return DbError(db_, "storing signature");
-  }
-  for (const auto& [band, hash, rowid] : rows.bands) {
-    st.band.Reset();
-    st.band.Bind(1, static_cast<int64_t>(band)).Bind(2, static_cast<int64_t>(hash)).Bind(3, rowid);
-    if (st.band.Step() != SQLITE_DONE) return DbError(db_, "storing band");
-  }
-  for (const auto& [f, rowid] : rows.fingerprints) {
-    st.fp.Reset();
-    st.fp.Bind(1, static_cast<int64_t>(f)).Bind(2, rowid);
-    if (st.fp.Step() != SQLITE_DONE) return DbError(db_, "storing fingerprint");
+  std::vector<uint64_t> bands;
+  std::string tokens;
+  for (const ReuseKeys& k : rows.articles) {
+    if (auto s = RemoveReuseKeys(k.rowid); !s.ok()) return s;
+    if (!k.signature.empty()) {
+      st.sig.Reset();
+      st.sig.Bind(1, k.rowid);
+      sqlite3_bind_blob(st.sig.get(), 2, k.signature.data(),
+                        static_cast<int>(k.signature.size()), SQLITE_STATIC);
+      if (st.sig.Step() != SQLITE_DONE) return DbError(db_, "storing signature");
+    }
+    bands.clear();
+    tokens.clear();
+    for (const auto& [band, hash] : k.bands) {
+      bands.push_back(MixBand(band, hash));
+      AppendToken('b', bands.back(), &tokens);
+    }
+    for (uint64_t f : k.fingerprints) AppendToken('f', f, &tokens);
+    st.keys.Reset();
+    st.keys.Bind(1, k.rowid).BindBlob(2, Blob(bands)).BindBlob(3, Blob(k.fingerprints));
+    if (st.keys.Step() != SQLITE_DONE) return DbError(db_, "storing reuse keys");
+    if (tokens.empty()) continue;
+    st.index_add.Reset();
+    st.index_add.Bind(1, k.rowid).Bind(2, tokens);
+    if (st.index_add.Step() != SQLITE_DONE) return DbError(db_, "indexing reuse keys");
   }
   for (int64_t rowid : rows.pending) {
     st.pending.Reset();
@@ -56,15 +137,20 @@ Status Archive::ClearReusePending() { return sql::Exec(db_, "DELETE FROM reuse_p
 
 Result<std::vector<int64_t>> Archive::LshCandidates(
     const std::vector<std::pair<uint32_t, uint64_t>>& bands) {
+  std::vector<int64_t> out;
+  if (bands.empty()) return out;
   Statements& st = stmts();
   if (!st.band_query.ok())
-    st.band_query.Prepare(db_, "SELECT article_rowid FROM lsh_bands WHERE band = ? AND hash = ?");
-  std::vector<int64_t> out;
+    st.band_query.Prepare(db_, "SELECT rowid FROM reuse_index WHERE reuse_index MATCH ?");
+  std::string query;  // one OR query: FTS5 merges the doclists
   for (const auto& [band, hash] : bands) {
-    st.band_query.Reset();
-    st.band_query.Bind(1, static_cast<int64_t>(band)).Bind(2, static_cast<int64_t>(hash));
-    while (st.band_query.Step() == SQLITE_ROW) out.push_back(st.band_query.Int(0));
+    if (!query.empty()) query += " OR";
+    AppendToken('b', MixBand(band, hash), &query);
   }
+  st.band_query.Reset();
+  st.band_query.Bind(1, query);
+  while (st.band_query.Step() == SQLITE_ROW) out.push_back(st.band_query.Int(0));
+  st.band_query.Reset();
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -85,11 +171,12 @@ Result<std::vector<uint8_t>> Archive::GetSignature(int64_t rowid) {
 Result<std::vector<int64_t>> Archive::FingerprintPostings(uint64_t fingerprint, size_t limit) {
   Statements& st = stmts();
   if (!st.fp_query.ok())
-    st.fp_query.Prepare(db_, "SELECT article_rowid FROM fingerprints WHERE fp = ? LIMIT ?");
+    st.fp_query.Prepare(db_, "SELECT rowid FROM reuse_index WHERE reuse_index MATCH ? LIMIT ?");
   st.fp_query.Reset();
-  st.fp_query.Bind(1, static_cast<int64_t>(fingerprint)).Bind(2, static_cast<int64_t>(limit));
+  st.fp_query.Bind(1, Token('f', fingerprint)).Bind(2, static_cast<int64_t>(limit));
   std::vector<int64_t> out;
   while (st.fp_query.Step() == SQLITE_ROW) out.push_back(st.fp_query.Int(0));
+  st.fp_query.Reset();
   return out;
 }
 
@@ -121,10 +208,9 @@ Result<std::pair<std::string, std::string>> Archive::TextAndDate(int64_t rowid) 
 }
 
 Status Archive::RemoveReuse(int64_t rowid) {
+  if (auto s = RemoveReuseKeys(rowid); !s.ok()) return s;
   for (const char* q :
        {"DELETE FROM signatures WHERE article_rowid = ?1",
-        "DELETE FROM lsh_bands WHERE article_rowid = ?1",
-        "DELETE FROM fingerprints WHERE article_rowid = ?1",
         "DELETE FROM near_duplicates WHERE a = ?1 OR b = ?1",
         "DELETE FROM passages WHERE a = ?1 OR b = ?1",
         "DELETE FROM reuse_pending WHERE article_rowid = ?1"}) {

@@ -63,6 +63,10 @@ class Stmt {
     sqlite3_bind_double(st_, i, v);
     return *this;
   }
+  Stmt& BindBlob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(st_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Stmt& BindNull(int i) {
     sqlite3_bind_null(st_, i);
     return *this;

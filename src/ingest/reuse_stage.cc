@@ -84,9 +84,13 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
       SubtractFingerprints(it->second, &f.fingerprints);
     sigs_.emplace(rowid, f.signature);
   }
-  for (const auto& [band, hash] : bands) band_rows_.push_back({hash, rowid, band});
-  for (uint64_t fp : f.fingerprints) fp_rows_.push_back({fp, rowid, 0});
-  if (f.has_signature) sig_rows_.emplace_back(rowid, f.signature);
+  Archive::ReuseKeys keys;
+  keys.rowid = rowid;
+  if (f.has_signature)
+    keys.signature.assign(reinterpret_cast<const char*>(f.signature.data()), sizeof(Signature));
+  keys.bands = std::move(bands);
+  keys.fingerprints = f.fingerprints;
+  pending_rows_.articles.push_back(std::move(keys));
   fpi_.Add(id, groups_.Representative(id), f.fingerprints);
   fps_.emplace(rowid, std::move(f.fingerprints));
   docs_.emplace(rowid, std::make_pair(text, date));
@@ -96,20 +100,11 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
 }
 
 Status ReuseStage::Flush() {
-  std::sort(band_rows_.begin(), band_rows_.end());
-  std::sort(fp_rows_.begin(), fp_rows_.end());
-  Archive::ReuseRows rows;
-  for (auto& [rowid, sig] : sig_rows_)
-    rows.signatures.emplace_back(
-        rowid, std::string(reinterpret_cast<const char*>(sig.data()), sizeof(Signature)));
-  for (const Row& r : band_rows_) rows.bands.emplace_back(r.band, r.key, r.rowid);
-  for (const Row& r : fp_rows_) rows.fingerprints.emplace_back(r.key, r.rowid);
-  rows.pending = std::move(flushed_);
-  band_rows_.clear();
-  fp_rows_.clear();
-  sig_rows_.clear();
+  pending_rows_.pending = std::move(flushed_);
   flushed_.clear();
-  return archive_.StoreReuseRows(rows);
+  Status s = archive_.StoreReuseRows(pending_rows_);
+  pending_rows_ = {};
+  return s;
 }
 
 Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {

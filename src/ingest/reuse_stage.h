@@ -43,9 +43,8 @@ class ReuseStage {
              const PassageOptions& passages = {});
   // Called after `rowid` was stored with this clean text and date.
   Status Add(int64_t rowid, const std::string& date, const std::string& text, ReuseFeatures f);
-  // Writes the features gathered since the last flush (sorted: B-tree
-  // inserts in key order are several times faster than random ones). Call
-  // before each commit, so an article and its features commit together.
+  // Writes the features gathered since the last flush. Call before each
+  // commit, so an article and its features commit together.
   Status Flush();
   // Aligns the passages of the run's candidate pairs, and of articles a
   // crashed earlier run stored but did not finish.
@@ -70,16 +69,7 @@ class ReuseStage {
   std::vector<int64_t> order_;
   std::unordered_map<int64_t, DocId> local_;  // archive row id -> run-local id
   std::vector<int64_t> rowids_;               // run-local id -> archive row id
-  struct Row {
-    uint64_t key;
-    int64_t rowid;
-    uint32_t band;
-    bool operator<(const Row& o) const {
-      return band != o.band ? band < o.band : key != o.key ? key < o.key : rowid < o.rowid;
-    }
-  };
-  std::vector<Row> band_rows_, fp_rows_;
-  std::vector<std::pair<int64_t, Signature>> sig_rows_;
+  Archive::ReuseRows pending_rows_;  // features of the articles added since the last flush
   std::vector<int64_t> flushed_;  // articles added since the last flush
   uint64_t near_dups_ = 0;
 };
