@@ -286,6 +286,61 @@ TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
   EXPECT_GT(r.similarity, 0.7);
 }
 
+// reuse_index (contentless FTS5) must hold exactly the keys reuse_keys lists:
+// an updated article's old band keys and fingerprints are deleted with it.
+int64_t QueryInt(const std::string& db_path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  int64_t v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
+  Write("a/first.txt", "Alerte sur le barrage\n\n" +
+                           WithBackground("Les pompiers ont évacué trois hameaux mardi soir.",
+                                          kBackground));
+  Write("b/other.txt", Article(4));
+  Run(Db());
+  Write("a/first.txt", "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port, "
+                       "qui reviennent chaque printemps nicher sous les toits des entrepôts.\n");
+  EXPECT_EQ(Run(Db()).updated, 1u);
+  const char* keys = "SELECT sum(length(bands) + length(fps)) / 8 FROM reuse_keys";
+  const char* postings =
+      "SELECT sum(doc) FROM reuse_vocab";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE VIRTUAL TABLE temp.reuse_vocab USING "
+                           "fts5vocab(main, reuse_index, 'row')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, postings, -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int64_t indexed = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    int64_t listed = QueryInt(Db(), keys);
+    EXPECT_GT(listed, 40);
+    EXPECT_EQ(indexed, listed);
+  }
+  // The old text's passage is gone: a new article with that background
+  // paragraph finds nothing to align with.
+  Write("c/second.txt", "Le préfet rassure\n\n" +
+                            WithBackground("Le préfet a tenu une conférence de presse jeudi.",
+                                           kBackground));
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.passages, 0u);
+  EXPECT_EQ(s.near_duplicates, 0u);
+}
+
 TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
   std::string body;
   for (int i = 0; i < 12; ++i)
