@@ -284,6 +284,10 @@ class Archive {
   Status LoadExtracted(int64_t rowid, StoredArticle* a);
   Status LoadReuse(int64_t rowid, StoredArticle* a);
   Status RemoveReuseKeys(int64_t rowid);
+  // Entity counts and aliases gathered by StoreExtracted in the open
+  // transaction: written by Commit(), dropped by Rollback().
+  Status FlushEntityCounts();
+  void DropEntityCounts();
   Result<std::vector<int64_t>> FindEntityIdsAt(const std::string& name, int depth);
 
   struct Statements;  // prepared statements reused by Store()

@@ -343,8 +343,18 @@ Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::st
 }
 
 Status Archive::Begin() { return Exec(db_, "BEGIN IMMEDIATE"); }
-Status Archive::Commit() { return Exec(db_, "COMMIT"); }
-Status Archive::Rollback() { return Exec(db_, "ROLLBACK"); }
+Status Archive::Commit() {
+  if (auto s = FlushEntityCounts(); !s.ok()) return s;
+  return Exec(db_, "COMMIT");
+}
+Status Archive::Rollback() {
+  DropEntityCounts();
+  if (stmts_) {  // may name entities the rollback removes
+    stmts_->surnames_loaded = false;
+    stmts_->surname_to_entity.clear();
+  }
+  return Exec(db_, "ROLLBACK");
+}
 
 Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
                                     const std::vector<uint64_t>& line_fingerprints,

@@ -70,23 +70,42 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
         if (k.Step() == SQLITE_ROW) store_key = k.Text(0);
       }
     }
-    st.entity.Reset();
-    st.entity.Bind(1, store_key).Bind(2, agg.name).Bind(3, agg.per).Bind(4, agg.loc);
-    st.entity.Bind(5, agg.org).Bind(6, agg.mentions);
-    if (st.entity.Step() != SQLITE_DONE) return DbError(db_, "storing entity " + agg.name);
-    st.entity_find.Reset();
-    st.entity_find.Bind(1, store_key);
-    if (st.entity_find.Step() != SQLITE_ROW) return DbError(db_, "storing entity " + agg.name);
-    int64_t id = st.entity_find.Int(0);
+    // The entity's id: known in this transaction, stored earlier, or new (its
+    // counts start at zero; FlushEntityCounts adds them at commit).
+    int64_t id;
+    if (auto it = st.entity_ids.find(store_key); it != st.entity_ids.end()) {
+      id = it->second;
+    } else {
+      st.entity_find.Reset();
+      st.entity_find.Bind(1, store_key);
+      if (st.entity_find.Step() == SQLITE_ROW) {
+        id = st.entity_find.Int(0);
+      } else {
+        if (!st.entity_new.ok())
+          st.entity_new.Prepare(db_, "INSERT INTO entities(key, name) VALUES(?, ?)");
+        st.entity_new.Reset();
+        st.entity_new.Bind(1, store_key).Bind(2, agg.name);
+        if (st.entity_new.Step() != SQLITE_DONE) return DbError(db_, "storing entity " + agg.name);
+        id = sqlite3_last_insert_rowid(db_);
+      }
+      st.entity_find.Reset();
+      st.entity_ids.emplace(store_key, id);
+    }
+    Statements::EntityCounts& c = st.entity_counts[id];
+    c.per += agg.per;
+    c.loc += agg.loc;
+    c.org += agg.org;
+    c.mentions += agg.mentions;
+    c.articles += 1;
     ids[key] = id;
     if (agg.per > agg.loc + agg.org && store_key.find(' ') != std::string::npos) {
       auto [it, fresh] = st.surname_to_entity.emplace(LastWordKey(store_key), id);
       if (!fresh && it->second != id) it->second = -1;
     }
     for (auto& [alias, n] : agg.aliases) {
-      st.alias.Reset();
-      st.alias.Bind(1, id).Bind(2, alias).Bind(3, EntityKey(alias)).Bind(4, n);
-      if (st.alias.Step() != SQLITE_DONE) return DbError(db_, "storing alias " + alias);
+      auto [it, fresh] = st.alias_counts.try_emplace({id, alias});
+      if (fresh) it->second.first = EntityKey(alias);
+      it->second.second += n;
     }
   }
   for (size_t i = 0; i < a.entities.size(); ++i) {
@@ -129,7 +148,45 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
     }
     if (st.quote_fts.Step() != SQLITE_DONE) return DbError(db_, "indexing quote");
   }
+  // Outside a transaction (autocommit), nothing would call Commit().
+  if (sqlite3_get_autocommit(db_)) return FlushEntityCounts();
   return OkStatus();
+}
+
+Status Archive::FlushEntityCounts() {
+  Statements& st = stmts();
+  if (st.entity_counts.empty() && st.alias_counts.empty()) return OkStatus();
+  if (!st.entity_add.ok())
+    st.entity_add.Prepare(db_,
+                          "UPDATE entities SET per_count = per_count + ?2, loc_count = loc_count + "
+                          "?3, org_count = org_count + ?4, mentions = mentions + ?5, articles = "
+                          "articles + ?6 WHERE entity_id = ?1");
+  // In id order: B-tree updates in key order touch each page once.
+  std::vector<std::pair<int64_t, Statements::EntityCounts>> counts(st.entity_counts.begin(),
+                                                                   st.entity_counts.end());
+  std::sort(counts.begin(), counts.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [id, c] : counts) {
+    st.entity_add.Reset();
+    st.entity_add.Bind(1, id).Bind(2, c.per).Bind(3, c.loc).Bind(4, c.org).Bind(5, c.mentions);
+    st.entity_add.Bind(6, c.articles);
+    if (st.entity_add.Step() != SQLITE_DONE) return DbError(db_, "updating entity counts");
+  }
+  for (const auto& [k, v] : st.alias_counts) {
+    st.alias.Reset();
+    st.alias.Bind(1, k.first).Bind(2, k.second).Bind(3, v.first).Bind(4, v.second);
+    if (st.alias.Step() != SQLITE_DONE) return DbError(db_, "storing alias " + k.second);
+  }
+  DropEntityCounts();
+  return OkStatus();
+}
+
+void Archive::DropEntityCounts() {
+  if (!stmts_) return;
+  Statements& st = *stmts_;
+  st.entity_ids.clear();
+  st.entity_counts.clear();
+  st.alias_counts.clear();
 }
 
 Status Archive::RemoveExtracted(int64_t rowid) {

@@ -2,6 +2,7 @@
 #ifndef VEILLE_ARCHIVE_INTERNAL_H_
 #define VEILLE_ARCHIVE_INTERNAL_H_
 
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -23,16 +24,6 @@ struct Archive::Statements {
         lines(db,
               "INSERT INTO line_counts(source_group, fingerprint, count) VALUES(?, ?, 1) "
               "ON CONFLICT(source_group, fingerprint) DO UPDATE SET count = count + 1"),
-        // No RETURNING here: SQLite runs a statement with one under a
-        // statement journal, whose savepoint makes FTS5 flush the article's
-        // pending terms as a segment of its own (one tiny segment per
-        // article, then merges). entity_find reads the id back instead.
-        entity(
-            db,
-            "INSERT INTO entities(key, name, per_count, loc_count, org_count, mentions, articles) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1) ON CONFLICT(key) DO UPDATE SET "
-            "per_count = per_count + ?3, loc_count = loc_count + ?4, org_count = org_count + ?5, "
-            "mentions = mentions + ?6, articles = articles + 1"),
         entity_find(db, "SELECT entity_id FROM entities WHERE key = ?"),
         alias(
             db,
@@ -45,7 +36,7 @@ struct Archive::Statements {
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
               "speaker_mention, speaker_role, cue, start, end) VALUES(?,?,?,?,?,?,?,?,?,?)"),
         quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)") {}
-  Stmt insert, fts, removed, lines, entity, entity_find, alias, mention, quote, quote_fts;
+  Stmt insert, fts, removed, lines, entity_find, alias, mention, quote, quote_fts;
   // Reuse rows (prepared on first use).
   Stmt sig, keys, keys_get, keys_del, index_add, index_del, pending, band_query, sig_query,
       fp_query;
@@ -53,6 +44,16 @@ struct Archive::Statements {
   // surname to the one full name the archive knows (loaded on first use).
   bool surnames_loaded = false;
   std::unordered_map<std::string, int64_t> surname_to_entity;  // -1 = ambiguous
+  // Entity counts and aliases of the open transaction, written once per
+  // entity at Commit() instead of once per article (archive/extracted.cc).
+  struct EntityCounts {
+    int64_t per = 0, loc = 0, org = 0, mentions = 0, articles = 0;
+  };
+  std::unordered_map<std::string, int64_t> entity_ids;     // key -> entity_id, this transaction
+  std::unordered_map<int64_t, EntityCounts> entity_counts;  // entity_id -> increments
+  std::map<std::pair<int64_t, std::string>, std::pair<std::string, int64_t>>
+      alias_counts;  // (entity_id, alias) -> (alias key, mentions)
+  Stmt entity_new, entity_add;
 };
 
 }  // namespace veille
