@@ -28,6 +28,7 @@
 #ifndef VEILLE_QUERY_H_
 #define VEILLE_QUERY_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,25 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
                         std::string_view language, const ParsedQuery& q,
                         const std::vector<std::string>& languages, size_t max_tokens = 30,
                         std::string_view open = "[", std::string_view close = "]");
+
+// MakeSnippet for many texts and one query: the query's terms are analysed
+// once, in every language of `languages`. Make() gives what MakeSnippet
+// gives. Keeps references to its arguments; not thread-safe.
+class SnippetMaker {
+ public:
+  SnippetMaker(const TextAnalyzer& analyzer, const ParsedQuery& q,
+               const std::vector<std::string>& languages);
+  ~SnippetMaker();
+  std::string Make(std::string_view text, std::string_view language, size_t max_tokens = 30,
+                   std::string_view open = "[", std::string_view close = "]") const;
+
+ private:
+  struct Terms;
+  const TextAnalyzer& analyzer_;
+  const ParsedQuery& query_;
+  const std::vector<std::string>& languages_;
+  std::unique_ptr<Terms> terms_;
+};
 
 }  // namespace veille
 

@@ -547,6 +547,8 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
   st.Bind(6, static_cast<int64_t>(o.limit)).Bind(7, static_cast<int64_t>(o.offset));
   Stmt row(db_, "SELECT id, title, date, outlet, language, text FROM articles WHERE rowid = ?1");
   if (!row.ok()) return Error::Database("search: " + row.error());
+  std::optional<SnippetMaker> snippets;
+  if (o.snippets) snippets.emplace(*analyzer_, *parsed, languages);
   int rc;
   while ((rc = st.Step()) == SQLITE_ROW) {
     row.Reset();
@@ -561,7 +563,7 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
     h.language = row.Text(4);
     if (o.snippets) {
       std::string text = row.Text(5);
-      h.snippet = MakeSnippet(*analyzer_, text, h.language, *parsed, languages);
+      h.snippet = snippets->Make(text, h.language);
     }
     r.hits.push_back(std::move(h));
   }

@@ -60,7 +60,29 @@ void AppendCollapsed(std::string_view text, size_t b, size_t e, std::string* out
   }
 }
 
+std::string Snippet(const TextAnalyzer& analyzer, std::string_view text,
+                    std::string_view language, const Hits& hits, size_t max_tokens,
+                    std::string_view open, std::string_view close);
+
 }  // namespace
+
+struct SnippetMaker::Terms : Hits {};
+
+SnippetMaker::SnippetMaker(const TextAnalyzer& analyzer, const ParsedQuery& q,
+                           const std::vector<std::string>& languages)
+    : analyzer_(analyzer), query_(q), languages_(languages), terms_(std::make_unique<Terms>()) {
+  Collect(analyzer, q.root, languages, terms_.get());
+}
+
+SnippetMaker::~SnippetMaker() = default;
+
+std::string SnippetMaker::Make(std::string_view text, std::string_view language,
+                               size_t max_tokens, std::string_view open,
+                               std::string_view close) const {
+  if (std::find(languages_.begin(), languages_.end(), language) != languages_.end())
+    return Snippet(analyzer_, text, language, *terms_, max_tokens, open, close);
+  return MakeSnippet(analyzer_, text, language, query_, languages_, max_tokens, open, close);
+}
 
 std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
                         std::string_view language, const ParsedQuery& q,
@@ -71,7 +93,14 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
     if (l != language) langs.push_back(l);
   Hits hits;
   Collect(analyzer, q.root, langs, &hits);
+  return Snippet(analyzer, text, language, hits, max_tokens, open, close);
+}
 
+namespace {
+
+std::string Snippet(const TextAnalyzer& analyzer, std::string_view text,
+                    std::string_view language, const Hits& hits, size_t max_tokens,
+                    std::string_view open, std::string_view close) {
   std::vector<Token> toks;
   analyzer.Analyze(text, language, &toks);
   if (toks.empty()) return {};
@@ -145,4 +174,5 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
   return out;
 }
 
+}  // namespace
 }  // namespace veille

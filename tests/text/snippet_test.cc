@@ -66,5 +66,27 @@ TEST(MakeSnippet, CustomMarkersAndCollapsedSpace) {
   EXPECT_EQ(MakeSnippet(A(), "", "fr", *q, {"fr"}), "");
 }
 
+// SnippetMaker analyses the query once; its snippets are MakeSnippet's, for
+// texts in a language of the list and in one outside it.
+TEST(SnippetMaker, GivesWhatMakeSnippetGives) {
+  const std::vector<std::string> texts = {
+      "Les talibans sont entrés dans Kaboul. Le ministère a réagi depuis Washington.",
+      "The Taliban entered Kabul on Sunday; the ministry said the embassy was closed.",
+      "Rien à voir : un marché aux fleurs, des ministres en visite, des talibans nulle part.",
+      ""};
+  const std::vector<std::string> languages = {"fr", "en"};
+  for (const char* query : {"taliban kaboul", "minis* -fleurs", "\"le ministère\" OR embassy"}) {
+    auto q = ParseQuery(query);
+    ASSERT_TRUE(q.ok()) << query;
+    SnippetMaker maker(A(), *q, languages);
+    for (const auto& text : texts)
+      for (const char* lang : {"fr", "en", "de"})
+        for (size_t max_tokens : {3, 30})
+          EXPECT_EQ(maker.Make(text, lang, max_tokens, "<", ">"),
+                    MakeSnippet(A(), text, lang, *q, languages, max_tokens, "<", ">"))
+              << query << " / " << lang << " / " << text;
+  }
+}
+
 }  // namespace
 }  // namespace veille
