@@ -19,6 +19,14 @@ struct QueryData {
   double avgdl = 0;
   std::vector<double> idf;   // per phrase
   std::vector<double> freq;  // per phrase, scratch for the current row
+  std::vector<double> weights;  // per column, from the arguments after the pointer
+
+  // Column weights follow the pointer argument, as bm25's follow the table.
+  double weight(sqlite3_value** argv, int argc, int column) {
+    if (weights.empty())
+      for (int i = 1; i < argc; ++i) weights.push_back(sqlite3_value_double(argv[i]));
+    return weights[static_cast<size_t>(column)];
+  }
 };
 
 int CountHit(const Fts5ExtensionApi*, Fts5Context*, void* n) {
@@ -68,15 +76,19 @@ void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
           ? static_cast<const DocLengths*>(sqlite3_value_pointer(argv[0], kDocLengthsPointerType))
           : nullptr;
   std::fill(data->freq.begin(), data->freq.end(), 0.0);
-  int instances = 0;
-  int rc = api->xInstCount(fts, &instances);
-  for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
-    int phrase = 0, column = 0, offset = 0;
-    rc = api->xInst(fts, i, &phrase, &column, &offset);
+  // Each phrase's hits, column-weighted. Walking each phrase's own position
+  // list is cheaper than xInst, which first merges all of them into one
+  // sorted instance array.
+  int rc = SQLITE_OK;
+  for (size_t p = 0; p < data->freq.size(); ++p) {
+    Fts5PhraseIter iter;
+    int column = 0, offset = 0;
+    rc = api->xPhraseFirst(fts, static_cast<int>(p), &iter, &column, &offset);
     if (rc != SQLITE_OK) break;
-    // Column weights follow the pointer argument, as bm25's follow the table.
-    const double w = column + 1 < argc ? sqlite3_value_double(argv[column + 1]) : 1.0;
-    data->freq[static_cast<size_t>(phrase)] += w;
+    double f = 0;
+    for (; column >= 0; api->xPhraseNext(fts, &iter, &column, &offset))
+      f += column + 1 < argc ? data->weight(argv, argc, column) : 1.0;
+    data->freq[p] = f;
   }
   double length = -1;
   if (rc == SQLITE_OK && lengths) {
