@@ -363,6 +363,7 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
     // Interrupted: keep what was stored consistent (features of the stored
     // articles); the next run aligns their passages.
     auto s = sum.interrupted ? reuse.Flush() : reuse.Finish(&sum.near_duplicates, &sum.passages);
+    if (sum.interrupted) sum.near_duplicates = reuse.near_duplicates();
     if (!s.ok()) {
       (void)archive.Rollback();
       return s.error();

@@ -49,6 +49,8 @@ class ReuseStage {
   // Aligns the passages of the run's candidate pairs, and of articles a
   // crashed earlier run stored but did not finish.
   Status Finish(uint64_t* near_duplicates, uint64_t* passages);
+  // Near-duplicate pairs recorded so far (also known without Finish).
+  uint64_t near_duplicates() const { return near_dups_; }
 
  private:
   // The run-local id of an archive row id, assigned on first sight. The
