@@ -217,6 +217,11 @@ class Archive {
   Result<std::vector<int64_t>> LshCandidates(
       const std::vector<std::pair<uint32_t, uint64_t>>& bands);
   Result<std::vector<uint8_t>> GetSignature(int64_t rowid);
+  // Merges reuse_index's segments towards one, writing at most about `pages`
+  // pages (FTS5's incremental 'merge' with a negative budget).
+  Status MergeReuseIndex(int64_t pages);
+  // The passage fingerprints an article put in the index (sorted).
+  Result<std::vector<uint64_t>> GetReuseFingerprints(int64_t rowid);
   // Articles holding a passage fingerprint (at most `limit`).
   Result<std::vector<int64_t>> FingerprintPostings(uint64_t fingerprint, size_t limit);
   Status AddNearDuplicate(int64_t a, int64_t b, double similarity);

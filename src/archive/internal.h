@@ -39,7 +39,7 @@ struct Archive::Statements {
   Stmt insert, fts, removed, lines, entity_find, alias, mention, quote, quote_fts;
   // Reuse rows (prepared on first use).
   Stmt sig, keys, keys_get, keys_del, index_add, index_del, pending, band_query, sig_query,
-      fp_query;
+      fp_query, fps_query;
   // Multi-word person entities by their last word's key, to link a bare
   // surname to the one full name the archive knows (loaded on first use).
   bool surnames_loaded = false;

@@ -168,6 +168,32 @@ Result<std::vector<uint8_t>> Archive::GetSignature(int64_t rowid) {
   return std::vector<uint8_t>(p, p + n);
 }
 
+Status Archive::MergeReuseIndex(int64_t pages) {
+  if (pages <= 0) return OkStatus();
+  Stmt st(db_, "INSERT INTO reuse_index(reuse_index, rank) VALUES('merge', ?)");
+  st.Bind(1, -std::min<int64_t>(pages, 1 << 30));
+  if (st.Step() != SQLITE_DONE) return DbError(db_, "merging the reuse index");
+  return OkStatus();
+}
+
+Result<std::vector<uint64_t>> Archive::GetReuseFingerprints(int64_t rowid) {
+  Statements& st = stmts();
+  if (!st.fps_query.ok())
+    st.fps_query.Prepare(db_, "SELECT fps FROM reuse_keys WHERE article_rowid = ?");
+  st.fps_query.Reset();
+  st.fps_query.Bind(1, rowid);
+  std::vector<uint64_t> out;
+  if (st.fps_query.Step() == SQLITE_ROW) {
+    const int n = sqlite3_column_bytes(st.fps_query.get(), 0);
+    out.resize(static_cast<size_t>(n) / sizeof(uint64_t));
+    if (!out.empty())
+      std::memcpy(out.data(), sqlite3_column_blob(st.fps_query.get(), 0),
+                  out.size() * sizeof(uint64_t));
+  }
+  st.fps_query.Reset();
+  return out;
+}
+
 Result<std::vector<int64_t>> Archive::FingerprintPostings(uint64_t fingerprint, size_t limit) {
   Statements& st = stmts();
   if (!st.fp_query.ok())

@@ -80,8 +80,15 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
     }
     // A near-duplicate indexes only the fingerprints its closest original
     // lacks: shared text yields that original's passages once.
-    if (auto it = fps_.find(best_id); best_id >= 0 && it != fps_.end())
+    // The original may be from an earlier run: its fingerprints are then
+    // read back from the archive.
+    if (auto it = fps_.find(best_id); best_id >= 0 && it != fps_.end()) {
       SubtractFingerprints(it->second, &f.fingerprints);
+    } else if (best_id >= 0) {
+      auto stored = archive_.GetReuseFingerprints(best_id);
+      if (!stored.ok()) return stored.error();
+      SubtractFingerprints(*stored, &f.fingerprints);
+    }
     sigs_.emplace(rowid, f.signature);
   }
   Archive::ReuseKeys keys;
@@ -186,6 +193,11 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
     }
   }
   if (auto s = archive_.ClearReusePending(); !s.ok()) return s;
+  // Merge reuse_index's segments, with work in proportion to this run: a
+  // big run leaves one segment (each lookup then reads one), a small one
+  // pays a few pages.
+  if (auto s = archive_.MergeReuseIndex(4 * static_cast<int64_t>(order_.size())); !s.ok())
+    return s;
   if (near_duplicates) *near_duplicates = near_dups_;
   if (passages) *passages = count;
   return OkStatus();

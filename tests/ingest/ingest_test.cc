@@ -258,19 +258,32 @@ std::string WithBackground(const std::string& lead, const std::string& backgroun
   return lead + "\n\n" + background + "\n\nLa suite de l'article parle d'autre chose encore.\n";
 }
 
+// Leads long enough that two articles sharing only kBackground are not
+// near-duplicates (a near-duplicate's shared text is not reported as passages).
+const char kLeadA[] =
+    "Les pompiers ont évacué trois hameaux mardi soir après la montée brutale des eaux. Une "
+    "cinquantaine d'habitants ont passé la nuit au gymnase municipal, où la mairie a installé "
+    "des lits de camp. Les routes départementales restent fermées jusqu'à nouvel ordre et les "
+    "écoles du secteur n'ouvriront pas demain. Un hélicoptère de la gendarmerie survole la zone "
+    "depuis l'aube.";
+const char kLeadB[] =
+    "Le préfet a tenu jeudi une conférence de presse pour détailler le calendrier des "
+    "inspections. Selon lui, aucun risque de rupture n'est à craindre à court terme, mais des "
+    "capteurs supplémentaires seront posés avant l'hiver. Les élus de l'opposition réclament une "
+    "commission d'enquête et dénoncent des années de retard dans les investissements promis par "
+    "l'État.";
+
 TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
-  Write("a/first.txt", "Alerte sur le barrage\n\n" +
-                           WithBackground("Les pompiers ont évacué trois hameaux mardi soir.",
-                                          kBackground));
+  Write("a/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
   Run(Db());
   // A later run: another outlet reuses the paragraph with two small edits.
   std::string edited = kBackground;
   edited.replace(edited.find("depuis plusieurs années"), 23, "depuis des années");
   edited.replace(edited.find("douze millions"), 14, "12 millions");
-  Write("b/second.txt", "Le préfet rassure\n\n" +
-                            WithBackground("Le préfet a tenu une conférence de presse jeudi.", edited));
+  Write("b/second.txt", "Le préfet rassure\n\n" + WithBackground(kLeadB, edited));
   auto s = Run(Db());
   EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.near_duplicates, 0u);
   EXPECT_EQ(s.passages, 1u);
   auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
   auto a = (*archive)->Get("second");
@@ -341,6 +354,25 @@ TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
   EXPECT_EQ(s.near_duplicates, 0u);
 }
 
+// A near-duplicate of an article of an earlier run is linked to it, and their
+// shared text is not reported again as passages, as within one run.
+TEST_F(IngestTest, NearDuplicateOfAnEarlierRunIsLinkedWithoutPassages) {
+  Write("a/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
+  Run(Db());
+  std::string lead = kLeadA;
+  lead.replace(lead.find("trois hameaux"), 13, "quatre hameaux");
+  Write("b/again.txt", "Alerte sur le barrage (mise à jour)\n\n" + WithBackground(lead, kBackground));
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.near_duplicates, 1u);
+  EXPECT_EQ(s.passages, 0u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto again = (*archive)->Get("again");
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->near_duplicates.size(), 1u);
+  EXPECT_EQ(again->near_duplicates[0].id, "first");
+}
+
 TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
   std::string body;
   for (int i = 0; i < 12; ++i)
@@ -388,24 +420,8 @@ TEST_F(IngestTest, NearDuplicatesWithRowIdsBeyond32Bits) {
   v2.replace(v2.find("numéro 3"), 8, "numéro trois");
   Write("w/v2.txt", " date 2021-03-02 " + v2 + "\n");
   // Two articles that share only the background paragraph: a reused passage.
-  Write("x/first.txt",
-        "Alerte sur le barrage\n\n" +
-            WithBackground(
-                "Les pompiers ont évacué trois hameaux mardi soir après la montée brutale des "
-                "eaux. Une cinquantaine d'habitants ont passé la nuit au gymnase municipal, où "
-                "la mairie a installé des lits de camp. Les routes départementales restent "
-                "fermées jusqu'à nouvel ordre et les écoles du secteur n'ouvriront pas demain. "
-                "Un hélicoptère de la gendarmerie survole la zone depuis l'aube.",
-                kBackground));
-  Write("y/second.txt",
-        "Le préfet rassure\n\n" +
-            WithBackground(
-                "Le préfet a tenu jeudi une conférence de presse pour détailler le calendrier "
-                "des inspections. Selon lui, aucun risque de rupture n'est à craindre à court "
-                "terme, mais des capteurs supplémentaires seront posés avant l'hiver. Les élus "
-                "de l'opposition réclament une commission d'enquête et dénoncent des années de "
-                "retard dans les investissements promis par l'État.",
-                kBackground));
+  Write("x/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
+  Write("y/second.txt", "Le préfet rassure\n\n" + WithBackground(kLeadB, kBackground));
   auto s = Run(Db());
   EXPECT_EQ(s.stored, 4u);
   EXPECT_EQ(s.near_duplicates, 1u);
