@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS articles(
   run_id       INTEGER,
   ingested_at  TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+-- Covers LoadKnownContent: a scan of this index, not of the articles and their texts.
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash, id, source_group, duplicate_of);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date_lo);
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
