@@ -202,7 +202,7 @@ class Archive {
   // millions of articles.
   struct ReuseKeys {
     int64_t rowid = 0;
-    std::string signature;                         // bytes; empty: none
+    std::string signature;                             // bytes; empty: none
     std::vector<std::pair<uint32_t, uint64_t>> bands;  // band, hash
     std::vector<uint64_t> fingerprints;
   };

@@ -189,7 +189,9 @@ int DaysInMonth(int y, int m) {
   return kDays[m - 1];
 }
 
-std::string FlagsJson(const std::vector<std::string>& flags) { return nlohmann::json(flags).dump(); }
+std::string FlagsJson(const std::vector<std::string>& flags) {
+  return nlohmann::json(flags).dump();
+}
 
 std::vector<std::string> ParseFlags(const std::string& s) {
   auto j = nlohmann::json::parse(s, nullptr, false);
@@ -262,7 +264,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    std::string msg = "cannot open archive " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+    std::string msg =
+        "cannot open archive " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close_v2(db);
     return Error::Io(msg);
   }
@@ -274,8 +277,9 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
     // Checkpoint less often while writing: hot pages (B-tree interiors, FTS
     // segments) are then copied to the database once per 64 MB of WAL, not
     // once per 4 MB.
-    if (auto s = Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                          "PRAGMA wal_autocheckpoint=16384;");
+    if (auto s = Exec(db,
+                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA wal_autocheckpoint=16384;");
         !s.ok())
       return s.error();
     if (auto s = a->CreateSchema(); !s.ok()) return s.error();
@@ -288,7 +292,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
       return Error::BadInput(path + " has schema version " + std::to_string(v) + ", expected " +
                              std::to_string(kSchemaVersion));
   }
-  (void)Exec(db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+  (void)Exec(db,
+             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
   return a;
 }
 
@@ -310,7 +315,8 @@ Status Archive::CreateSchema() {
   meta.Bind(1, std::to_string(kSchemaVersion));
   if (meta.Step() != SQLITE_DONE) return DbError(db_, "writing schema version");
   // Title hits weigh three times body hits (BM25 column weights).
-  if (auto s = Exec(db_, "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')");
+  if (auto s = Exec(
+          db_, "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')");
       !s.ok()) {
     (void)Exec(db_, "ROLLBACK");
     return s;
@@ -339,7 +345,8 @@ Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::st
   Stmt st(db_, "SELECT fingerprint, count FROM line_counts WHERE source_group = ?");
   if (!st.ok()) return DbError(db_, "reading line counts");
   st.Bind(1, group);
-  while (st.Step() == SQLITE_ROW) out[static_cast<uint64_t>(st.Int(0))] = static_cast<uint32_t>(st.Int(1));
+  while (st.Step() == SQLITE_ROW)
+    out[static_cast<uint64_t>(st.Int(0))] = static_cast<uint32_t>(st.Int(1));
   return out;
 }
 
@@ -371,7 +378,9 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
     if (old.Step() == SQLITE_ROW) {
       int64_t rowid = old.Int(0);
       if (!old.OptText(4)) {
-        Stmt del(db_, "INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES('delete', ?, ?, ?)");
+        Stmt del(
+            db_,
+            "INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES('delete', ?, ?, ?)");
         std::string lang = old.Text(3);
         del.Bind(1, rowid)
             .Bind(2, TagLanguage(lang, old.Text(1)))
@@ -510,7 +519,8 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
 
   for (const auto* d : {&o.since, &o.until})
     if (*d && !IsValidDate(**d))
-      return Error::InvalidArgument("invalid date '" + **d + "': expected YYYY, YYYY-MM or YYYY-MM-DD");
+      return Error::InvalidArgument("invalid date '" + **d +
+                                    "': expected YYYY, YYYY-MM or YYYY-MM-DD");
 
   std::string where = " WHERE articles_fts MATCH ?1";
   if (o.language) where += " AND a.language = ?2";
@@ -522,7 +532,8 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
     if (!ids.ok()) return ids.error();
     std::string list;
     for (int64_t id : *ids) list += (list.empty() ? "" : ",") + std::to_string(id);
-    where += " AND a.rowid IN (SELECT article_rowid FROM mentions WHERE entity_id IN (" + list + "))";
+    where +=
+        " AND a.rowid IN (SELECT article_rowid FROM mentions WHERE entity_id IN (" + list + "))";
   }
   const bool filtered = o.language || o.since || o.until || o.outlet || o.entity;
   auto bind = [&](Stmt& st) {
@@ -573,9 +584,11 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
     if (o.offset == 0 && r.hits.size() < o.limit) {
       r.total = r.hits.size();
     } else {
-      std::string csql = filtered ? "SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = "
-                                    "articles_fts.rowid" + where
-                                  : "SELECT count(*) FROM articles_fts" + where;
+      std::string csql = filtered
+                             ? "SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = "
+                               "articles_fts.rowid" +
+                                   where
+                             : "SELECT count(*) FROM articles_fts" + where;
       Stmt c(db_, csql);
       if (!c.ok()) return Error::Database("search count: " + c.error());
       bind(c);
@@ -587,10 +600,11 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
 }
 
 Result<StoredArticle> Archive::Get(const std::string& id) {
-  Stmt st(db_,
-          "SELECT rowid, id, source, source_group, title, date, date_in_text, language, outlet, url, "
-          "summary, flags, coalesce(text, ''), duplicate_of, metadata, content_hash "
-          "FROM articles WHERE id = ?");
+  Stmt st(
+      db_,
+      "SELECT rowid, id, source, source_group, title, date, date_in_text, language, outlet, url, "
+      "summary, flags, coalesce(text, ''), duplicate_of, metadata, content_hash "
+      "FROM articles WHERE id = ?");
   st.Bind(1, id);
   if (st.Step() != SQLITE_ROW) return Error::NotFound("no article with id '" + id + "'");
   StoredArticle a;
@@ -631,10 +645,11 @@ Status Archive::ForEach(const std::function<Status(const StoredArticle&)>& fn) {
 
 Result<ArchiveStats> Archive::Stats() {
   ArchiveStats s;
-  Stmt st(db_,
-          "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of "
-          "IS NOT NULL), coalesce(sum(length(CAST(text AS BLOB))), 0), min(date_lo), max(date_hi) "
-          "FROM articles");
+  Stmt st(
+      db_,
+      "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of "
+      "IS NOT NULL), coalesce(sum(length(CAST(text AS BLOB))), 0), min(date_lo), max(date_hi) "
+      "FROM articles");
   if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "stats");
   s.articles = st.Int(0);
   s.duplicates = st.Int(1);
@@ -645,14 +660,18 @@ Result<ArchiveStats> Archive::Stats() {
     Stmt p(db_, q);
     while (p.ok() && p.Step() == SQLITE_ROW) out->emplace_back(p.Text(0), p.Int(1));
   };
-  pairs("SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
-        &s.languages);
-  pairs("SELECT outlet, count(*) FROM articles WHERE duplicate_of IS NULL AND outlet IS NOT NULL "
-        "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
-        &s.outlets);
-  pairs("SELECT f.value, count(*) FROM articles, json_each(articles.flags) f "
-        "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
-        &s.flags);
+  pairs(
+      "SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 "
+      "DESC",
+      &s.languages);
+  pairs(
+      "SELECT outlet, count(*) FROM articles WHERE duplicate_of IS NULL AND outlet IS NOT NULL "
+      "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
+      &s.outlets);
+  pairs(
+      "SELECT f.value, count(*) FROM articles, json_each(articles.flags) f "
+      "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
+      &s.flags);
   Stmt rl(db_, "SELECT count(*) FROM removed_lines");
   if (rl.ok() && rl.Step() == SQLITE_ROW) s.removed_lines = rl.Int(0);
   Stmt runs(db_, "SELECT count(*) FROM ingest_runs");

@@ -17,8 +17,8 @@ constexpr double kB = 0.75;
 // Per-query data, computed on the first match and kept by FTS5.
 struct QueryData {
   double avgdl = 0;
-  std::vector<double> idf;   // per phrase
-  std::vector<double> freq;  // per phrase, scratch for the current row
+  std::vector<double> idf;      // per phrase
+  std::vector<double> freq;     // per phrase, scratch for the current row
   std::vector<double> weights;  // per column, from the arguments after the pointer
 
   // Column weights follow the pointer argument, as bm25's follow the table.

@@ -98,8 +98,8 @@ Status Archive::StoreReuseRows(const ReuseRows& rows) {
     if (!k.signature.empty()) {
       st.sig.Reset();
       st.sig.Bind(1, k.rowid);
-      sqlite3_bind_blob(st.sig.get(), 2, k.signature.data(),
-                        static_cast<int>(k.signature.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(st.sig.get(), 2, k.signature.data(), static_cast<int>(k.signature.size()),
+                        SQLITE_STATIC);
       if (st.sig.Step() != SQLITE_DONE) return DbError(db_, "storing signature");
     }
     bands.clear();
@@ -215,9 +215,10 @@ Status Archive::AddNearDuplicate(int64_t a, int64_t b, double similarity) {
 }
 
 Status Archive::AddPassage(const PassageRow& p) {
-  Stmt st(db_,
-          "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, words, similarity, direction) "
-          "VALUES(?,?,?,?,?,?,?,?,?)");
+  Stmt st(
+      db_,
+      "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, words, similarity, direction) "
+      "VALUES(?,?,?,?,?,?,?,?,?)");
   st.Bind(1, p.a).Bind(2, p.b).Bind(3, static_cast<int64_t>(p.a_begin));
   st.Bind(4, static_cast<int64_t>(p.a_end)).Bind(5, static_cast<int64_t>(p.b_begin));
   st.Bind(6, static_cast<int64_t>(p.b_end)).Bind(7, static_cast<int64_t>(p.words));
@@ -235,11 +236,10 @@ Result<std::pair<std::string, std::string>> Archive::TextAndDate(int64_t rowid) 
 
 Status Archive::RemoveReuse(int64_t rowid) {
   if (auto s = RemoveReuseKeys(rowid); !s.ok()) return s;
-  for (const char* q :
-       {"DELETE FROM signatures WHERE article_rowid = ?1",
-        "DELETE FROM near_duplicates WHERE a = ?1 OR b = ?1",
-        "DELETE FROM passages WHERE a = ?1 OR b = ?1",
-        "DELETE FROM reuse_pending WHERE article_rowid = ?1"}) {
+  for (const char* q : {"DELETE FROM signatures WHERE article_rowid = ?1",
+                        "DELETE FROM near_duplicates WHERE a = ?1 OR b = ?1",
+                        "DELETE FROM passages WHERE a = ?1 OR b = ?1",
+                        "DELETE FROM reuse_pending WHERE article_rowid = ?1"}) {
     Stmt d(db_, q);
     if (!d.ok()) return Error::Database(std::string("removing reuse rows: ") + d.error());
     d.Bind(1, rowid);
@@ -255,10 +255,11 @@ Status Archive::LoadReuse(int64_t rowid, StoredArticle* a) {
           "ORDER BY n.similarity DESC");
   nd.Bind(1, rowid);
   while (nd.Step() == SQLITE_ROW) a->near_duplicates.push_back({nd.Text(0), nd.Double(1)});
-  Stmt ps(db_,
-          "SELECT x.id, p.similarity, p.a = ?1, p.a_start, p.a_end, p.b_start, p.b_end, p.direction "
-          "FROM passages p JOIN articles x ON x.rowid = (CASE WHEN p.a = ?1 THEN p.b ELSE p.a END) "
-          "WHERE p.a = ?1 OR p.b = ?1 ORDER BY p.words DESC");
+  Stmt ps(
+      db_,
+      "SELECT x.id, p.similarity, p.a = ?1, p.a_start, p.a_end, p.b_start, p.b_end, p.direction "
+      "FROM passages p JOIN articles x ON x.rowid = (CASE WHEN p.a = ?1 THEN p.b ELSE p.a END) "
+      "WHERE p.a = ?1 OR p.b = ?1 ORDER BY p.words DESC");
   ps.Bind(1, rowid);
   while (ps.Step() == SQLITE_ROW) {
     StoredArticle::Reused r;

@@ -2,8 +2,8 @@
 #include "ingest/reuse_stage.h"
 
 #include <algorithm>
-#include <cstring>
 #include <atomic>
+#include <cstring>
 #include <map>
 #include <thread>
 
@@ -196,8 +196,7 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
   // Merge reuse_index's segments, with work in proportion to this run: a
   // big run leaves one segment (each lookup then reads one), a small one
   // pays a few pages.
-  if (auto s = archive_.MergeReuseIndex(4 * static_cast<int64_t>(order_.size())); !s.ok())
-    return s;
+  if (auto s = archive_.MergeReuseIndex(4 * static_cast<int64_t>(order_.size())); !s.ok()) return s;
   if (near_duplicates) *near_duplicates = near_dups_;
   if (passages) *passages = count;
   return OkStatus();

@@ -71,8 +71,8 @@ class ReuseStage {
   std::vector<int64_t> order_;
   std::unordered_map<int64_t, DocId> local_;  // archive row id -> run-local id
   std::vector<int64_t> rowids_;               // run-local id -> archive row id
-  Archive::ReuseRows pending_rows_;  // features of the articles added since the last flush
-  std::vector<int64_t> flushed_;  // articles added since the last flush
+  Archive::ReuseRows pending_rows_;           // features of the articles added since the last flush
+  std::vector<int64_t> flushed_;              // articles added since the last flush
   uint64_t near_dups_ = 0;
 };
 

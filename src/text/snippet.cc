@@ -60,9 +60,9 @@ void AppendCollapsed(std::string_view text, size_t b, size_t e, std::string* out
   }
 }
 
-std::string Snippet(const TextAnalyzer& analyzer, std::string_view text,
-                    std::string_view language, const Hits& hits, size_t max_tokens,
-                    std::string_view open, std::string_view close);
+std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::string_view language,
+                    const Hits& hits, size_t max_tokens, std::string_view open,
+                    std::string_view close);
 
 }  // namespace
 
@@ -76,9 +76,8 @@ SnippetMaker::SnippetMaker(const TextAnalyzer& analyzer, const ParsedQuery& q,
 
 SnippetMaker::~SnippetMaker() = default;
 
-std::string SnippetMaker::Make(std::string_view text, std::string_view language,
-                               size_t max_tokens, std::string_view open,
-                               std::string_view close) const {
+std::string SnippetMaker::Make(std::string_view text, std::string_view language, size_t max_tokens,
+                               std::string_view open, std::string_view close) const {
   if (std::find(languages_.begin(), languages_.end(), language) != languages_.end())
     return Snippet(analyzer_, text, language, *terms_, max_tokens, open, close);
   return MakeSnippet(analyzer_, text, language, query_, languages_, max_tokens, open, close);
@@ -98,9 +97,9 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
 
 namespace {
 
-std::string Snippet(const TextAnalyzer& analyzer, std::string_view text,
-                    std::string_view language, const Hits& hits, size_t max_tokens,
-                    std::string_view open, std::string_view close) {
+std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::string_view language,
+                    const Hits& hits, size_t max_tokens, std::string_view open,
+                    std::string_view close) {
   std::vector<Token> toks;
   analyzer.Analyze(text, language, &toks);
   if (toks.empty()) return {};

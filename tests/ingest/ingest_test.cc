@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +16,6 @@
 
 #include "veille/archive.h"
 #include "veille/export.h"
-
-#include <sqlite3.h>
 
 namespace veille {
 namespace {
@@ -51,8 +50,12 @@ class IngestTest : public ::testing::Test {
     o.batch_size = batch_size;  // small by default: many commits in small tests
     o.stop = stop;
     o.entities = o.quotes = extract;
-    auto s = Ingest(**archive, o, [&](const Diagnostic& d) { if (problems) problems->push_back(d); },
-                    nullptr);
+    auto s = Ingest(
+        **archive, o,
+        [&](const Diagnostic& d) {
+          if (problems) problems->push_back(d);
+        },
+        nullptr);
     EXPECT_TRUE(s.ok()) << s.error().message;
     return s.ok() ? *s : IngestSummary{};
   }
@@ -133,12 +136,17 @@ TEST_F(IngestTest, ChangedArticleIsUpdatedAndReindexed) {
 TEST_F(IngestTest, BadInputIsReportedAndTheRestIsStored) {
   for (int i = 0; i < 5; ++i) Write("ok/" + std::to_string(i) + ".txt", Article(i));
   Write("ok/empty.txt", "");
-  Write("ok/binary.txt", std::string("\x7f" "ELF\0\0\0\x01\x02", 9) + std::string(200, '\0'));
+  Write("ok/binary.txt", std::string("\x7f"
+                                     "ELF\0\0\0\x01\x02",
+                                     9) +
+                             std::string(200, '\0'));
   Write("ok/broken.txt", "Titre\n\nUn texte avec un octet invalide \xff au milieu, réparé.\n");
   Write("feed.jsonl",
-        "{\"id\":\"j1\",\"title\":\"Un\",\"date\":\"2020-01-02\",\"text\":\"Premier texte du fil.\"}\n"
+        "{\"id\":\"j1\",\"title\":\"Un\",\"date\":\"2020-01-02\",\"text\":\"Premier texte du "
+        "fil.\"}\n"
         "{\"id\":\"j2\",\"title\":\"Deux\",\"text\":\"Deuxième texte\n"  // truncated line
-        "{\"id\":\"j3\",\"title\":\"Trois\",\"date\":\"2020-01-03\",\"text\":\"Troisième texte.\"}\n");
+        "{\"id\":\"j3\",\"title\":\"Trois\",\"date\":\"2020-01-03\",\"text\":\"Troisième "
+        "texte.\"}\n");
   std::vector<Diagnostic> problems;
   auto s = Run(Db(), &problems);
   EXPECT_EQ(s.stored, 8u);  // 5 + broken (repaired) + j1 + j3
@@ -209,7 +217,8 @@ TEST_F(IngestTest, SigkillMidIngestThenRerunGivesTheSameArchive) {
   for (int i = 0; i < 400; ++i) {
     usleep(5000);
     std::error_code ec;
-    if (fs::exists(Db("crash.db") + "-wal", ec) && fs::file_size(Db("crash.db") + "-wal", ec) > 200000)
+    if (fs::exists(Db("crash.db") + "-wal", ec) &&
+        fs::file_size(Db("crash.db") + "-wal", ec) > 200000)
       break;
   }
   kill(child, SIGKILL);
@@ -314,17 +323,17 @@ int64_t QueryInt(const std::string& db_path, const char* sql) {
 }
 
 TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
-  Write("a/first.txt", "Alerte sur le barrage\n\n" +
-                           WithBackground("Les pompiers ont évacué trois hameaux mardi soir.",
-                                          kBackground));
+  Write("a/first.txt",
+        "Alerte sur le barrage\n\n" +
+            WithBackground("Les pompiers ont évacué trois hameaux mardi soir.", kBackground));
   Write("b/other.txt", Article(4));
   Run(Db());
-  Write("a/first.txt", "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port, "
-                       "qui reviennent chaque printemps nicher sous les toits des entrepôts.\n");
+  Write("a/first.txt",
+        "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port, "
+        "qui reviennent chaque printemps nicher sous les toits des entrepôts.\n");
   EXPECT_EQ(Run(Db()).updated, 1u);
   const char* keys = "SELECT sum(length(bands) + length(fps)) / 8 FROM reuse_keys";
-  const char* postings =
-      "SELECT sum(doc) FROM reuse_vocab";
+  const char* postings = "SELECT sum(doc) FROM reuse_vocab";
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
@@ -345,9 +354,9 @@ TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
   }
   // The old text's passage is gone: a new article with that background
   // paragraph finds nothing to align with.
-  Write("c/second.txt", "Le préfet rassure\n\n" +
-                            WithBackground("Le préfet a tenu une conférence de presse jeudi.",
-                                           kBackground));
+  Write("c/second.txt",
+        "Le préfet rassure\n\n" +
+            WithBackground("Le préfet a tenu une conférence de presse jeudi.", kBackground));
   auto s = Run(Db());
   EXPECT_EQ(s.stored, 1u);
   EXPECT_EQ(s.passages, 0u);
@@ -361,7 +370,8 @@ TEST_F(IngestTest, NearDuplicateOfAnEarlierRunIsLinkedWithoutPassages) {
   Run(Db());
   std::string lead = kLeadA;
   lead.replace(lead.find("trois hameaux"), 13, "quatre hameaux");
-  Write("b/again.txt", "Alerte sur le barrage (mise à jour)\n\n" + WithBackground(lead, kBackground));
+  Write("b/again.txt",
+        "Alerte sur le barrage (mise à jour)\n\n" + WithBackground(lead, kBackground));
   auto s = Run(Db());
   EXPECT_EQ(s.stored, 1u);
   EXPECT_EQ(s.near_duplicates, 1u);

@@ -72,8 +72,7 @@ TEST(SnippetMaker, GivesWhatMakeSnippetGives) {
   const std::vector<std::string> texts = {
       "Les talibans sont entrés dans Kaboul. Le ministère a réagi depuis Washington.",
       "The Taliban entered Kabul on Sunday; the ministry said the embassy was closed.",
-      "Rien à voir : un marché aux fleurs, des ministres en visite, des talibans nulle part.",
-      ""};
+      "Rien à voir : un marché aux fleurs, des ministres en visite, des talibans nulle part.", ""};
   const std::vector<std::string> languages = {"fr", "en"};
   for (const char* query : {"taliban kaboul", "minis* -fleurs", "\"le ministère\" OR embassy"}) {
     auto q = ParseQuery(query);

@@ -1409,9 +1409,9 @@ int AddOne(const Args& args) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(args.db.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
       return Fail("cannot open " + args.db);
-    for (const char* q : {"SELECT sum(length(block)) FROM reuse_index_data",
-                          "SELECT count(*) FROM reuse_index_idx",
-                          "SELECT sum(length(sig)) FROM signatures"}) {
+    for (const char* q :
+         {"SELECT sum(length(block)) FROM reuse_index_data", "SELECT count(*) FROM reuse_index_idx",
+          "SELECT sum(length(sig)) FROM signatures"}) {
       if (sqlite3_exec(db, q, nullptr, nullptr, nullptr) != SQLITE_OK) {
         std::string err = sqlite3_errmsg(db);
         sqlite3_close(db);
