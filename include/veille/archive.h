@@ -218,7 +218,9 @@ class Archive {
       const std::vector<std::pair<uint32_t, uint64_t>>& bands);
   Result<std::vector<uint8_t>> GetSignature(int64_t rowid);
   // Merges reuse_index's segments towards one, writing at most about `pages`
-  // pages (FTS5's incremental 'merge' with a negative budget).
+  // pages (FTS5's incremental 'merge' with a negative budget). Outside a
+  // transaction it commits every few thousand pages; inside one, it works
+  // within it.
   Status MergeReuseIndex(int64_t pages);
   // The passage fingerprints an article put in the index (sorted).
   Result<std::vector<uint64_t>> GetReuseFingerprints(int64_t rowid);

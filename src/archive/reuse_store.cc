@@ -169,10 +169,32 @@ Result<std::vector<uint8_t>> Archive::GetSignature(int64_t rowid) {
 }
 
 Status Archive::MergeReuseIndex(int64_t pages) {
-  if (pages <= 0) return OkStatus();
-  Stmt st(db_, "INSERT INTO reuse_index(reuse_index, rank) VALUES('merge', ?)");
-  st.Bind(1, -std::min<int64_t>(pages, 1 << 30));
-  if (st.Step() != SQLITE_DONE) return DbError(db_, "merging the reuse index");
+  // Outside a transaction, steps of kStep pages each commit on their own;
+  // inside one, a single step of `pages`.
+  constexpr int64_t kStep = 4096;
+  const bool own = sqlite3_get_autocommit(db_) != 0;
+  Stmt merge(db_, "INSERT INTO reuse_index(reuse_index, rank) VALUES('merge', ?)");
+  if (!merge.ok()) return Error::Database("merging the reuse index: " + merge.error());
+  while (pages > 0) {
+    const int64_t n = own ? std::min(pages, kStep) : pages;
+    pages -= n;
+    if (own)
+      if (auto s = Begin(); !s.ok()) return s;
+    const int64_t before = sqlite3_total_changes64(db_);
+    merge.Reset();
+    merge.Bind(1, -n);  // negative: merge all segments towards one
+    if (merge.Step() != SQLITE_DONE) {
+      Status s = DbError(db_, "merging the reuse index");
+      if (own) (void)Rollback();
+      return s;
+    }
+    merge.Reset();
+    // FTS5 changes fewer than two rows when there was nothing to merge.
+    const bool done = sqlite3_total_changes64(db_) - before < 2;
+    if (own)
+      if (auto s = Commit(); !s.ok()) return s;
+    if (done) break;
+  }
   return OkStatus();
 }
 

@@ -193,10 +193,6 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
     }
   }
   if (auto s = archive_.ClearReusePending(); !s.ok()) return s;
-  // Merge reuse_index's segments, with work in proportion to this run: a
-  // big run leaves one segment (each lookup then reads one), a small one
-  // pays a few pages.
-  if (auto s = archive_.MergeReuseIndex(4 * static_cast<int64_t>(order_.size())); !s.ok()) return s;
   if (near_duplicates) *near_duplicates = near_dups_;
   if (passages) *passages = count;
   return OkStatus();

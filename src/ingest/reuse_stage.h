@@ -49,6 +49,11 @@ class ReuseStage {
   // Aligns the passages of the run's candidate pairs, and of articles a
   // crashed earlier run stored but did not finish.
   Status Finish(uint64_t* near_duplicates, uint64_t* passages);
+  // Pages of reuse_index merging this run pays for after Finish
+  // (Archive::MergeReuseIndex): in proportion to the articles it added, so a
+  // big run leaves one segment (each lookup then reads one) and a small one
+  // pays a few pages.
+  int64_t merge_budget() const { return 4 * static_cast<int64_t>(order_.size()); }
   // Near-duplicate pairs recorded so far (also known without Finish).
   uint64_t near_duplicates() const { return near_dups_; }
 

@@ -1426,7 +1426,7 @@ int AddOne(const Args& args) {
   static const char* kPhases[] = {
       "clean + analyse + store", "reuse features (tokens, MinHash, fingerprints)",
       "ReuseStage::Add (LSH lookups, verification)", "ReuseStage::Flush (reuse rows)",
-      "ReuseStage::Finish (postings, alignment)"};
+      "ReuseStage::Finish (postings, alignment, merge)"};
   constexpr int kNumPhases = 5;
   for (const auto* ids : {&near, &fresh}) {
     std::vector<double> ms[kNumPhases], reuse_ms, total_ms, cpu_ms;
@@ -1464,6 +1464,7 @@ int AddOne(const Args& args) {
       if (s.ok()) s = stage.Flush();
       c[4] = Clock::now();
       if (s.ok()) s = stage.Finish(&nd, &np);
+      if (s.ok()) s = archive.MergeReuseIndex(stage.merge_budget());  // as ingest does
       c[5] = Clock::now();
       cpu_ms.push_back((ThreadCpu() - cpu0) * 1e3);
       if (!s.ok()) return Fail(s.error().message);
