@@ -370,12 +370,14 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
     }
   }
   if (opt.reuse && !sum.interrupted) {
-    // Merge reuse_index's segments in transactions of their own, after the
-    // run's rows are committed: the WAL stays small and pages freed by one
-    // step are reused by the next.
-    if (auto s = archive.Commit(); !s.ok()) return s.error();
-    if (auto s = archive.MergeReuseIndex(reuse.merge_budget()); !s.ok()) return s.error();
-    if (auto s = archive.Begin(); !s.ok()) return s.error();
+    // A big run merges reuse_index's segments into one, in transactions of
+    // their own after its rows are committed: the WAL stays small and pages
+    // freed by one step are reused by the next.
+    if (reuse.ShouldMergeIndex(known.hash_by_id.size())) {
+      if (auto s = archive.Commit(); !s.ok()) return s.error();
+      if (auto s = archive.MergeReuseIndex(int64_t{1} << 40); !s.ok()) return s.error();
+      if (auto s = archive.Begin(); !s.ok()) return s.error();
+    }
   }
   sum.seconds = Since(t0);
   sum.peak_rss_bytes = PeakRssBytes();

@@ -49,11 +49,14 @@ class ReuseStage {
   // Aligns the passages of the run's candidate pairs, and of articles a
   // crashed earlier run stored but did not finish.
   Status Finish(uint64_t* near_duplicates, uint64_t* passages);
-  // Pages of reuse_index merging this run pays for after Finish
-  // (Archive::MergeReuseIndex): in proportion to the articles it added, so a
-  // big run leaves one segment (each lookup then reads one) and a small one
-  // pays a few pages.
-  int64_t merge_budget() const { return 4 * static_cast<int64_t>(order_.size()); }
+  // Whether this run should merge reuse_index's segments into one after
+  // Finish (Archive::MergeReuseIndex): when it added at least an eighth of
+  // the archive's articles. Smaller runs leave it to FTS5's automerge, which
+  // merges segments of similar size; merging a small run's segment into one
+  // large segment would rewrite the whole index for a few articles.
+  bool ShouldMergeIndex(size_t archive_articles) const {
+    return order_.size() * 8 >= archive_articles;
+  }
   // Near-duplicate pairs recorded so far (also known without Finish).
   uint64_t near_duplicates() const { return near_dups_; }
 

@@ -1464,7 +1464,8 @@ int AddOne(const Args& args) {
       if (s.ok()) s = stage.Flush();
       c[4] = Clock::now();
       if (s.ok()) s = stage.Finish(&nd, &np);
-      if (s.ok()) s = archive.MergeReuseIndex(stage.merge_budget());  // as ingest does
+      if (s.ok() && stage.ShouldMergeIndex(known->hash_by_id.size()))  // as ingest does
+        s = archive.MergeReuseIndex(int64_t{1} << 40);
       c[5] = Clock::now();
       cpu_ms.push_back((ThreadCpu() - cpu0) * 1e3);
       if (!s.ok()) return Fail(s.error().message);
