@@ -161,12 +161,8 @@ Status Archive::FlushEntityCounts() {
                           "UPDATE entities SET per_count = per_count + ?2, loc_count = loc_count + "
                           "?3, org_count = org_count + ?4, mentions = mentions + ?5, articles = "
                           "articles + ?6 WHERE entity_id = ?1");
-  // In id order: B-tree updates in key order touch each page once.
-  std::vector<std::pair<int64_t, Statements::EntityCounts>> counts(st.entity_counts.begin(),
-                                                                   st.entity_counts.end());
-  std::sort(counts.begin(), counts.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
-  for (const auto& [id, c] : counts) {
+  // In id order (a std::map): B-tree updates in key order touch each page once.
+  for (const auto& [id, c] : st.entity_counts) {
     st.entity_add.Reset();
     st.entity_add.Bind(1, id).Bind(2, c.per).Bind(3, c.loc).Bind(4, c.org).Bind(5, c.mentions);
     st.entity_add.Bind(6, c.articles);

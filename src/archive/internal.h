@@ -49,8 +49,8 @@ struct Archive::Statements {
   struct EntityCounts {
     int64_t per = 0, loc = 0, org = 0, mentions = 0, articles = 0;
   };
-  std::unordered_map<std::string, int64_t> entity_ids;      // key -> entity_id, this transaction
-  std::unordered_map<int64_t, EntityCounts> entity_counts;  // entity_id -> increments
+  std::unordered_map<std::string, int64_t> entity_ids;  // key -> entity_id, this transaction
+  std::map<int64_t, EntityCounts> entity_counts;        // entity_id -> increments, in id order
   std::map<std::pair<int64_t, std::string>, std::pair<std::string, int64_t>>
       alias_counts;  // (entity_id, alias) -> (alias key, mentions)
   Stmt entity_new, entity_add;

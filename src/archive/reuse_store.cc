@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "archive/internal.h"
+#include "veille/hash.h"
 
 namespace veille {
 
@@ -19,17 +20,13 @@ namespace {
 // bucket hash mixed into 64 bits), "f" + 16 hex digits for a passage
 // fingerprint. The ascii tokenizer keeps each one whole.
 uint64_t MixBand(uint32_t band, uint64_t hash) {
-  uint64_t z = hash + 0x9E3779B97F4A7C15ull * (uint64_t{band} + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
+  return Mix64(hash + 0x9E3779B97F4A7C15ull * (uint64_t{band} + 1));
 }
 
 void AppendToken(char kind, uint64_t key, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   if (!out->empty()) out->push_back(' ');
   out->push_back(kind);
-  for (int shift = 60; shift >= 0; shift -= 4) out->push_back(kHex[(key >> shift) & 15]);
+  *out += HexHash(key);
 }
 
 std::string Token(char kind, uint64_t key) {
@@ -38,19 +35,30 @@ std::string Token(char kind, uint64_t key) {
   return t;
 }
 
-std::string Blob(const std::vector<uint64_t>& keys) {
-  std::string b(keys.size() * sizeof(uint64_t), '\0');
-  if (!keys.empty()) std::memcpy(b.data(), keys.data(), b.size());
-  return b;
+// reuse_keys and signatures hold arrays of fixed-size integers as blobs.
+template <typename T>
+std::string Blob(const std::vector<T>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
 }
 
-void AppendTokens(char kind, const void* blob, int bytes, std::string* out) {
-  const auto* p = static_cast<const unsigned char*>(blob);
-  for (int i = 0; i + 8 <= bytes; i += 8) {
-    uint64_t k;
-    std::memcpy(&k, p + i, 8);
-    AppendToken(kind, k, out);
-  }
+template <typename T>
+std::vector<T> FromBlob(sqlite3_stmt* st, int column) {
+  std::vector<T> out(static_cast<size_t>(sqlite3_column_bytes(st, column)) / sizeof(T));
+  if (!out.empty())
+    std::memcpy(out.data(), sqlite3_column_blob(st, column), out.size() * sizeof(T));
+  return out;
+}
+
+// The blob column of the row `st` (one parameter: a row id) finds, or an
+// empty array.
+template <typename T>
+std::vector<T> BlobByRowid(sql::Stmt& st, int64_t rowid) {
+  st.Reset();
+  st.Bind(1, rowid);
+  std::vector<T> out;
+  if (st.Step() == SQLITE_ROW) out = FromBlob<T>(st.get(), 0);
+  st.Reset();
+  return out;
 }
 
 }  // namespace
@@ -70,9 +78,8 @@ Status Archive::RemoveReuseKeys(int64_t rowid) {
   st.keys_get.Bind(1, rowid);
   if (st.keys_get.Step() != SQLITE_ROW) return OkStatus();
   std::string tokens;
-  sqlite3_stmt* g = st.keys_get.get();
-  AppendTokens('b', sqlite3_column_blob(g, 0), sqlite3_column_bytes(g, 0), &tokens);
-  AppendTokens('f', sqlite3_column_blob(g, 1), sqlite3_column_bytes(g, 1), &tokens);
+  for (uint64_t k : FromBlob<uint64_t>(st.keys_get.get(), 0)) AppendToken('b', k, &tokens);
+  for (uint64_t k : FromBlob<uint64_t>(st.keys_get.get(), 1)) AppendToken('f', k, &tokens);
   st.keys_get.Reset();
   st.index_del.Reset();
   st.index_del.Bind(1, rowid).Bind(2, tokens);
@@ -160,12 +167,7 @@ Result<std::vector<uint8_t>> Archive::GetSignature(int64_t rowid) {
   Statements& st = stmts();
   if (!st.sig_query.ok())
     st.sig_query.Prepare(db_, "SELECT sig FROM signatures WHERE article_rowid = ?");
-  st.sig_query.Reset();
-  st.sig_query.Bind(1, rowid);
-  if (st.sig_query.Step() != SQLITE_ROW) return std::vector<uint8_t>();
-  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(st.sig_query.get(), 0));
-  int n = sqlite3_column_bytes(st.sig_query.get(), 0);
-  return std::vector<uint8_t>(p, p + n);
+  return BlobByRowid<uint8_t>(st.sig_query, rowid);
 }
 
 Status Archive::MergeReuseIndex(int64_t pages) {
@@ -202,18 +204,7 @@ Result<std::vector<uint64_t>> Archive::GetReuseFingerprints(int64_t rowid) {
   Statements& st = stmts();
   if (!st.fps_query.ok())
     st.fps_query.Prepare(db_, "SELECT fps FROM reuse_keys WHERE article_rowid = ?");
-  st.fps_query.Reset();
-  st.fps_query.Bind(1, rowid);
-  std::vector<uint64_t> out;
-  if (st.fps_query.Step() == SQLITE_ROW) {
-    const int n = sqlite3_column_bytes(st.fps_query.get(), 0);
-    out.resize(static_cast<size_t>(n) / sizeof(uint64_t));
-    if (!out.empty())
-      std::memcpy(out.data(), sqlite3_column_blob(st.fps_query.get(), 0),
-                  out.size() * sizeof(uint64_t));
-  }
-  st.fps_query.Reset();
-  return out;
+  return BlobByRowid<uint64_t>(st.fps_query, rowid);
 }
 
 Result<std::vector<int64_t>> Archive::FingerprintPostings(uint64_t fingerprint, size_t limit) {

@@ -90,9 +90,7 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
   std::vector<std::string> langs{std::string(language)};
   for (const auto& l : languages)
     if (l != language) langs.push_back(l);
-  Hits hits;
-  Collect(analyzer, q.root, langs, &hits);
-  return Snippet(analyzer, text, language, hits, max_tokens, open, close);
+  return SnippetMaker(analyzer, q, langs).Make(text, language, max_tokens, open, close);
 }
 
 namespace {

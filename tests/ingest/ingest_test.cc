@@ -282,6 +282,37 @@ const char kLeadB[] =
     "commission d'enquête et dénoncent des années de retard dans les investissements promis par "
     "l'État.";
 
+// The first integer `sql` returns from the archive at `db_path`, after
+// `setup` (if any) ran on the same connection; -1 if no row.
+int64_t QueryInt(const std::string& db_path, const char* sql, const char* setup = nullptr) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  if (setup) EXPECT_EQ(sqlite3_exec(db, setup, nullptr, nullptr, nullptr), SQLITE_OK) << setup;
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  int64_t v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+// A twelve-sentence flood dispatch, and its update with one word changed:
+// near-duplicates of each other.
+std::string FloodDispatch() {
+  std::string body;
+  for (int i = 0; i < 12; ++i)
+    body += "La phrase numéro " + std::to_string(i) +
+            " décrit un détail différent de la crue qui touche la commune depuis lundi. ";
+  return body;
+}
+
+std::string FloodUpdate() {
+  std::string body = FloodDispatch();
+  body.replace(body.find("numéro 3"), 8, "numéro trois");
+  return body;
+}
+
 TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
   Write("a/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
   Run(Db());
@@ -310,18 +341,6 @@ TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
 
 // reuse_index (contentless FTS5) must hold exactly the keys reuse_keys lists:
 // an updated article's old band keys and fingerprints are deleted with it.
-int64_t QueryInt(const std::string& db_path, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  int64_t v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return v;
-}
-
 TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
   Write("a/first.txt",
         "Alerte sur le barrage\n\n" +
@@ -332,26 +351,13 @@ TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
         "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port, "
         "qui reviennent chaque printemps nicher sous les toits des entrepôts.\n");
   EXPECT_EQ(Run(Db()).updated, 1u);
-  const char* keys = "SELECT sum(length(bands) + length(fps)) / 8 FROM reuse_keys";
-  const char* postings = "SELECT sum(doc) FROM reuse_vocab";
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE VIRTUAL TABLE temp.reuse_vocab USING "
-                           "fts5vocab(main, reuse_index, 'row')",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, postings, -1, &st, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-    int64_t indexed = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    int64_t listed = QueryInt(Db(), keys);
-    EXPECT_GT(listed, 40);
-    EXPECT_EQ(indexed, listed);
-  }
+  const int64_t listed =
+      QueryInt(Db(), "SELECT sum(length(bands) + length(fps)) / 8 FROM reuse_keys");
+  const int64_t indexed =
+      QueryInt(Db(), "SELECT sum(doc) FROM reuse_vocab",
+               "CREATE VIRTUAL TABLE temp.reuse_vocab USING fts5vocab(main, reuse_index, 'row')");
+  EXPECT_GT(listed, 40);
+  EXPECT_EQ(indexed, listed);
   // The old text's passage is gone: a new article with that background
   // paragraph finds nothing to align with.
   Write("c/second.txt",
@@ -384,14 +390,9 @@ TEST_F(IngestTest, NearDuplicateOfAnEarlierRunIsLinkedWithoutPassages) {
 }
 
 TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
-  std::string body;
-  for (int i = 0; i < 12; ++i)
-    body += "La phrase numéro " + std::to_string(i) +
-            " décrit un détail différent de la crue qui touche la commune depuis lundi. ";
-  Write("w/v1.txt", " date 2021-03-01 " + body + "\n");
-  std::string v2 = body;
-  v2.replace(v2.find("numéro 3"), 8, "numéro trois");
-  Write("w/v2.txt", " date 2021-03-02 " + v2 + "Dernière minute: la décrue est amorcée.\n");
+  Write("w/v1.txt", " date 2021-03-01 " + FloodDispatch() + "\n");
+  Write("w/v2.txt",
+        " date 2021-03-02 " + FloodUpdate() + "Dernière minute: la décrue est amorcée.\n");
   Write("w/other.txt", "Rien à voir\n\nUn article sur le marché aux fleurs du dimanche matin.\n");
   auto s = Run(Db());
   EXPECT_EQ(s.near_duplicates, 1u);
@@ -412,23 +413,12 @@ TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
 TEST_F(IngestTest, NearDuplicatesWithRowIdsBeyond32Bits) {
   Write("a/seed.txt", "Premier article\n\nUn texte sans rapport sur le marché aux fleurs.\n");
   Run(Db());
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(Db().c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE articles SET rowid = 8589934592 WHERE id = 'seed'", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  ASSERT_EQ(QueryInt(Db(), "SELECT rowid FROM articles WHERE id = 'seed'",
+                     "UPDATE articles SET rowid = 8589934592 WHERE id = 'seed'"),
+            8589934592);
   fs::remove_all(dir_ / "in" / "a");
-  std::string body;
-  for (int i = 0; i < 12; ++i)
-    body += "La phrase numéro " + std::to_string(i) +
-            " décrit un détail différent de la crue qui touche la commune depuis lundi. ";
-  Write("w/v1.txt", " date 2021-03-01 " + body + "\n");
-  std::string v2 = body;
-  v2.replace(v2.find("numéro 3"), 8, "numéro trois");
-  Write("w/v2.txt", " date 2021-03-02 " + v2 + "\n");
+  Write("w/v1.txt", " date 2021-03-01 " + FloodDispatch() + "\n");
+  Write("w/v2.txt", " date 2021-03-02 " + FloodUpdate() + "\n");
   // Two articles that share only the background paragraph: a reused passage.
   Write("x/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
   Write("y/second.txt", "Le préfet rassure\n\n" + WithBackground(kLeadB, kBackground));

@@ -43,6 +43,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -262,23 +263,10 @@ std::vector<std::string> LoadLines(const std::string& path) {
 
 // --- JSONL for veille ingest ------------------------------------------------
 
-// Appends `s` as a JSON string literal.
+// Appends `s` as a JSON string literal (invalid UTF-8 replaced by U+FFFD).
 void AppendJson(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (u < 0x20) {
-      char buf[8];
-      snprintf(buf, sizeof buf, "\\u%04x", u);
-      *out += buf;
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
+  *out +=
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // One JSONL line of `veille ingest` input: {"id","date","text"}.
