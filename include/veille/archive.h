@@ -20,6 +20,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "veille/article.h"
@@ -31,7 +32,10 @@ namespace veille {
 
 class TextAnalyzer;
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
+// Read-write opening migrates a version-2 archive (it adds `source_groups`);
+// read-only opening accepts it as it is.
+inline constexpr int kOldestSchemaVersion = 2;
 
 enum class OpenMode { kReadOnly, kReadWrite };
 
@@ -43,11 +47,12 @@ enum class StoreOutcome {
   kDuplicate,  // new id whose text exactly repeats a stored article
 };
 
-// What the archive already knows, loaded once at the start of an ingest.
+// What the archive holds for the ids and content hashes of one run's input,
+// gathered by Archive::LookUpKnown() before the run writes anything. Its
+// worker threads read it to skip unchanged articles without a query.
 struct KnownContent {
-  std::unordered_map<std::string, uint64_t> hash_by_id;   // every stored id
-  std::unordered_map<uint64_t, std::string> id_by_hash;   // originals only
-  std::unordered_map<std::string, uint64_t> group_sizes;  // articles per source group
+  std::unordered_map<std::string, uint64_t> hash_by_id;  // ids already stored
+  std::unordered_set<uint64_t> original_hashes;          // texts already stored
 };
 
 struct SearchOptions {
@@ -179,7 +184,15 @@ class Archive {
   const TextAnalyzer& analyzer() const { return *analyzer_; }
 
   // --- ingest side (kReadWrite) ---
-  Result<KnownContent> LoadKnownContent();
+  // Adds to `known` what the archive holds for article `id` and for content
+  // `hash`: two index lookups, so a run's start-up does not grow with the
+  // archive.
+  Status LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known);
+  // Originals (articles that are not exact duplicates) stored in `group`.
+  Result<uint64_t> GroupSize(const std::string& group);
+  // The highest article row id: the number of articles stored, give or take
+  // the deleted ones, without counting them.
+  Result<int64_t> MaxArticleRowid();
   // Per-fingerprint counts of candidate boilerplate lines in `group`.
   Result<std::unordered_map<uint64_t, uint32_t>> LineCounts(const std::string& group);
   Status Begin();
@@ -187,9 +200,10 @@ class Archive {
   Status Rollback();
   // Stores `article` (whose normalised text hashes to `content_hash`) and
   // adds `line_fingerprints` to its group's line counts, inside the current
-  // transaction. `known` is updated to reflect the write.
+  // transaction. Whether the id or the text is already stored is read from
+  // the archive (indexed lookups), so the transaction's own writes count.
   Result<StoreOutcome> Store(const Article& article, uint64_t content_hash,
-                             const std::vector<uint64_t>& line_fingerprints, KnownContent* known);
+                             const std::vector<uint64_t>& line_fingerprints);
   // Row id of the article the last Store() wrote (stored or updated).
   int64_t last_rowid() const { return last_rowid_; }
 
@@ -285,6 +299,7 @@ class Archive {
  private:
   Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer);
   Status CreateSchema();
+  Status MigrateFromVersion2();
   // Entities and quotes of a stored article (in archive/extracted.cc).
   Status StoreExtracted(int64_t rowid, const Article& a);
   Status RemoveExtracted(int64_t rowid);

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS articles(
   run_id       INTEGER,
   ingested_at  TEXT NOT NULL
 );
--- Covers LoadKnownContent: a scan of this index, not of the articles and their texts.
+-- Exact duplicates: the lookup of an original by its hash reads only this index.
 CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash, id, source_group, duplicate_of);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(date_lo);
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
@@ -69,6 +69,10 @@ CREATE TABLE IF NOT EXISTS line_counts(
   fingerprint  INTEGER NOT NULL,
   count        INTEGER NOT NULL,
   PRIMARY KEY(source_group, fingerprint)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS source_groups(
+  source_group TEXT PRIMARY KEY,
+  articles     INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ingest_runs(
   run_id      INTEGER PRIMARY KEY,
@@ -288,7 +292,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
     if (!st.ok() || st.Step() != SQLITE_ROW)
       return Error::BadInput(path + " is not a Veille archive (no schema version)");
     int v = std::stoi(st.Text(0));
-    if (v != kSchemaVersion)
+    if (v < kOldestSchemaVersion || v > kSchemaVersion)
       return Error::BadInput(path + " has schema version " + std::to_string(v) + ", expected " +
                              std::to_string(kSchemaVersion));
   }
@@ -301,6 +305,8 @@ Status Archive::CreateSchema() {
   Stmt check(db_, "SELECT value FROM meta WHERE key='schema_version'");
   if (check.ok() && check.Step() == SQLITE_ROW) {
     int v = std::stoi(check.Text(0));
+    check.Reset();
+    if (v == 2) return MigrateFromVersion2();
     if (v != kSchemaVersion)
       return Error::BadInput("archive has schema version " + std::to_string(v) + ", expected " +
                              std::to_string(kSchemaVersion));
@@ -324,20 +330,64 @@ Status Archive::CreateSchema() {
   return Exec(db_, "COMMIT");
 }
 
-Result<KnownContent> Archive::LoadKnownContent() {
-  KnownContent k;
-  Stmt st(db_, "SELECT id, content_hash, duplicate_of IS NULL, source_group FROM articles");
-  if (!st.ok()) return DbError(db_, "loading known articles");
-  while (st.Step() == SQLITE_ROW) {
-    uint64_t h = std::stoull(st.Text(1), nullptr, 16);
-    std::string id = st.Text(0);
-    if (st.Int(2)) {
-      k.id_by_hash.emplace(h, id);
-      ++k.group_sizes[st.Text(3)];
-    }
-    k.hash_by_id.emplace(std::move(id), h);
+// Version 3 added `source_groups`, the originals per group that each run
+// read by scanning every article before.
+Status Archive::MigrateFromVersion2() {
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status s = Exec(db_,
+                  "CREATE TABLE source_groups(source_group TEXT PRIMARY KEY, articles INTEGER NOT "
+                  "NULL) WITHOUT ROWID;"
+                  "INSERT INTO source_groups SELECT source_group, count(*) FROM articles "
+                  "WHERE duplicate_of IS NULL GROUP BY source_group;"
+                  "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  if (!s.ok()) {
+    (void)Exec(db_, "ROLLBACK");
+    return Error::Database("migrating the archive from schema version 2: " + s.error().message);
   }
-  return k;
+  return Exec(db_, "COMMIT");
+}
+
+Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known) {
+  Statements& st = stmts();
+  if (!known->hash_by_id.count(id)) {
+    st.by_id.Reset();
+    st.by_id.Bind(1, id);
+    int rc = st.by_id.Step();
+    if (rc == SQLITE_ROW) {
+      known->hash_by_id.emplace(id, std::stoull(st.by_id.Text(1), nullptr, 16));
+    } else if (rc != SQLITE_DONE) {
+      return DbError(db_, "looking up article " + id);
+    }
+    st.by_id.Reset();
+  }
+  if (!known->original_hashes.count(hash)) {
+    st.by_hash.Reset();
+    st.by_hash.Bind(1, HexHash(hash));
+    int rc = st.by_hash.Step();
+    if (rc == SQLITE_ROW) {
+      known->original_hashes.insert(hash);
+    } else if (rc != SQLITE_DONE) {
+      return DbError(db_, "looking up the text of article " + id);
+    }
+    st.by_hash.Reset();
+  }
+  return OkStatus();
+}
+
+Result<uint64_t> Archive::GroupSize(const std::string& group) {
+  Stmt st(db_, "SELECT articles FROM source_groups WHERE source_group = ?");
+  if (!st.ok()) return DbError(db_, "reading the size of source group " + group);
+  st.Bind(1, group);
+  int rc = st.Step();
+  if (rc == SQLITE_ROW) return static_cast<uint64_t>(st.Int(0));
+  if (rc != SQLITE_DONE) return DbError(db_, "reading the size of source group " + group);
+  return uint64_t{0};
+}
+
+Result<int64_t> Archive::MaxArticleRowid() {
+  Stmt st(db_, "SELECT coalesce(max(rowid), 0) FROM articles");
+  if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "reading the last article row id");
+  return st.Int(0);
 }
 
 Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::string& group) {
@@ -365,12 +415,20 @@ Status Archive::Rollback() {
 }
 
 Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
-                                    const std::vector<uint64_t>& line_fingerprints,
-                                    KnownContent* known) {
+                                    const std::vector<uint64_t>& line_fingerprints) {
   const std::string& id = a.raw.id;
   StoreOutcome outcome = StoreOutcome::kStored;
-  if (auto it = known->hash_by_id.find(id); it != known->hash_by_id.end()) {
-    if (it->second == content_hash) return StoreOutcome::kUnchanged;
+  Statements& sts = stmts();
+  sts.by_id.Reset();
+  sts.by_id.Bind(1, id);
+  if (int rc = sts.by_id.Step(); rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return DbError(db_, "looking up article " + id);
+  } else if (rc == SQLITE_ROW) {
+    const bool same = sts.by_id.Text(1) == HexHash(content_hash);
+    const bool was_original = sts.by_id.Int(2) != 0;
+    const std::string old_group = sts.by_id.Text(3);
+    sts.by_id.Reset();
+    if (same) return StoreOutcome::kUnchanged;
     // The article changed since it was stored: remove the old version from
     // the index (a contentless FTS5 table needs the indexed values back).
     Stmt old(db_, "SELECT rowid, title, text, language, duplicate_of FROM articles WHERE id = ?");
@@ -386,7 +444,6 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
             .Bind(2, TagLanguage(lang, old.Text(1)))
             .Bind(3, TagLanguage(lang, old.Text(2)));
         if (del.Step() != SQLITE_DONE) return DbError(db_, "unindexing " + id);
-        known->id_by_hash.erase(it->second);
       }
       if (auto s = RemoveExtracted(rowid); !s.ok()) return s.error();
       if (auto s = RemoveReuse(rowid); !s.ok()) return s.error();
@@ -396,14 +453,25 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
       Stmt da(db_, "DELETE FROM articles WHERE rowid = ?");
       da.Bind(1, rowid);
       if (da.Step() != SQLITE_DONE) return DbError(db_, "replacing " + id);
+      if (was_original) {
+        sts.group_add.Reset();
+        sts.group_add.Bind(1, old_group).Bind(2, int64_t{-1});
+        if (sts.group_add.Step() != SQLITE_DONE) return DbError(db_, "counting " + old_group);
+      }
     }
-    known->hash_by_id.erase(it);
     outcome = StoreOutcome::kUpdated;
   }
+  sts.by_id.Reset();
 
   std::optional<std::string> duplicate_of;
-  if (auto it = known->id_by_hash.find(content_hash); it != known->id_by_hash.end())
-    duplicate_of = it->second;
+  sts.by_hash.Reset();
+  sts.by_hash.Bind(1, HexHash(content_hash));
+  if (int rc = sts.by_hash.Step(); rc == SQLITE_ROW) {
+    duplicate_of = sts.by_hash.Text(0);
+  } else if (rc != SQLITE_DONE) {
+    return DbError(db_, "looking up the text of " + id);
+  }
+  sts.by_hash.Reset();
 
   Stmt& ins = stmts().insert;
   if (!ins.ok()) return Error::Database("preparing insert: " + ins.error());
@@ -428,11 +496,11 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   if (ins.Step() != SQLITE_DONE) return DbError(db_, "storing " + id);
   int64_t rowid = sqlite3_last_insert_rowid(db_);
   last_rowid_ = rowid;
-  known->hash_by_id[id] = content_hash;
   if (duplicate_of) return outcome == StoreOutcome::kUpdated ? outcome : StoreOutcome::kDuplicate;
 
-  known->id_by_hash[content_hash] = id;
-  ++known->group_sizes[a.raw.source_group];
+  sts.group_add.Reset();
+  sts.group_add.Bind(1, a.raw.source_group).Bind(2, int64_t{1});
+  if (sts.group_add.Step() != SQLITE_DONE) return DbError(db_, "counting " + a.raw.source_group);
 
   Stmt& fts = stmts().fts;
   fts.Reset();

@@ -35,8 +35,19 @@ struct Archive::Statements {
         quote(db,
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
               "speaker_mention, speaker_role, cue, start, end) VALUES(?,?,?,?,?,?,?,?,?,?)"),
-        quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)") {}
+        quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)"),
+        by_id(db,
+              "SELECT rowid, content_hash, duplicate_of IS NULL, source_group FROM articles "
+              "WHERE id = ?"),
+        by_hash(db,
+                "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1"),
+        group_add(
+            db,
+            "INSERT INTO source_groups(source_group, articles) VALUES(?, ?) "
+            "ON CONFLICT(source_group) DO UPDATE SET articles = articles + excluded.articles") {}
   Stmt insert, fts, removed, lines, entity_find, alias, mention, quote, quote_fts;
+  // What the archive holds for an id or a content hash; group sizes.
+  Stmt by_id, by_hash, group_add;
   // Reuse rows (prepared on first use).
   Stmt sig, keys, keys_get, keys_del, index_add, index_del, pending, band_query, sig_query,
       fp_query, fps_query;

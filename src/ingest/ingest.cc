@@ -136,10 +136,13 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
     if (!q.ok()) return q.error();
     quoter = std::move(q).value();
   }
-  auto known_r = archive.LoadKnownContent();
-  if (!known_r.ok()) return known_r.error();
-  KnownContent known = std::move(known_r).value();
-  const KnownContent snapshot = known;  // read-only copy for worker threads
+  // What the archive holds for this run's ids and texts, looked up in pass 1
+  // (index lookups: the start-up does not grow with the archive). Read-only
+  // from pass 2 on, when the worker threads read it.
+  KnownContent known;
+  Status lookup = OkStatus();
+  auto archive_had_articles = archive.MaxArticleRowid();
+  if (!archive_had_articles.ok()) return archive_had_articles.error();
 
   unsigned workers = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   const size_t window = 256;
@@ -195,10 +198,16 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         [&](Counted& c) {
           progress(1, ++n, false);
           if (!c.ok) return true;
-          if (auto it = snapshot.hash_by_id.find(c.id);
-              it != snapshot.hash_by_id.end() && it->second == c.hash)
+          if (*archive_had_articles > 0) {
+            if (auto s = archive.LookUpKnown(c.id, c.hash, &known); !s.ok()) {
+              lookup = s;
+              return false;
+            }
+          }
+          if (auto it = known.hash_by_id.find(c.id);
+              it != known.hash_by_id.end() && it->second == c.hash)
             return true;  // already stored: its lines are already counted
-          if (snapshot.id_by_hash.count(c.hash) || !seen_hashes.insert(c.hash).second)
+          if (known.original_hashes.count(c.hash) || !seen_hashes.insert(c.hash).second)
             return true;  // an exact duplicate does not make a line recur
           ++batch_sizes[c.group];
           auto& counts = batch_counts[c.group];
@@ -206,6 +215,7 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
           return true;
         });
   }
+  if (!lookup.ok()) return lookup.error();
   if (stopped()) {
     sum.interrupted = true;
     sum.seconds = Since(t0);
@@ -218,8 +228,9 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
   for (auto& [group, counts] : batch_counts) {
     auto stored = archive.LineCounts(group);
     if (!stored.ok()) return stored.error();
-    uint64_t size = batch_sizes[group];
-    if (auto it = known.group_sizes.find(group); it != known.group_sizes.end()) size += it->second;
+    auto stored_size = archive.GroupSize(group);
+    if (!stored_size.ok()) return stored_size.error();
+    uint64_t size = batch_sizes[group] + *stored_size;
     uint32_t threshold = std::max<uint32_t>(
         opt.recurring_min_articles,
         static_cast<uint32_t>(std::ceil(opt.recurring_min_fraction * static_cast<double>(size))));
@@ -243,7 +254,7 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
 
   Status failure = OkStatus();
   size_t in_batch = 0;
-  ReuseStage reuse(archive, !snapshot.hash_by_id.empty());
+  ReuseStage reuse(archive, *archive_had_articles > 0);
   auto report = [&](const Diagnostic& d) {
     if (d.severity == Diagnostic::Severity::kError) {
       ++sum.errors;
@@ -273,8 +284,8 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         if (!p.raw.ok()) return p;
         RawArticle& raw = *p.raw;
         p.hash = ContentHash(raw);
-        if (auto it = snapshot.hash_by_id.find(raw.id);
-            it != snapshot.hash_by_id.end() && it->second == p.hash) {
+        if (auto it = known.hash_by_id.find(raw.id);
+            it != known.hash_by_id.end() && it->second == p.hash) {
           p.skip_unchanged = true;
           return p;
         }
@@ -309,7 +320,7 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         }
         sum.input_bytes += p.article.raw.text.size();
         for (auto& d : p.article.raw.diagnostics) report(d);
-        auto outcome = archive.Store(p.article, p.hash, p.fingerprints, &known);
+        auto outcome = archive.Store(p.article, p.hash, p.fingerprints);
         if (!outcome.ok()) {
           failure = outcome.error();
           return false;
@@ -373,7 +384,9 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
     // A big run merges reuse_index's segments into one, in transactions of
     // their own after its rows are committed: the WAL stays small and pages
     // freed by one step are reused by the next.
-    if (reuse.ShouldMergeIndex(known.hash_by_id.size())) {
+    auto articles = archive.MaxArticleRowid();
+    if (!articles.ok()) return articles.error();
+    if (reuse.ShouldMergeIndex(static_cast<uint64_t>(*articles))) {
       if (auto s = archive.Commit(); !s.ok()) return s.error();
       if (auto s = archive.MergeReuseIndex(int64_t{1} << 40); !s.ok()) return s.error();
       if (auto s = archive.Begin(); !s.ok()) return s.error();

@@ -15,10 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Article Make(const std::string& id, const std::optional<std::string>& title, const std::string& text,
-             const std::string& lang, const std::optional<std::string>& date,
-             const std::optional<std::string>& outlet, std::vector<std::string> flags,
-             std::vector<RemovedLine> removed) {
+Article Make(const std::string& id, const std::optional<std::string>& title,
+             const std::string& text, const std::string& lang,
+             const std::optional<std::string>& date, const std::optional<std::string>& outlet,
+             std::vector<std::string> flags, std::vector<RemovedLine> removed) {
   Article a;
   a.raw.id = id;
   a.raw.source = id + ".txt";
@@ -42,15 +42,14 @@ class EvalTest : public ::testing::Test {
     db_ = (dir_ / "e.db").string();
     auto archive = Archive::Open(db_, OpenMode::kReadWrite);
     ASSERT_TRUE(archive.ok()) << archive.error().message;
-    KnownContent known;
     ASSERT_TRUE((*archive)->Begin().ok());
     auto a = Make("a", "Les dockers en grève", "Les dockers du port de Sète ont cessé le travail.",
                   "fr", "2021-08", "Le Quai", {"designated-organisation-footnote"},
                   {{"Partagez cet article", "share-prompt"}});
     auto b = Make("b", std::nullopt, "Harbour workers in Sète walked out on Thursday.", "en",
                   std::nullopt, std::nullopt, {}, {});
-    ASSERT_TRUE((*archive)->Store(a, Hash64(a.clean.text), {}, &known).ok());
-    ASSERT_TRUE((*archive)->Store(b, Hash64(b.clean.text), {}, &known).ok());
+    ASSERT_TRUE((*archive)->Store(a, Hash64(a.clean.text), {}).ok());
+    ASSERT_TRUE((*archive)->Store(b, Hash64(b.clean.text), {}).ok());
     ASSERT_TRUE((*archive)->Commit().ok());
   }
   void TearDown() override { fs::remove_all(dir_); }

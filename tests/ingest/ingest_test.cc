@@ -437,6 +437,55 @@ TEST_F(IngestTest, NearDuplicatesWithRowIdsBeyond32Bits) {
   EXPECT_EQ(second->reuse[0].other, "first");
 }
 
+// Rows where source_groups disagrees with a count of the originals.
+constexpr const char* kGroupSizeMismatches =
+    "SELECT count(*) FROM (SELECT source_group, count(*) AS c FROM articles "
+    "WHERE duplicate_of IS NULL GROUP BY source_group) AS a "
+    "FULL JOIN source_groups AS s USING(source_group) "
+    "WHERE coalesce(a.c, 0) IS NOT coalesce(s.articles, 0)";
+
+TEST_F(IngestTest, SourceGroupSizesFollowStoresUpdatesAndDuplicates) {
+  for (int i = 0; i < 6; ++i) Write("g1/" + std::to_string(i) + ".txt", Article(i));
+  Write("g1/dup.txt", Article(1));
+  Write("g2/7.txt", Article(7));
+  Run(Db());
+  EXPECT_EQ(QueryInt(Db(), kGroupSizeMismatches), 0);
+  EXPECT_EQ(QueryInt(Db(), "SELECT articles FROM source_groups WHERE source_group LIKE '%/g1'"), 6);
+  // Rewritten; turned into a duplicate of 4; moved to another group.
+  Write("g1/2.txt", "Un texte entièrement réécrit sur les hirondelles du port.\n");
+  Write("g1/3.txt", Article(4));
+  fs::remove(dir_ / "in" / "g2" / "7.txt");
+  Write("g3/7.txt", Article(77));
+  auto s = Run(Db());
+  EXPECT_EQ(s.updated, 3u);
+  EXPECT_EQ(QueryInt(Db(), kGroupSizeMismatches), 0);
+  EXPECT_EQ(QueryInt(Db(), "SELECT articles FROM source_groups WHERE source_group LIKE '%/g1'"), 5);
+  EXPECT_EQ(QueryInt(Db(), "SELECT articles FROM source_groups WHERE source_group LIKE '%/g2'"), 0);
+}
+
+TEST_F(IngestTest, SchemaVersion2ArchiveIsMigrated) {
+  for (int i = 0; i < 5; ++i) Write("g/" + std::to_string(i) + ".txt", Article(i));
+  Write("g/dup.txt", Article(2));
+  Run(Db());
+  // What a version-2 archive looks like: no source_groups table.
+  QueryInt(Db(), "SELECT 1",
+           "DROP TABLE source_groups; UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+  {
+    auto ro = Archive::Open(Db(), OpenMode::kReadOnly);
+    ASSERT_TRUE(ro.ok()) << ro.error().message;  // readable as it is
+  }
+  auto s = Run(Db());
+  EXPECT_EQ(s.unchanged, 6u);
+  EXPECT_EQ(s.stored, 0u);
+  EXPECT_EQ(QueryInt(Db(), "SELECT value FROM meta WHERE key = 'schema_version'"), kSchemaVersion);
+  EXPECT_EQ(QueryInt(Db(), "SELECT articles FROM source_groups WHERE source_group LIKE '%/g'"), 5);
+  EXPECT_EQ(QueryInt(Db(), kGroupSizeMismatches), 0);
+  QueryInt(Db(), "SELECT 1", "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  auto old = Archive::Open(Db(), OpenMode::kReadWrite);
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.error().message.find("schema version 1"), std::string::npos);
+}
+
 TEST_F(IngestTest, EntitiesAndQuotesAreStoredAndQueryable) {
   Write("n/a.txt",
         "Visite à Moscou\n\nLe président russe Vladimir Poutine a reçu lundi à Moscou son "

@@ -148,7 +148,6 @@ class ServerTest : public ::testing::Test {
     db_ = new std::string((*root_ / "s.db").string());
     auto archive = Archive::Open(*db_, OpenMode::kReadWrite);
     ASSERT_TRUE(archive.ok()) << archive.error().message;
-    KnownContent known;
     ASSERT_TRUE((*archive)->Begin().ok());
     std::vector<Article> articles = {
         Make("fr-1", "Grève des dockers à Sète",
@@ -175,8 +174,7 @@ class ServerTest : public ::testing::Test {
              {{"Nous avons obtenu des garanties", "Marie Lefort", "a déclaré"}});
     Annotate(&articles[2], {{"Sète", "LOC", ""}}, {});
     Annotate(&articles[3], {{"Sète", "LOC", ""}}, {});
-    for (const auto& a : articles)
-      ASSERT_TRUE((*archive)->Store(a, Hash64(a.clean.text), {}, &known).ok());
+    for (const auto& a : articles) ASSERT_TRUE((*archive)->Store(a, Hash64(a.clean.text), {}).ok());
     // A passage fr-1 (row 1) shares with fr-2 (row 2), as the reuse stage
     // would store it: "les dockers" / "les dockers".
     Archive::PassageRow passage;
@@ -796,10 +794,9 @@ TEST(ServerCacheTest, AnswersAreCachedUntilTheArchiveChanges) {
   const std::string db = (dir / "c.db").string();
   auto writer = Archive::Open(db, OpenMode::kReadWrite);
   ASSERT_TRUE(writer.ok());
-  KnownContent known;
   auto store = [&](const Article& a) {
     ASSERT_TRUE((*writer)->Begin().ok());
-    ASSERT_TRUE((*writer)->Store(a, Hash64(a.clean.text), {}, &known).ok());
+    ASSERT_TRUE((*writer)->Store(a, Hash64(a.clean.text), {}).ok());
     ASSERT_TRUE((*writer)->Commit().ok());
   };
   store(

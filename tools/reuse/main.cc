@@ -1382,14 +1382,14 @@ int AddOne(const Args& args) {
   auto archive_r = veille::Archive::Open(args.db, veille::OpenMode::kReadWrite);
   if (!archive_r.ok()) return Fail(archive_r.error().message);
   veille::Archive& archive = **archive_r;
-  auto known = archive.LoadKnownContent();
-  if (!known.ok()) return Fail(known.error().message);
   auto cleaner = veille::Cleaner::Create();
   if (!cleaner.ok()) return Fail(cleaner.error().message);
   auto analyzer = veille::MetadataAnalyzer::Create();
   if (!analyzer.ok()) return Fail(analyzer.error().message);
-  printf("archive %s: %zu ids; opened and known content loaded in %.1f s\n", args.db.c_str(),
-         known->hash_by_id.size(), Seconds(t0));
+  auto articles = archive.MaxArticleRowid();
+  if (!articles.ok()) return Fail(articles.error().message);
+  printf("archive %s: %lld articles; opened in %.1f s\n", args.db.c_str(),
+         static_cast<long long>(*articles), Seconds(t0));
   if (args.warm) {
     // What a long-running server's page cache would hold: the tables each
     // addition looks up (LSH bands and fingerprints, signatures).
@@ -1437,7 +1437,7 @@ int AddOne(const Args& args) {
       a.clean = (*cleaner)->Clean(raw.text, nullptr);
       a.analysis = (*analyzer)->Analyze(raw, a.clean);
       a.index_body = veille::PreAnalyze(archive.analyzer(), a.analysis.language, a.clean.text);
-      auto outcome = archive.Store(a, hash, veille::CandidateLineFingerprints(raw.text), &*known);
+      auto outcome = archive.Store(a, hash, veille::CandidateLineFingerprints(raw.text));
       if (!outcome.ok()) return Fail(outcome.error().message);
       if (*outcome != veille::StoreOutcome::kStored)
         return Fail(raw.id + " was not stored as a new article: is it in the archive already?");
@@ -1452,14 +1452,12 @@ int AddOne(const Args& args) {
       if (s.ok()) s = stage.Flush();
       c[4] = Clock::now();
       if (s.ok()) s = stage.Finish(&nd, &np);
-      if (s.ok() && stage.ShouldMergeIndex(known->hash_by_id.size()))  // as ingest does
+      if (s.ok() && stage.ShouldMergeIndex(static_cast<uint64_t>(*articles)))  // as ingest does
         s = archive.MergeReuseIndex(int64_t{1} << 40);
       c[5] = Clock::now();
       cpu_ms.push_back((ThreadCpu() - cpu0) * 1e3);
       if (!s.ok()) return Fail(s.error().message);
       if (auto r = archive.Rollback(); !r.ok()) return Fail(r.error().message);
-      known->hash_by_id.erase(raw.id);  // rolled back
-      known->id_by_hash.erase(hash);
       dups += nd;
       passages += np;
       auto span = [&](int from, int to) {
