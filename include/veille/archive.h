@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,6 +32,9 @@ struct sqlite3;
 namespace veille {
 
 class TextAnalyzer;
+namespace sql {
+class Stmt;
+}
 
 inline constexpr int kSchemaVersion = 3;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
@@ -295,6 +299,10 @@ class Archive {
   Result<std::vector<std::string>> Languages();
 
   sqlite3* db() { return db_; }  // for tests and the eval module's read-only checks
+  // A statement prepared once on this connection and kept for the next call
+  // with the same SQL (for the archive module's query code: a search runs
+  // the same few statements every time). Wrap each use in sql::ResetOnExit.
+  sql::Stmt& Cached(std::string_view sql);
 
  private:
   Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer);
@@ -319,6 +327,7 @@ class Archive {
   std::unique_ptr<TextAnalyzer> analyzer_;
   std::unique_ptr<Statements> stmts_;
   int64_t last_rowid_ = 0;
+  std::unordered_map<std::string, std::unique_ptr<sql::Stmt>> cached_;
   std::optional<std::vector<std::string>> languages_cache_;
   int64_t languages_version_ = -1;  // PRAGMA data_version the cache was read at
 };

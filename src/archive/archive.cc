@@ -20,6 +20,7 @@ namespace veille {
 
 using sql::DbError;
 using sql::Exec;
+using sql::ResetOnExit;
 using sql::Stmt;
 
 namespace {
@@ -243,6 +244,15 @@ std::string DateHigh(std::string_view date) {
     return std::string(date) + buf;
   }
   return std::string(date);
+}
+
+Stmt& Archive::Cached(std::string_view sql) {
+  auto it = cached_.find(std::string(sql));
+  if (it == cached_.end()) it = cached_.emplace(std::string(sql), std::make_unique<Stmt>()).first;
+  Stmt& st = *it->second;
+  if (!st.ok()) st.Prepare(db_, sql);  // again after a failure: the schema may have changed
+  st.Reset();
+  return st;
 }
 
 Archive::Statements& Archive::stmts() {
@@ -562,7 +572,8 @@ Result<std::vector<std::string>> Archive::Languages() {
   // PRAGMA data_version changes when another connection commits: a server
   // then sees the languages an ingest added meanwhile.
   int64_t version = -1;
-  Stmt v(db_, "PRAGMA data_version");
+  Stmt& v = Cached("PRAGMA data_version");
+  ResetOnExit reset(v);
   if (v.ok() && v.Step() == SQLITE_ROW) version = v.Int(0);
   if (languages_cache_ && version == languages_version_) return *languages_cache_;
   std::vector<std::string> out;

@@ -13,6 +13,7 @@
 namespace veille {
 
 using sql::DbError;
+using sql::ResetOnExit;
 using sql::Stmt;
 
 namespace {
@@ -102,7 +103,8 @@ SearchAttributes::~SearchAttributes() = default;
 
 Result<std::shared_ptr<const SearchAttributes::Snapshot>> SearchAttributes::Refresh(
     Archive& archive) {
-  Stmt top(archive.db(), "SELECT coalesce(max(rowid), 0) FROM articles");
+  Stmt& top = archive.Cached("SELECT coalesce(max(rowid), 0) FROM articles");
+  ResetOnExit reset_top(top);
   if (!top.ok()) return Error::Database("search attributes: " + top.error());
   if (top.Step() != SQLITE_ROW) return DbError(archive.db(), "search attributes");
   const int64_t max_rowid = top.Int(0);
@@ -209,7 +211,8 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
   if (o.entity) {
     auto ids = archive.FindEntityIds(*o.entity);
     if (!ids.ok()) return ids.error();
-    Stmt m(archive.db(), "SELECT article_rowid FROM mentions WHERE entity_id = ?1");
+    Stmt& m = archive.Cached("SELECT article_rowid FROM mentions WHERE entity_id = ?1");
+    ResetOnExit reset_m(m);
     if (!m.ok()) return Error::Database("entity filter: " + m.error());
     for (int64_t id : *ids) {
       m.Reset();
@@ -232,9 +235,10 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
 
   // veille_bm25 is the archive's rank (bm25 with title weight 3), with the
   // token counts from the snapshot instead of a %_docsize lookup per match.
-  Stmt st(archive.db(),
-          "SELECT rowid, veille_bm25(articles_fts, ?2, 3.0, 1.0) FROM articles_fts "
-          "WHERE articles_fts MATCH ?1");
+  Stmt& st = archive.Cached(
+      "SELECT rowid, veille_bm25(articles_fts, ?2, 3.0, 1.0) FROM articles_fts "
+      "WHERE articles_fts MATCH ?1");
+  ResetOnExit reset_st(st);
   if (!st.ok()) return Error::Database("search: " + st.error());
   st.Bind(1, *match);
   sqlite3_bind_pointer(st.get(), 2, const_cast<DocLengths*>(&snap.lengths), kDocLengthsPointerType,
@@ -321,7 +325,9 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     best.pop();
   }
 
-  Stmt hit(archive.db(), "SELECT id, title, date, outlet, language FROM articles WHERE rowid = ?1");
+  Stmt& hit =
+      archive.Cached("SELECT id, title, date, outlet, language FROM articles WHERE rowid = ?1");
+  ResetOnExit reset_hit(hit);
   if (!hit.ok()) return Error::Database("search: " + hit.error());
   for (size_t i = o.offset; i < ranked.size() && i < o.offset + o.limit; ++i) {
     hit.Reset();
@@ -364,7 +370,8 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     };
     const size_t k = std::min(top, order.size());
     std::partial_sort(order.begin(), order.begin() + k, order.end(), by_count);
-    Stmt name(archive.db(), "SELECT name, type FROM entities WHERE entity_id = ?1");
+    Stmt& name = archive.Cached("SELECT name, type FROM entities WHERE entity_id = ?1");
+    ResetOnExit reset_name(name);
     if (!name.ok()) return Error::Database("entity facet: " + name.error());
     for (size_t i = 0; i < k; ++i) {
       name.Reset();
@@ -379,7 +386,8 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
 Result<std::unordered_map<std::string, std::string>> ArticleTexts(
     Archive& archive, const std::vector<std::string>& ids) {
   std::unordered_map<std::string, std::string> out;
-  Stmt st(archive.db(), "SELECT coalesce(text, '') FROM articles WHERE id = ?1");
+  Stmt& st = archive.Cached("SELECT coalesce(text, '') FROM articles WHERE id = ?1");
+  ResetOnExit reset_st(st);
   if (!st.ok()) return Error::Database("article text: " + st.error());
   for (const auto& id : ids) {
     st.Reset();

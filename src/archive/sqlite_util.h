@@ -95,6 +95,19 @@ class Stmt {
   std::string err_;
 };
 
+// Resets a reused statement when the scope ends: it then holds no read
+// transaction open and keeps no bindings.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Stmt& s) : s_(s) {}
+  ~ResetOnExit() { s_.Reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Stmt& s_;
+};
+
 inline Error DbError(sqlite3* db, std::string_view what) {
   return Error::Database(std::string(what) + ": " + sqlite3_errmsg(db));
 }
