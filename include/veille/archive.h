@@ -80,6 +80,9 @@ struct SearchHit {
   std::optional<std::string> outlet;
   std::string language;
   std::string snippet;  // matched terms wrapped in [ and ]
+  // Token positions of the query's matches in the text, for SnippetAt
+  // (SearchWithFacets only).
+  std::optional<std::vector<uint32_t>> positions;
 };
 
 struct SearchResult {

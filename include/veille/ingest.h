@@ -34,16 +34,16 @@ namespace veille {
 
 struct IngestOptions {
   std::vector<std::string> inputs;
-  unsigned threads = 0;            // worker threads; 0 = one per core
-  size_t batch_size = 2000;        // articles per transaction
+  unsigned threads = 0;      // worker threads; 0 = one per core
+  size_t batch_size = 2000;  // articles per transaction
   size_t max_article_bytes = 16u << 20;
   // A line is boilerplate for its source group when it occurs in at least
   // max(recurring_min_articles, recurring_min_fraction * group size) articles.
   uint32_t recurring_min_articles = 4;
   double recurring_min_fraction = 0.002;
-  bool entities = true;  // run the entity recogniser
-  bool quotes = true;    // run the quote extractor
-  bool reuse = true;     // near-duplicates and reused passages
+  bool entities = true;                     // run the entity recogniser
+  bool quotes = true;                       // run the quote extractor
+  bool reuse = true;                        // near-duplicates and reused passages
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
 };
 
@@ -56,16 +56,16 @@ struct IngestProgress {
 };
 
 struct IngestSummary {
-  uint64_t read = 0;        // articles parsed
-  uint64_t stored = 0;      // new articles
-  uint64_t updated = 0;     // same id, changed text
-  uint64_t unchanged = 0;   // already in the archive
-  uint64_t duplicates = 0;  // exact duplicates of another article
-  uint64_t errors = 0;      // records or files skipped
-  uint64_t warnings = 0;    // repaired problems
+  uint64_t read = 0;             // articles parsed
+  uint64_t stored = 0;           // new articles
+  uint64_t updated = 0;          // same id, changed text
+  uint64_t unchanged = 0;        // already in the archive
+  uint64_t duplicates = 0;       // exact duplicates of another article
+  uint64_t errors = 0;           // records or files skipped
+  uint64_t warnings = 0;         // repaired problems
   uint64_t near_duplicates = 0;  // near-duplicate pairs found
   uint64_t passages = 0;         // reused passages found
-  uint64_t input_bytes = 0; // article text bytes processed
+  uint64_t input_bytes = 0;      // article text bytes processed
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;
   bool interrupted = false;

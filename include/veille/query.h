@@ -76,6 +76,16 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
                         const std::vector<std::string>& languages, size_t max_tokens = 30,
                         std::string_view open = "[", std::string_view close = "]");
 
+// A snippet like MakeSnippet's, from where the query matched instead of the
+// query: `positions` are the sorted token positions (the n-th term of
+// TextAnalyzer::Analyze, as the full-text index counts them) of the matched
+// terms, e.g. SearchHit::positions. The text is tokenised only up to the
+// window, without stemming, so this costs a fraction of MakeSnippet.
+std::string SnippetAt(const TextAnalyzer& analyzer, std::string_view text,
+                      std::string_view language, const std::vector<uint32_t>& positions,
+                      size_t max_tokens = 30, std::string_view open = "[",
+                      std::string_view close = "]");
+
 // MakeSnippet for many texts and one query: the query's terms are analysed
 // once, in every language of `languages`. Make() gives what MakeSnippet
 // gives. Keeps references to its arguments; not thread-safe.

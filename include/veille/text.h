@@ -67,6 +67,10 @@ class TextAnalyzer {
   // The same terms, streamed to `sink` without building Token objects (the
   // FTS5 tokenizer uses this). Stops early when the sink returns false.
   void Analyze(std::string_view text, std::string_view language, TokenSink sink, void* ctx) const;
+  // The same tokens at the same offsets, each given folded but not stemmed:
+  // cheaper, for when only the positions matter (the n-th token here is the
+  // n-th term of Analyze, stop words being dropped by both).
+  void Tokenize(std::string_view text, std::string_view language, TokenSink sink, void* ctx) const;
 
   // Case + accent + apostrophe folding and elision stripping of one word, no
   // stemming, no stop words ("L’État" -> "etat"). Separators inside the word

@@ -29,23 +29,36 @@ std::string ArticleJson(const StoredArticle& a) {
   };
   json entities = json::array();
   for (const auto& m : a.entities)
-    entities.push_back({{"text", m.text}, {"type", m.type}, {"canonical", m.canonical},
+    entities.push_back({{"text", m.text},
+                        {"type", m.type},
+                        {"canonical", m.canonical},
                         {"role", m.role.empty() ? json(nullptr) : json(m.role)},
-                        {"start", m.begin}, {"end", m.end}});
+                        {"start", m.begin},
+                        {"end", m.end}});
   json quotes = json::array();
   for (const auto& q : a.quotes)
-    quotes.push_back({{"text", q.text}, {"speaker", nul(q.speaker)},
-                      {"speaker_role", q.speaker_role.empty() ? json(nullptr) : json(q.speaker_role)},
-                      {"speaker_mention", q.speaker_mention}, {"cue", q.cue},
-                      {"start", q.begin}, {"end", q.end}});
+    quotes.push_back(
+        {{"text", q.text},
+         {"speaker", nul(q.speaker)},
+         {"speaker_role", q.speaker_role.empty() ? json(nullptr) : json(q.speaker_role)},
+         {"speaker_mention", q.speaker_mention},
+         {"cue", q.cue},
+         {"start", q.begin},
+         {"end", q.end}});
   json near = json::array();
-  for (const auto& n : a.near_duplicates) near.push_back({{"id", n.id}, {"similarity", n.similarity}});
+  for (const auto& n : a.near_duplicates)
+    near.push_back({{"id", n.id}, {"similarity", n.similarity}});
   json reuse = json::array();
   for (const auto& r : a.reuse)
-    reuse.push_back({{"other", r.other}, {"similarity", r.similarity}, {"start", r.start},
-                     {"end", r.end}, {"other_start", r.other_start}, {"other_end", r.other_end},
-                     {"first", r.direction > 0 ? json("this") : r.direction < 0 ? json("other")
-                                                                                : json(nullptr)}});
+    reuse.push_back({{"other", r.other},
+                     {"similarity", r.similarity},
+                     {"start", r.start},
+                     {"end", r.end},
+                     {"other_start", r.other_start},
+                     {"other_end", r.other_end},
+                     {"first", r.direction > 0   ? json("this")
+                               : r.direction < 0 ? json("other")
+                                                 : json(nullptr)}});
   j["near_duplicates"] = near;
   j["reuse"] = reuse;
   j["entities"] = entities;

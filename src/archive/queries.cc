@@ -235,14 +235,22 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
 
   // veille_bm25 is the archive's rank (bm25 with title weight 3), with the
   // token counts from the snapshot instead of a %_docsize lookup per match.
+  // veille_bm25_hits also records where the query matched (for snippets) in
+  // the rows that may still make the page: `page_worst` holds the ranks of
+  // the best page_end rows so far, and its top is the threshold.
   Stmt& st = archive.Cached(
-      "SELECT rowid, veille_bm25(articles_fts, ?2, 3.0, 1.0) FROM articles_fts "
+      "SELECT rowid, veille_bm25_hits(articles_fts, ?2, ?3, 3.0, 1.0) FROM articles_fts "
       "WHERE articles_fts MATCH ?1");
   ResetOnExit reset_st(st);
   if (!st.ok()) return Error::Database("search: " + st.error());
+  HitCollector where;
+  where.column = 1;  // body
   st.Bind(1, *match);
   sqlite3_bind_pointer(st.get(), 2, const_cast<DocLengths*>(&snap.lengths), kDocLengthsPointerType,
                        nullptr);
+  sqlite3_bind_pointer(st.get(), 3, &where, kHitCollectorPointerType, nullptr);
+  const size_t page_end = o.offset + o.limit;
+  std::priority_queue<double> page_worst;
 
   // The best `keep` matches, worst on top: (rank, rowid); a lower rank
   // (bm25 is negative) is better, and storage order breaks ties.
@@ -264,6 +272,11 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     if (r.language == kNone || !keep_row(r, rowid)) continue;
     ++page.facets.total;
     Ranked x{st.Double(1), rowid};
+    if (page_end > 0 && (page_worst.size() < page_end || x.first < page_worst.top())) {
+      page_worst.push(x.first);
+      if (page_worst.size() > page_end) page_worst.pop();
+      if (page_worst.size() == page_end) where.threshold = page_worst.top();
+    }
     if (best.size() < keep) {
       best.push(x);
     } else if (keep > 0 && x < best.top()) {
@@ -340,6 +353,8 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     h.date = hit.OptText(2);
     h.outlet = hit.OptText(3);
     h.language = hit.Text(4);
+    if (auto it = where.positions.find(ranked[i].second); it != where.positions.end())
+      h.positions = std::move(it->second);
     page.hits.push_back(std::move(h));
   }
 

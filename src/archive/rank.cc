@@ -62,8 +62,31 @@ int MakeQueryData(const Fts5ExtensionApi* api, Fts5Context* fts, QueryData** out
   return SQLITE_OK;
 }
 
-void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
-          sqlite3_value** argv) {
+// The matched token positions of the current row in `column`, every token
+// of each phrase, sorted and distinct.
+int MatchedPositions(const Fts5ExtensionApi* api, Fts5Context* fts, int want,
+                     std::vector<uint32_t>* out) {
+  const int phrases = api->xPhraseCount(fts);
+  for (int p = 0; p < phrases; ++p) {
+    const int size = api->xPhraseSize(fts, p);
+    Fts5PhraseIter iter;
+    int column = 0, offset = 0;
+    int rc = api->xPhraseFirst(fts, p, &iter, &column, &offset);
+    if (rc != SQLITE_OK) return rc;
+    for (; column >= 0; api->xPhraseNext(fts, &iter, &column, &offset))
+      if (column == want)
+        for (int k = 0; k < size; ++k) out->push_back(static_cast<uint32_t>(offset + k));
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  return SQLITE_OK;
+}
+
+// veille_bm25(fts, lengths, w...) and, with hits != nullptr,
+// veille_bm25_hits(fts, lengths, hits, w...): argv holds the arguments after
+// the table; the weights start at argv[first_weight].
+void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+          sqlite3_value** argv, HitCollector* hits) {
   auto* data = static_cast<QueryData*>(api->xGetAuxdata(fts, 0));
   if (!data) {
     if (int rc = MakeQueryData(api, fts, &data); rc != SQLITE_OK) {
@@ -110,7 +133,40 @@ void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
   const double norm = kK1 * (1 - kB + kB * length / data->avgdl);
   for (size_t i = 0; i < data->idf.size(); ++i)
     score += data->idf[i] * (data->freq[i] * (kK1 + 1.0)) / (data->freq[i] + norm);
+  if (hits && -score <= hits->threshold) {
+    std::vector<uint32_t>& where = hits->positions[api->xRowid(fts)];
+    where.clear();
+    if (int prc = MatchedPositions(api, fts, hits->column, &where); prc != SQLITE_OK) {
+      sqlite3_result_error_code(ctx, prc);
+      return;
+    }
+  }
   sqlite3_result_double(ctx, -score);
+}
+
+void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+          sqlite3_value** argv) {
+  Rank(api, fts, ctx, argc, argv, nullptr);
+}
+
+// The collector is the second argument; the lengths pointer and the weights
+// are passed on as veille_bm25 takes them.
+void Bm25Hits(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+              sqlite3_value** argv) {
+  if (argc < 2) {
+    sqlite3_result_error(ctx, "veille_bm25_hits: expected (table, lengths, hits, weights...)", -1);
+    return;
+  }
+  auto* hits = static_cast<HitCollector*>(sqlite3_value_pointer(argv[1], kHitCollectorPointerType));
+  // Drop argv[1] from what Rank sees: lengths stay first, weights follow.
+  sqlite3_value* rest[16];
+  if (argc > 17) {
+    sqlite3_result_error(ctx, "veille_bm25_hits: at most 15 column weights", -1);
+    return;
+  }
+  rest[0] = argv[0];
+  for (int i = 2; i < argc; ++i) rest[i - 1] = argv[i];
+  Rank(api, fts, ctx, argc - 1, rest, hits);
 }
 
 }  // namespace
@@ -144,6 +200,8 @@ Status RegisterRankFunction(sqlite3* db) {
   if (!api) return Error::Database("this SQLite has no FTS5 (SELECT fts5(?1) failed)");
   if (api->xCreateFunction(api, "veille_bm25", nullptr, Bm25, nullptr) != SQLITE_OK)
     return Error::Database(std::string("cannot register veille_bm25: ") + sqlite3_errmsg(db));
+  if (api->xCreateFunction(api, "veille_bm25_hits", nullptr, Bm25Hits, nullptr) != SQLITE_OK)
+    return Error::Database(std::string("cannot register veille_bm25_hits: ") + sqlite3_errmsg(db));
   return OkStatus();
 }
 

@@ -16,13 +16,20 @@
 // DocLengths. Rows outside it (stored after it was loaded), or a NULL
 // pointer, fall back to the %_docsize lookup, so scores never differ from
 // bm25() with the same weights.
+//
+// veille_bm25_hits(fts_table, lengths, hits, w_col0, ...) ranks the same and
+// also records, in the HitCollector bound as `hits`, where the query matched
+// in each row that ranks at or above hits->threshold: the search lowers the
+// threshold as its best page fills, so only candidates for that page pay.
 #ifndef VEILLE_ARCHIVE_RANK_H_
 #define VEILLE_ARCHIVE_RANK_H_
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "veille/result.h"
@@ -38,7 +45,17 @@ struct DocLengths {
   std::vector<uint32_t> by_rowid;
 };
 
-// Registers veille_bm25 on `db` (which must have FTS5).
+inline constexpr const char* kHitCollectorPointerType = "veille_hit_collector";
+
+// Where the query matched (token positions in `column`, sorted) in the rows
+// whose veille_bm25 value is at most `threshold`; filled during one scan.
+struct HitCollector {
+  int column = 1;
+  double threshold = std::numeric_limits<double>::infinity();
+  std::unordered_map<int64_t, std::vector<uint32_t>> positions;
+};
+
+// Registers veille_bm25 and veille_bm25_hits on `db` (which must have FTS5).
 Status RegisterRankFunction(sqlite3* db);
 
 // Sum of the varint column sizes in one %_docsize `sz` blob.

@@ -159,8 +159,13 @@ Reply Search(ArchivePool& pool, std::string_view, const Params& p) {
     std::string& text = (*texts)[h.id];
     std::replace_if(
         text.begin(), text.end(), [](char c) { return c == kOpen || c == kClose; }, ' ');
-    std::string marked = snippets.Make(text, h.language, 30, std::string_view(&kOpen, 1),
-                                       std::string_view(&kClose, 1));
+    // With facets the search gave where the query matched: the snippet is
+    // made from those positions (cheaper than analysing the whole text).
+    std::string marked = h.positions
+                             ? SnippetAt(a.analyzer(), text, h.language, *h.positions, 30,
+                                         std::string_view(&kOpen, 1), std::string_view(&kClose, 1))
+                             : snippets.Make(text, h.language, 30, std::string_view(&kOpen, 1),
+                                             std::string_view(&kClose, 1));
     hits.push_back({{"id", h.id},
                     {"score", h.score},
                     {"title", Nullable(h.title)},

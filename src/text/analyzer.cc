@@ -355,8 +355,8 @@ inline bool Decode(const unsigned char* p, size_t n, size_t i, char32_t* cp, siz
 // One tokenizing pass. Holds the per-call buffers so that no term allocates.
 class Pass {
  public:
-  Pass(const TextAnalyzer::Tables& t, int lang, TokenSink sink, void* ctx)
-      : t_(t), lang_(lang >= 0 ? &t.langs[lang] : nullptr), sink_(sink), ctx_(ctx) {
+  Pass(const TextAnalyzer::Tables& t, int lang, TokenSink sink, void* ctx, bool stem = true)
+      : t_(t), lang_(lang >= 0 ? &t.langs[lang] : nullptr), sink_(sink), ctx_(ctx), stem_(stem) {
     folded_.reserve(64);
     lower_.reserve(64);
   }
@@ -477,6 +477,10 @@ class Pass {
       return;
     }
     if (lang_->stop.find(std::string_view(folded_)) != lang_->stop.end()) return;
+    if (!stem_) {
+      Emit(folded_, b, e);
+      return;
+    }
     unsigned char first = static_cast<unsigned char>(folded_[0]);
     if ((first >= '0' && first <= '9') || folded_.size() > kMaxStemBytes) {
       Emit(folded_, b, e);
@@ -518,6 +522,7 @@ class Pass {
   const TextAnalyzer::Tables::Lang* lang_;
   TokenSink sink_;
   void* ctx_;
+  const bool stem_;
   bool stopped_ = false;
   bool in_tok_ = false;
   bool non_ascii_ = false;
@@ -554,6 +559,12 @@ void FoldInto(const TextAnalyzer::Tables& t, std::string_view s, std::string* ou
 void TextAnalyzer::Analyze(std::string_view text, std::string_view language, TokenSink sink,
                            void* ctx) const {
   Pass pass(*t_, t_->LangIndex(language), sink, ctx);
+  pass.Run(text);
+}
+
+void TextAnalyzer::Tokenize(std::string_view text, std::string_view language, TokenSink sink,
+                            void* ctx) const {
+  Pass pass(*t_, t_->LangIndex(language), sink, ctx, /*stem=*/false);
   pass.Run(text);
 }
 

@@ -95,40 +95,13 @@ std::string MakeSnippet(const TextAnalyzer& analyzer, std::string_view text,
 
 namespace {
 
-std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::string_view language,
-                    const Hits& hits, size_t max_tokens, std::string_view open,
-                    std::string_view close) {
-  std::vector<Token> toks;
-  analyzer.Analyze(text, language, &toks);
-  if (toks.empty()) return {};
-  if (max_tokens == 0) max_tokens = 1;
-  std::vector<char> hit(toks.size());
-  for (size_t i = 0; i < toks.size(); ++i) hit[i] = hits.Match(toks[i].term);
-
-  // Window [s, s + w) with the most hits (the earliest on ties).
-  const size_t n = toks.size(), w = std::min(max_tokens, n);
-  size_t count = 0, best = 0, s = 0;
-  for (size_t i = 0; i < w; ++i) count += hit[i];
-  best = count;
-  for (size_t i = w; i < n; ++i) {
-    count += hit[i];
-    count -= hit[i - w];
-    if (count > best) {
-      best = count;
-      s = i - w + 1;
-    }
-  }
-  // Centre the hits in the window rather than leaving them at its edge.
-  if (best > 0) {
-    size_t first = s, last = s + w - 1;
-    while (!hit[first]) ++first;
-    while (!hit[last]) --last;
-    size_t slack = w - (last - first + 1);
-    s = first >= slack / 2 ? first - slack / 2 : 0;
-    s = std::min(s, n - w);
-  }
-  size_t e = s + w - 1;
-
+// Extract of text around tokens [s, e], widened to whole words; tokens whose
+// `hit` flag is set are wrapped in open/close. `toks` (begin/end offsets)
+// holds at least the tokens 0..e, and e + 1 when the text has it.
+template <typename Tok>
+std::string Render(std::string_view text, const std::vector<Tok>& toks,
+                   const std::vector<char>& hit, size_t s, size_t e, std::string_view open,
+                   std::string_view close) {
   // Byte range, widened to the surrounding white space.
   size_t b = 0;
   if (s > 0) {
@@ -139,7 +112,7 @@ std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::st
     if (k == floor || IsSpace(text[k - 1])) b = k;
   }
   size_t end = text.size();
-  if (e + 1 < n) {
+  if (e + 1 < toks.size()) {
     end = toks[e].end;
     size_t ceil = toks[e + 1].begin;
     size_t k = end;
@@ -171,5 +144,94 @@ std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::st
   return out;
 }
 
+// Moves a window of w tokens that holds the hits first..last so that they
+// sit in its middle rather than at its edge.
+size_t Centre(size_t first, size_t last, size_t w) {
+  size_t slack = w - (last - first + 1);
+  return first >= slack / 2 ? first - slack / 2 : 0;
+}
+
+std::string Snippet(const TextAnalyzer& analyzer, std::string_view text, std::string_view language,
+                    const Hits& hits, size_t max_tokens, std::string_view open,
+                    std::string_view close) {
+  std::vector<Token> toks;
+  analyzer.Analyze(text, language, &toks);
+  if (toks.empty()) return {};
+  if (max_tokens == 0) max_tokens = 1;
+  std::vector<char> hit(toks.size());
+  for (size_t i = 0; i < toks.size(); ++i) hit[i] = hits.Match(toks[i].term);
+
+  // Window [s, s + w) with the most hits (the earliest on ties).
+  const size_t n = toks.size(), w = std::min(max_tokens, n);
+  size_t count = 0, best = 0, s = 0;
+  for (size_t i = 0; i < w; ++i) count += hit[i];
+  best = count;
+  for (size_t i = w; i < n; ++i) {
+    count += hit[i];
+    count -= hit[i - w];
+    if (count > best) {
+      best = count;
+      s = i - w + 1;
+    }
+  }
+  if (best > 0) {
+    size_t first = s, last = s + w - 1;
+    while (!hit[first]) ++first;
+    while (!hit[last]) --last;
+    s = std::min(Centre(first, last, w), n - w);
+  }
+  return Render(text, toks, hit, s, s + w - 1, open, close);
+}
+
+struct Span {
+  uint32_t begin = 0, end = 0;
+};
+
 }  // namespace
+
+std::string SnippetAt(const TextAnalyzer& analyzer, std::string_view text,
+                      std::string_view language, const std::vector<uint32_t>& positions,
+                      size_t max_tokens, std::string_view open, std::string_view close) {
+  if (max_tokens == 0) max_tokens = 1;
+  // The window with most hits, from the positions alone (the earliest on
+  // ties), its hits centred.
+  size_t s = 0;
+  {
+    size_t best = 0, first = 0, last = 0;
+    for (size_t i = 0, j = 0; i < positions.size(); ++i) {
+      while (j < positions.size() && positions[j] < positions[i] + max_tokens) ++j;
+      if (j - i > best) {
+        best = j - i;
+        first = positions[i];
+        last = positions[j - 1];
+      }
+    }
+    if (best > 0) s = Centre(first, last, max_tokens);
+  }
+  // Offsets of the tokens up to one past the window; the end of the text
+  // may come first.
+  struct Collect {
+    std::vector<Span> toks;
+    size_t want;
+  } c{{}, s + max_tokens + 1};
+  c.toks.reserve(c.want);
+  analyzer.Tokenize(
+      text, language,
+      [](void* ctx, std::string_view, uint32_t b, uint32_t e) {
+        auto* c = static_cast<Collect*>(ctx);
+        c->toks.push_back({b, e});
+        return c->toks.size() < c->want;
+      },
+      &c);
+  const size_t n = c.toks.size();
+  if (n == 0) return {};
+  const size_t w = std::min(max_tokens, n);
+  s = std::min(s, n - w);
+  const size_t e = s + w - 1;
+  std::vector<char> hit(n);
+  for (uint32_t p : positions)
+    if (p < n) hit[p] = 1;
+  return Render(text, c.toks, hit, s, e, open, close);
+}
+
 }  // namespace veille

@@ -21,7 +21,9 @@
 #include <set>
 
 #include "veille/archive.h"
+#include "veille/archive_queries.h"
 #include "veille/hash.h"
+#include "veille/query.h"
 
 namespace veille {
 namespace {
@@ -626,6 +628,35 @@ TEST_F(ServerTest, FacetedAndPlainSearchAgree) {
         EXPECT_EQ(sum, with["total"].get<uint64_t>()) << base;
         for (auto& e : with["facets"]["entities"])
           EXPECT_LE(e["count"].get<uint64_t>(), with["facets"]["entities_sample"].get<uint64_t>());
+      }
+    }
+  }
+}
+
+TEST_F(ServerTest, FacetedSearchGivesWhereEachPageHitMatched) {
+  // The positions recorded during the ranked scan (veille_bm25_hits) are
+  // those of the matched terms, so SnippetAt gives MakeSnippet's extract.
+  auto archive = Archive::Open(*db_, OpenMode::kReadOnly);
+  ASSERT_TRUE(archive.ok());
+  SearchAttributes attributes;
+  const std::vector<std::string> languages = {"en", "fr"};
+  for (std::string q : {"dockers", "grève OR strike", "dock*", "port -poisson", "sète"}) {
+    for (size_t offset : {0, 1}) {
+      SearchOptions o;
+      o.query = q;
+      o.limit = 1;
+      o.offset = offset;
+      auto page = SearchWithFacets(**archive, attributes, o, 10, 200);
+      ASSERT_TRUE(page.ok()) << page.error().message;
+      auto parsed = ParseQuery(q);
+      for (const auto& h : page->hits) {
+        ASSERT_TRUE(h.positions.has_value()) << q << " " << h.id;
+        EXPECT_FALSE(h.positions->empty()) << q << " " << h.id;
+        auto text = (*archive)->Get(h.id);
+        ASSERT_TRUE(text.ok());
+        EXPECT_EQ(SnippetAt((*archive)->analyzer(), text->text, h.language, *h.positions),
+                  MakeSnippet((*archive)->analyzer(), text->text, h.language, *parsed, languages))
+            << q << " " << h.id;
       }
     }
   }

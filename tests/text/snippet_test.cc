@@ -1,6 +1,10 @@
 // Tests of MakeSnippet: hits marked, best window chosen, cuts shown.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "veille/query.h"
 #include "veille/utf8.h"
 
@@ -84,6 +88,43 @@ TEST(SnippetMaker, GivesWhatMakeSnippetGives) {
           EXPECT_EQ(maker.Make(text, lang, max_tokens, "<", ">"),
                     MakeSnippet(A(), text, lang, *q, languages, max_tokens, "<", ">"))
               << query << " / " << lang << " / " << text;
+  }
+}
+
+// SnippetAt, given where the query's terms are, gives what MakeSnippet gives
+// from the query (property test over random long texts and queries).
+TEST(SnippetAt, AgreesWithMakeSnippetGivenTheHitPositions) {
+  const std::vector<std::string> words = {
+      "l'ambassade", "États-Unis", "talibans", "Kaboul",        "le",       "de",    "la", "port",
+      "grève",       "dockers",    "a",        "été",           "évacuée",  "jeudi", "«",  "»",
+      ",",           ".",          "\n\n",     "d'Afghanistan", "président"};
+  const std::vector<std::string> queries = {"kaboul",         "talibans ambassade", "port OR grève",
+                                            "etats-unis",     "evacue* jeudi",      "dockers",
+                                            "président port", "afghanistan"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    for (unsigned i = 1 + rng() % 400; i > 0; --i) text += words[rng() % words.size()] + " ";
+    const std::string& query = queries[rng() % queries.size()];
+    auto q = ParseQuery(query);
+    ASSERT_TRUE(q.ok());
+    const size_t max_tokens = 1 + rng() % 40;
+    // The positions of the terms MakeSnippet marks, as the index would give
+    // them: the marked words, found in the analysed token stream.
+    std::string expected =
+        MakeSnippet(A(), text, "fr", *q, {"fr", "en"}, max_tokens, "\x01", "\x02");
+    std::vector<Token> toks;
+    A().Analyze(text, "fr", &toks);
+    const std::vector<std::string> languages = {"fr", "en"};
+    SnippetMaker maker(A(), *q, languages);  // keeps references
+    std::vector<uint32_t> positions;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      std::string one = text.substr(toks[i].begin, toks[i].end - toks[i].begin);
+      if (maker.Make(one, "fr", 1, "\x01", "\x02").find('\x01') != std::string::npos)
+        positions.push_back(static_cast<uint32_t>(i));
+    }
+    EXPECT_EQ(SnippetAt(A(), text, "fr", positions, max_tokens, "\x01", "\x02"), expected)
+        << "query " << query << ", " << max_tokens << " tokens, round " << round;
   }
 }
 
