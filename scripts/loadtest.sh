@@ -7,7 +7,9 @@
 # p50/p99 latency, errors, and the server's peak resident memory (VmHWM) and
 # its RSS after each step (flat RSS = no leak).
 # Usage: scripts/loadtest.sh [path/to/veille] [archive.db]
-# Env:   DURATION (default 15), THREADS (server workers, default 64), PORT
+# Env:   DURATION (default 15), WARMUP (seconds of unmeasured load at 50
+#        connections first, default 5: it fills the page cache and the
+#        analyser caches of the server's threads), THREADS (server workers, default 64), PORT
 #        (default 18080), CACHE_MB (the server's answer cache; default 0, so
 #        that every search is computed afresh: the query list is short enough
 #        to be cached whole, which would measure the cache, not the search).
@@ -58,6 +60,10 @@ LUAEOF
 rss() { awk '/^(VmRSS|VmHWM)/ {printf "%s %s MB  ", $1, int($2/1024)}' /proc/$PID/status; }
 echo "loadtest: $(grep -vc '^#' bench/queries.txt) queries, ${DURATION}s per step, archive $DB," \
   "answer cache ${CACHE_MB:-0} MiB"
+if [ "${WARMUP:-5}" -gt 0 ]; then
+  wrk -t2 -c50 -d"${WARMUP:-5}s" --timeout 5s -s "$LUA" "http://127.0.0.1:$PORT" >/dev/null
+  sleep 1
+fi
 for c in 1 10 50; do
   t=$(( c < 2 ? 1 : 2 ))
   printf "connections=%-3s " "$c"
