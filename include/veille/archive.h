@@ -191,6 +191,10 @@ class Archive {
   const TextAnalyzer& analyzer() const { return *analyzer_; }
 
   // --- ingest side (kReadWrite) ---
+  // Holds up to `mb` MiB of the archive's pages in this process's memory
+  // (SQLite's page cache, memory-mapped reads off): for a long-running
+  // ingest, whose lookups then do not depend on the OS page cache.
+  Status SetCacheSize(size_t mb);
   // Adds to `known` what the archive holds for article `id` and for content
   // `hash`: two index lookups, so a run's start-up does not grow with the
   // archive.

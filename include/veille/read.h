@@ -22,8 +22,11 @@
 #ifndef VEILLE_READ_H_
 #define VEILLE_READ_H_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,6 +81,35 @@ class InputReader {
   struct Impl;
   explicit InputReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// The files an InputReader opened on `paths` reads: files named as they are,
+// folders walked recursively without hidden entries, each folder's files in
+// byte-wise path order. NotFound if a path does not exist; a folder that
+// cannot be listed to the end adds a problem.
+Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths,
+                                                std::vector<Diagnostic>* problems);
+
+// Watches input paths for readable files that appear or change (size or
+// modification time), for a long-running ingest (`veille ingest --watch`).
+// A file modified less than `settle` ago is left for a later call: it may
+// still be being written. Not thread-safe.
+class InputWatcher {
+ public:
+  explicit InputWatcher(std::vector<std::string> paths,
+                        std::chrono::milliseconds settle = std::chrono::milliseconds(1000));
+  // The files (.txt, .jsonl, .jsonl.gz) new or changed since the previous
+  // call, all of them on the first, in ListInputFiles order.
+  Result<std::vector<std::string>> Changed(std::vector<Diagnostic>* problems);
+
+ private:
+  struct State {
+    uintmax_t size;
+    std::filesystem::file_time_type mtime;
+  };
+  std::vector<std::string> paths_;
+  std::chrono::milliseconds settle_;
+  std::map<std::string, State> seen_;
 };
 
 // Parses a record into a RawArticle (text layout or JSON). Errors are

@@ -357,6 +357,10 @@ Status Archive::MigrateFromVersion2() {
   return Exec(db_, "COMMIT");
 }
 
+Status Archive::SetCacheSize(size_t mb) {
+  return Exec(db_, ("PRAGMA mmap_size=0; PRAGMA cache_size=-" + std::to_string(mb * 1024)).c_str());
+}
+
 Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known) {
   Statements& st = stmts();
   if (!known->hash_by_id.count(id)) {

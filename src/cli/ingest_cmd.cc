@@ -1,13 +1,14 @@
 // ingest_cmd.cc: `veille ingest PATH...`.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "cli/cli.h"
 #include "veille/ingest.h"
+#include "veille/read.h"
 
 namespace veille::cli {
 namespace {
@@ -27,6 +28,8 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     bool no_entities = false;
     bool no_quotes = false;
     bool no_reuse = false;
+    unsigned watch = 0;
+    size_t cache_mb = 0;
   };
   auto o = std::make_shared<Opts>();
   sub.add_option("inputs", o->inputs, "Files or folders (.txt, .jsonl, .jsonl.gz)")
@@ -41,6 +44,14 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
   sub.add_flag("--no-entities", o->no_entities, "Skip entity recognition");
   sub.add_flag("--no-quotes", o->no_quotes, "Skip quote extraction");
   sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
+  sub.add_option("--watch", o->watch,
+                 "Keep running: every N seconds, ingest the input files that appeared or "
+                 "changed (stop with Ctrl-C or SIGTERM)")
+      ->check(CLI::Range(1, 86400));
+  sub.add_option("--cache-mb", o->cache_mb,
+                 "Keep up to this many MiB of the archive in memory (for --watch: the "
+                 "near-duplicate lookups of each new article then stay fast)")
+      ->check(CLI::Range(1, 1 << 20));
   return [o, &common]() -> int {
     auto archive = Archive::Open(common.db, OpenMode::kReadWrite);
     if (!archive.ok()) return Fail(archive.error());
@@ -60,8 +71,8 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
       if (o->quiet) return;
       if (progress_shown) std::fputs("\r\033[K", stderr);
       std::fprintf(stderr, "%s: %s: %s\n",
-                   d.severity == Diagnostic::Severity::kError ? "error" : "warning", d.where.c_str(),
-                   d.message.c_str());
+                   d.severity == Diagnostic::Severity::kError ? "error" : "warning",
+                   d.where.c_str(), d.message.c_str());
     };
     auto on_progress = [&](const IngestProgress& p) {
       if (!tty) return;
@@ -71,14 +82,47 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
                    p.seconds > 0 ? p.articles / p.seconds : 0.0);
       progress_shown = true;
     };
-    auto sum = Ingest(**archive, opt, on_problem, on_progress);
-    if (progress_shown) std::fputs("\r\033[K", stderr);
+    if (o->cache_mb)
+      if (auto s = (*archive)->SetCacheSize(o->cache_mb); !s.ok()) return Fail(s.error());
+    // The watcher's first look is taken before the first run, so that a file
+    // written during it is ingested at the next poll.
+    InputWatcher watcher(o->inputs);
+    std::vector<Diagnostic> listing;
+    if (o->watch)
+      if (auto first = watcher.Changed(&listing); !first.ok()) return Fail(first.error());
+    auto run = [&]() -> Result<IngestSummary> {
+      auto sum = Ingest(**archive, opt, on_problem, on_progress);
+      if (progress_shown) std::fputs("\r\033[K", stderr);
+      progress_shown = false;
+      if (!sum.ok()) return sum;
+      if (o->json) {
+        std::printf("%s\n", SummaryJson(*sum).c_str());
+      } else {
+        std::printf("%s\n", FormatSummary(*sum).c_str());
+      }
+      std::fflush(stdout);
+      return sum;
+    };
+    auto sum = run();
     if (!sum.ok()) return Fail(sum.error());
-    if (o->json) {
-      std::printf("%s\n", SummaryJson(*sum).c_str());
-    } else {
-      std::printf("%s\n", FormatSummary(*sum).c_str());
+    bool errors = sum->errors > 0;
+    while (o->watch && !g_stop) {
+      for (unsigned tick = 0; tick < o->watch * 10 && !g_stop; ++tick) usleep(100 * 1000);
+      if (g_stop) break;
+      listing.clear();
+      auto changed = watcher.Changed(&listing);
+      for (const auto& d : listing) on_problem(d);
+      if (!changed.ok()) {
+        on_problem({Diagnostic::Severity::kError, "watch", changed.error().message});
+        continue;  // an input folder gone: keep watching the others
+      }
+      if (changed->empty()) continue;
+      opt.inputs = *changed;
+      sum = run();
+      if (!sum.ok()) return Fail(sum.error());
+      errors |= sum->errors > 0;
     }
+    if (o->watch) return errors ? kExitBadInput : kExitOk;  // stopped on request
     if (sum->interrupted) return kExitInterrupted;
     return sum->errors ? kExitBadInput : kExitOk;
   };

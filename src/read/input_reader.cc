@@ -281,6 +281,63 @@ bool InputReader::Impl::NextJsonLine(InputRecord* record, std::vector<Diagnostic
   }
 }
 
+Result<std::vector<std::string>> ListInputFiles(const std::vector<std::string>& paths,
+                                                std::vector<Diagnostic>* problems) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) return Error::NotFound(path + ": no such file or directory");
+    if (!fs::is_directory(st)) {
+      out.push_back(path);  // named explicitly: read even if hidden
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+    if (ec) return Error::Io(path + ": cannot list folder: " + ec.message());
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        problems->push_back(Problem(path, "cannot list folder: " + ec.message()));
+        break;
+      }
+      std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {  // hidden: editor backups, .git, .DS_Store
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(ec)) found.push_back(it->path().string());
+    }
+    // Sorted by path, byte-wise: the order is the same on every machine.
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
+  }
+  return out;
+}
+
+InputWatcher::InputWatcher(std::vector<std::string> paths, std::chrono::milliseconds settle)
+    : paths_(std::move(paths)), settle_(settle) {}
+
+Result<std::vector<std::string>> InputWatcher::Changed(std::vector<Diagnostic>* problems) {
+  auto files = ListInputFiles(paths_, problems);
+  if (!files.ok()) return files.error();
+  const auto now = fs::file_time_type::clock::now();
+  std::vector<std::string> out;
+  for (const std::string& f : *files) {
+    std::error_code ec;
+    const auto size = fs::file_size(f, ec);
+    if (ec) continue;  // gone meanwhile
+    const auto mtime = fs::last_write_time(f, ec);
+    if (ec) continue;
+    if (now - mtime < settle_) continue;  // still being written: next time
+    auto [it, fresh] = seen_.try_emplace(f, State{size, mtime});
+    if (!fresh && it->second.size == size && it->second.mtime == mtime) continue;
+    it->second = {size, mtime};
+    if (Classify(f) != FileType::kUnsupported) out.push_back(f);
+  }
+  return out;
+}
+
 InputReader::InputReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 InputReader::~InputReader() = default;
 
@@ -298,34 +355,9 @@ Result<std::unique_ptr<InputReader>> InputReader::Open(const std::vector<std::st
     impl->total += e.size;
     impl->files.push_back(std::move(e));
   };
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    fs::file_status st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) return Error::NotFound(path + ": no such file or directory");
-    if (!fs::is_directory(st)) {
-      add(path);  // named explicitly: read even if hidden
-      continue;
-    }
-    std::vector<fs::path> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-    if (ec) return Error::Io(path + ": cannot list folder: " + ec.message());
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        impl->pending.push_back(Problem(path, "cannot list folder: " + ec.message()));
-        break;
-      }
-      std::string name = it->path().filename().string();
-      if (!name.empty() && name[0] == '.') {  // hidden: editor backups, .git, .DS_Store
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(ec)) found.push_back(it->path());
-    }
-    // Sorted by path, byte-wise: the order is the same on every machine.
-    std::sort(found.begin(), found.end(),
-              [](const fs::path& a, const fs::path& b) { return a.string() < b.string(); });
-    for (const fs::path& p : found) add(p);
-  }
+  auto files = ListInputFiles(paths, &impl->pending);
+  if (!files.ok()) return files.error();
+  for (const std::string& f : *files) add(f);
   return std::unique_ptr<InputReader>(new InputReader(std::move(impl)));
 }
 

@@ -69,5 +69,24 @@ contains "eval json" out '"all_pass": true'
 printf '{"articles":{"a":{"language":"en"}}}' > "$T/gold2.json"
 check "eval --strict failing" 5 "$VEILLE" eval --db "$T/a.db" --gold "$T/gold2.json" --strict
 
+# --watch: keeps running, ingests what appears, stops cleanly on SIGTERM.
+mkdir -p "$T/watch"
+printf 'Grève au port\n\nLes dockers du port de Sète ont voté la grève jeudi.\n' > "$T/watch/w1.txt"
+"$VEILLE" ingest -q --watch 1 --cache-mb 16 --db "$T/w.db" "$T/watch" >"$T/watch.out" 2>"$T/watch.err" &
+WPID=$!
+for _ in $(seq 50); do grep -q "stored 1" "$T/watch.out" 2>/dev/null && break; sleep 0.2; done
+contains "watch: first run" watch.out "stored 1"
+printf 'Marché\n\nLe marché aux poissons de Sète ouvre plus tôt cet été, annonce la mairie.\n' > "$T/watch/w2.txt"
+for _ in $(seq 60); do [ "$(grep -c 'stored 1' "$T/watch.out")" -ge 2 ] && break; sleep 0.2; done
+[ "$(grep -c 'stored 1' "$T/watch.out")" -ge 2 ] && pass=$((pass + 1)) ||
+  { fail=$((fail + 1)); echo "FAIL watch: the new file was not ingested"; cat "$T/watch.out" "$T/watch.err"; }
+kill -TERM "$WPID"
+wait "$WPID"
+code=$?
+[ "$code" = 0 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL watch: exit $code after SIGTERM"; }
+check "watch: both stored" 0 "$VEILLE" stats --db "$T/w.db" --json
+contains "watch: stats" out '"articles":2'
+check "watch: bad interval" 2 "$VEILLE" ingest --watch 0 --db "$T/w.db" "$T/watch"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

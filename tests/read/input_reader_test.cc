@@ -156,5 +156,31 @@ TEST(InputReader, BinaryJsonlSkippedWhole) {
   EXPECT_NE(diags[0].message.find("PNG"), std::string::npos);
 }
 
+TEST(InputWatcher, ReportsNewAndChangedReadableFilesOnce) {
+  testing::TempDir dir;
+  dir.Write("feed/a.txt", "Premier article.\n");
+  dir.Write("feed/b.jsonl", "{\"id\": \"b\", \"text\": \"x\"}\n");
+  dir.Write("feed/photo.jpg", "not text");
+  dir.Write("feed/.draft.txt", "hidden");
+  InputWatcher w({dir.path()}, std::chrono::milliseconds(0));
+  std::vector<Diagnostic> problems;
+  auto first = w.Changed(&problems);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first,
+            (std::vector<std::string>{dir.path() + "/feed/a.txt", dir.path() + "/feed/b.jsonl"}));
+  EXPECT_TRUE(w.Changed(&problems)->empty());  // nothing new
+  dir.Write("feed/b.jsonl", "{\"id\": \"b\", \"text\": \"x\"}\n{\"id\": \"c\", \"text\": \"y\"}\n");
+  dir.Write("feed/sub/d.txt", "Un autre.\n");
+  EXPECT_EQ(*w.Changed(&problems), (std::vector<std::string>{dir.path() + "/feed/b.jsonl",
+                                                             dir.path() + "/feed/sub/d.txt"}));
+  EXPECT_TRUE(w.Changed(&problems)->empty());
+  EXPECT_TRUE(problems.empty());
+  // A file written a moment ago may be incomplete: left for a later call.
+  InputWatcher patient({dir.path()}, std::chrono::hours(1));
+  EXPECT_TRUE(patient.Changed(&problems)->empty());
+  InputWatcher gone({dir.path() + "/nope"});
+  EXPECT_FALSE(gone.Changed(&problems).ok());
+}
+
 }  // namespace
 }  // namespace veille
