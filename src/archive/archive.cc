@@ -361,6 +361,18 @@ Status Archive::SetCacheSize(size_t mb) {
   return Exec(db_, ("PRAGMA mmap_size=0; PRAGMA cache_size=-" + std::to_string(mb * 1024)).c_str());
 }
 
+Status Archive::Preload() {
+  for (const char* q :
+       {"SELECT sum(length(block)) FROM reuse_index_data", "SELECT count(*) FROM reuse_index_idx",
+        "SELECT sum(length(sig)) FROM signatures",
+        "SELECT count(*) FROM articles INDEXED BY articles_hash",
+        "SELECT count(id) FROM articles INDEXED BY sqlite_autoindex_articles_1"}) {
+    Stmt st(db_, q);
+    if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "preloading the archive");
+  }
+  return OkStatus();
+}
+
 Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known) {
   Statements& st = stmts();
   if (!known->hash_by_id.count(id)) {

@@ -7,6 +7,7 @@
 //   veille-reuse groups --corpus FILE.jsonl.gz [--show 5]
 //   veille-reuse scale  --corpus FILE.jsonl.gz [--n 1000000] [--seed 1] [--write-jsonl OUT]
 //   veille-reuse addone --corpus FILE.jsonl.gz --db ARCHIVE [--n 1000000] [--trials 100] [--warm]
+//                       [--cache-mb MB [--drop-os-cache]]
 //                       [--ingest PATH/TO/veille]
 //   veille-reuse pair   A.txt B.txt            (passages of two text files)
 //
@@ -387,6 +388,11 @@ struct Args {
   int show = 5;
   int trials = 100;
   bool warm = false;  // addone: read the reuse lookup tables once before timing
+  // addone: keep this many MiB of the archive in the process (as `veille
+  // ingest --watch --cache-mb` does), read the lookup tables into it, then
+  // optionally drop the OS page cache, so that only the process holds them.
+  size_t cache_mb = 0;
+  bool drop_os_cache = false;
   bool corpus_groups = true;
   double min_sim = 0.8;
 };
@@ -1409,6 +1415,22 @@ int AddOne(const Args& args) {
     sqlite3_close(db);
     printf("warmed the reuse lookup tables (read once) in %.1f s\n", Seconds(t1));
   }
+  if (args.cache_mb) {
+    // What a long-running `veille ingest --watch --cache-mb N` holds once its
+    // first additions have read them: the lookup tables in its own memory.
+    auto t1 = Clock::now();
+    if (auto s = archive.SetCacheSize(args.cache_mb); !s.ok()) return Fail(s.error().message);
+    if (auto s = archive.Preload(); !s.ok()) return Fail(s.error().message);
+    printf("read the reuse lookup tables into a %zu MiB in-process cache in %.1f s\n",
+           args.cache_mb, Seconds(t1));
+    if (args.drop_os_cache) {
+      sync();
+      FILE* f = std::fopen("/proc/sys/vm/drop_caches", "w");
+      if (!f || std::fputs("3", f) < 0 || std::fclose(f) != 0)
+        return Fail("--drop-os-cache: cannot write /proc/sys/vm/drop_caches (needs root)");
+      printf("dropped the OS page cache\n");
+    }
+  }
 
   // Phases of one addition, timed apart.
   static const char* kPhases[] = {
@@ -1538,6 +1560,10 @@ int main(int argc, char** argv) {
       args.write_jsonl = val();
     } else if (a == "--warm") {
       args.warm = true;
+    } else if (a == "--cache-mb") {
+      args.cache_mb = std::strtoull(val().c_str(), nullptr, 10);
+    } else if (a == "--drop-os-cache") {
+      args.drop_os_cache = true;
     } else if (a == "--no-corpus") {
       args.corpus_groups = false;
     } else if (a.rfind("--", 0) == 0) {
