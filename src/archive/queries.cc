@@ -1,5 +1,6 @@
 // queries.cc: read-only queries for the HTTP API (see archive_queries.h).
 #include <algorithm>
+#include <limits>
 #include <queue>
 #include <utility>
 
@@ -251,6 +252,7 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
   sqlite3_bind_pointer(st.get(), 3, &where, kHitCollectorPointerType, nullptr);
   const size_t page_end = o.offset + o.limit;
   std::priority_queue<double> page_worst;
+  if (page_end == 0) where.threshold = -std::numeric_limits<double>::infinity();  // no page
 
   // The best `keep` matches, worst on top: (rank, rowid); a lower rank
   // (bm25 is negative) is better, and storage order breaks ties.
