@@ -319,6 +319,15 @@ class Archive {
   Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer);
   Status CreateSchema();
   Status MigrateFromVersion2();
+  // What the archive holds under `id`, and the original stored with a content
+  // hash (indexed lookups; the open transaction's writes count).
+  struct StoredId {
+    uint64_t hash;
+    bool original;  // not an exact duplicate
+    std::string source_group;
+  };
+  Result<std::optional<StoredId>> FindStored(const std::string& id);
+  Result<std::optional<std::string>> FindOriginal(uint64_t hash);
   // Entities and quotes of a stored article (in archive/extracted.cc).
   Status StoreExtracted(int64_t rowid, const Article& a);
   Status RemoveExtracted(int64_t rowid);

@@ -344,12 +344,13 @@ Status Archive::CreateSchema() {
 // read by scanning every article before.
 Status Archive::MigrateFromVersion2() {
   if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
-  Status s = Exec(db_,
-                  "CREATE TABLE source_groups(source_group TEXT PRIMARY KEY, articles INTEGER NOT "
-                  "NULL) WITHOUT ROWID;"
-                  "INSERT INTO source_groups SELECT source_group, count(*) FROM articles "
-                  "WHERE duplicate_of IS NULL GROUP BY source_group;"
-                  "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+  // kSchema only creates what is missing: here, source_groups.
+  Status s = Exec(db_, kSchema);
+  if (s.ok())
+    s = Exec(db_,
+             "INSERT INTO source_groups SELECT source_group, count(*) FROM articles "
+             "WHERE duplicate_of IS NULL GROUP BY source_group;"
+             "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
   if (!s.ok()) {
     (void)Exec(db_, "ROLLBACK");
     return Error::Database("migrating the archive from schema version 2: " + s.error().message);
@@ -373,29 +374,37 @@ Status Archive::Preload() {
   return OkStatus();
 }
 
+Result<std::optional<Archive::StoredId>> Archive::FindStored(const std::string& id) {
+  Stmt& st = stmts().by_id;
+  ResetOnExit reset(st);
+  st.Bind(1, id);
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredId>();
+  if (rc != SQLITE_ROW) return DbError(db_, "looking up article " + id);
+  return std::optional<StoredId>(
+      StoredId{std::stoull(st.Text(1), nullptr, 16), st.Int(2) != 0, st.Text(3)});
+}
+
+Result<std::optional<std::string>> Archive::FindOriginal(uint64_t hash) {
+  Stmt& st = stmts().by_hash;
+  ResetOnExit reset(st);
+  st.Bind(1, HexHash(hash));
+  int rc = st.Step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return DbError(db_, "looking up a stored text");
+  return std::optional<std::string>(st.Text(0));
+}
+
 Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known) {
-  Statements& st = stmts();
   if (!known->hash_by_id.count(id)) {
-    st.by_id.Reset();
-    st.by_id.Bind(1, id);
-    int rc = st.by_id.Step();
-    if (rc == SQLITE_ROW) {
-      known->hash_by_id.emplace(id, std::stoull(st.by_id.Text(1), nullptr, 16));
-    } else if (rc != SQLITE_DONE) {
-      return DbError(db_, "looking up article " + id);
-    }
-    st.by_id.Reset();
+    auto stored = FindStored(id);
+    if (!stored.ok()) return stored.error();
+    if (*stored) known->hash_by_id.emplace(id, (*stored)->hash);
   }
   if (!known->original_hashes.count(hash)) {
-    st.by_hash.Reset();
-    st.by_hash.Bind(1, HexHash(hash));
-    int rc = st.by_hash.Step();
-    if (rc == SQLITE_ROW) {
-      known->original_hashes.insert(hash);
-    } else if (rc != SQLITE_DONE) {
-      return DbError(db_, "looking up the text of article " + id);
-    }
-    st.by_hash.Reset();
+    auto original = FindOriginal(hash);
+    if (!original.ok()) return original.error();
+    if (*original) known->original_hashes.insert(hash);
   }
   return OkStatus();
 }
@@ -445,16 +454,10 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   const std::string& id = a.raw.id;
   StoreOutcome outcome = StoreOutcome::kStored;
   Statements& sts = stmts();
-  sts.by_id.Reset();
-  sts.by_id.Bind(1, id);
-  if (int rc = sts.by_id.Step(); rc != SQLITE_ROW && rc != SQLITE_DONE) {
-    return DbError(db_, "looking up article " + id);
-  } else if (rc == SQLITE_ROW) {
-    const bool same = sts.by_id.Text(1) == HexHash(content_hash);
-    const bool was_original = sts.by_id.Int(2) != 0;
-    const std::string old_group = sts.by_id.Text(3);
-    sts.by_id.Reset();
-    if (same) return StoreOutcome::kUnchanged;
+  auto stored = FindStored(id);
+  if (!stored.ok()) return stored.error();
+  if (*stored) {
+    if ((*stored)->hash == content_hash) return StoreOutcome::kUnchanged;
     // The article changed since it was stored: remove the old version from
     // the index (a contentless FTS5 table needs the indexed values back).
     Stmt old(db_, "SELECT rowid, title, text, language, duplicate_of FROM articles WHERE id = ?");
@@ -479,7 +482,8 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
       Stmt da(db_, "DELETE FROM articles WHERE rowid = ?");
       da.Bind(1, rowid);
       if (da.Step() != SQLITE_DONE) return DbError(db_, "replacing " + id);
-      if (was_original) {
+      if ((*stored)->original) {
+        const std::string& old_group = (*stored)->source_group;
         sts.group_add.Reset();
         sts.group_add.Bind(1, old_group).Bind(2, int64_t{-1});
         if (sts.group_add.Step() != SQLITE_DONE) return DbError(db_, "counting " + old_group);
@@ -487,17 +491,10 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
     }
     outcome = StoreOutcome::kUpdated;
   }
-  sts.by_id.Reset();
 
-  std::optional<std::string> duplicate_of;
-  sts.by_hash.Reset();
-  sts.by_hash.Bind(1, HexHash(content_hash));
-  if (int rc = sts.by_hash.Step(); rc == SQLITE_ROW) {
-    duplicate_of = sts.by_hash.Text(0);
-  } else if (rc != SQLITE_DONE) {
-    return DbError(db_, "looking up the text of " + id);
-  }
-  sts.by_hash.Reset();
+  auto original = FindOriginal(content_hash);
+  if (!original.ok()) return original.error();
+  const std::optional<std::string> duplicate_of = std::move(original).value();
 
   Stmt& ins = stmts().insert;
   if (!ins.ok()) return Error::Database("preparing insert: " + ins.error());

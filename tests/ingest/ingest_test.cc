@@ -297,6 +297,16 @@ int64_t QueryInt(const std::string& db_path, const char* sql, const char* setup 
   return v;
 }
 
+// Checks that article `id` is linked as a near-duplicate to `other` only.
+void ExpectNearDuplicateOf(const std::string& db, const std::string& id, const std::string& other) {
+  auto archive = Archive::Open(db, OpenMode::kReadOnly);
+  ASSERT_TRUE(archive.ok());
+  auto a = (*archive)->Get(id);
+  ASSERT_TRUE(a.ok()) << id;
+  ASSERT_EQ(a->near_duplicates.size(), 1u) << id;
+  EXPECT_EQ(a->near_duplicates[0].id, other) << id;
+}
+
 // A twelve-sentence flood dispatch, and its update with one word changed:
 // near-duplicates of each other.
 std::string FloodDispatch() {
@@ -382,11 +392,7 @@ TEST_F(IngestTest, NearDuplicateOfAnEarlierRunIsLinkedWithoutPassages) {
   EXPECT_EQ(s.stored, 1u);
   EXPECT_EQ(s.near_duplicates, 1u);
   EXPECT_EQ(s.passages, 0u);
-  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
-  auto again = (*archive)->Get("again");
-  ASSERT_TRUE(again.ok());
-  ASSERT_EQ(again->near_duplicates.size(), 1u);
-  EXPECT_EQ(again->near_duplicates[0].id, "first");
+  ExpectNearDuplicateOf(Db(), "again", "first");
 }
 
 TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
@@ -402,9 +408,7 @@ TEST_F(IngestTest, NearDuplicateUpdatedDispatchIsGrouped) {
   ASSERT_EQ(groups->size(), 1u);
   EXPECT_EQ((*groups)[0].representative, "v1");  // the earliest
   EXPECT_EQ((*groups)[0].members.size(), 2u);
-  auto v = (*archive)->Get("v2");
-  ASSERT_EQ(v->near_duplicates.size(), 1u);
-  EXPECT_EQ(v->near_duplicates[0].id, "v1");
+  ExpectNearDuplicateOf(Db(), "v2", "v1");
 }
 
 // Row ids beyond 32 bits (an archive that has seen billions of inserts, or
@@ -426,11 +430,8 @@ TEST_F(IngestTest, NearDuplicatesWithRowIdsBeyond32Bits) {
   EXPECT_EQ(s.stored, 4u);
   EXPECT_EQ(s.near_duplicates, 1u);
   EXPECT_EQ(s.passages, 1u);
+  ExpectNearDuplicateOf(Db(), "v2", "v1");
   auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
-  auto v = (*archive)->Get("v2");
-  ASSERT_TRUE(v.ok());
-  ASSERT_EQ(v->near_duplicates.size(), 1u);
-  EXPECT_EQ(v->near_duplicates[0].id, "v1");
   auto second = (*archive)->Get("second");
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->reuse.size(), 1u);
