@@ -65,7 +65,8 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
     if (key.find(' ') == std::string::npos && agg.per > agg.loc + agg.org) {
       auto it = st.surname_to_entity.find(key);
       if (it != st.surname_to_entity.end() && it->second > 0) {
-        Stmt k(db_, "SELECT key FROM entities WHERE entity_id = ?");
+        Stmt& k = Cached("SELECT key FROM entities WHERE entity_id = ?");
+        sql::ResetOnExit reset(k);
         k.Bind(1, it->second);
         if (k.Step() == SQLITE_ROW) store_key = k.Text(0);
       }

@@ -521,6 +521,30 @@ TEST_F(IngestTest, EntitiesAndQuotesAreStoredAndQueryable) {
   EXPECT_FALSE((*archive)->Entity("Nobody Atall").ok());
 }
 
+// A bare surname joins the one full name the archive holds for a person,
+// whether that name came in the same run or an earlier one; an ambiguous
+// surname (two full names) joins neither.
+TEST_F(IngestTest, BareSurnameJoinsTheFullNameStoredEarlier) {
+  Write("k/1.txt",
+        "Diplomatie\n\nLe représentant spécial russe Zamir Kabulov a rencontré lundi les "
+        "envoyés à Doha.\n");
+  Run(Db());
+  Write("k/2.txt",
+        "Négociations\n\nLe diplomate Kabulov a déclaré mardi que les discussions "
+        "avançaient.\n");
+  Write("k/3.txt", "Sport\n\nMarie Durand et Paul Durand ont couru lundi à Lyon.\n");
+  Write("k/4.txt", "Sport\n\nLe coureur Durand a gagné mardi.\n");
+  Run(Db());
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  ASSERT_TRUE(archive.ok());
+  auto e = (*archive)->Entity("Kabulov");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->entity.name, "Zamir Kabulov");
+  EXPECT_EQ(e->entity.articles, 2u);
+  EXPECT_EQ(QueryInt(Db(), "SELECT COUNT(*) FROM entities WHERE key = 'kabulov'"), 0);
+  EXPECT_EQ(QueryInt(Db(), "SELECT COUNT(*) FROM entities WHERE key = 'durand'"), 1);
+}
+
 TEST(Dates, RangesAndValidation) {
   EXPECT_EQ(DateLow("2021-08"), "2021-08-01");
   EXPECT_EQ(DateHigh("2021-08"), "2021-08-31");
