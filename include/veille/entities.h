@@ -385,7 +385,7 @@ Result<std::unique_ptr<Tagger>> LoadDefaultTagger(const std::string& dir);
 class EntityRecognizer {
  public:
   // Loads data/entities/ner.model, gazetteer.txt, aliases.tsv, roles.txt,
-  // titles.txt, lexicon.tsv and org_heads.txt via DataPath().
+  // titles.txt, lexicon.tsv, org_heads.txt and org_tails.txt via DataPath().
   static Result<std::unique_ptr<EntityRecognizer>> Create();
   static Result<std::unique_ptr<EntityRecognizer>> CreateFrom(const std::string& data_dir);
 

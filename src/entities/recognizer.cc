@@ -89,7 +89,7 @@ const AliasTable::Entry* AliasTable::Find(std::string_view name) const {
 
 struct EntityRecognizer::Lists {
   std::vector<std::string> abbreviations;  // sorted
-  std::unordered_set<std::string> titles, roles, org_heads;
+  std::unordered_set<std::string> titles, roles, org_heads, org_tails;
   // Lower-case token sequences with a type, or "O" for phrases whose capital
   // is not a name (chef d'État, coup d'État).
   struct LexEntry {
@@ -214,7 +214,8 @@ Result<std::unique_ptr<EntityRecognizer>> EntityRecognizer::CreateFrom(const std
   };
   for (auto [name, set] :
        {std::pair{"titles.txt", &r->lists_->titles}, std::pair{"roles.txt", &r->lists_->roles},
-        std::pair{"org_heads.txt", &r->lists_->org_heads}}) {
+        std::pair{"org_heads.txt", &r->lists_->org_heads},
+        std::pair{"org_tails.txt", &r->lists_->org_tails}}) {
     auto st = load_set(name, *set);
     if (!st.ok()) return st.error();
   }
@@ -266,8 +267,17 @@ std::vector<EntityMention> EntityRecognizer::Recognize(std::string_view text,
     sent.assign(words.begin() + se.first, words.begin() + se.last);
     for (uint32_t i = se.first; i < se.last; ++i) sentence_of[i] = s;
     std::vector<uint8_t> tags = tagger_->Tag(sent, &memory);
-    for (const TagSpan& sp : TagsToSpans(tags))
-      spans.push_back({se.first + sp.begin, se.first + sp.end, sp.type, 0});
+    for (const TagSpan& sp : TagsToSpans(tags)) {
+      uint32_t b = se.first + sp.begin, e = se.first + sp.end;
+      int type = sp.type;
+      // A designator closing a multi-word name makes it an organisation
+      // (Norwell Dynamics, Labour Party), whatever its first words suggest.
+      constexpr int kOrg = static_cast<int>(EntityType::kOrg);
+      if (type != kOrg && e - b >= 2 && IsCapitalised(words[e - 1]) &&
+          L.org_tails.count(lower[e - 1]) > 0)
+        type = kOrg;
+      spans.push_back({b, e, type, 0});
+    }
   }
 
   // Names written in lower case (talibans) from the lexicon.

@@ -493,6 +493,23 @@ TEST(Recognizer, CapitalisedInstitutionsDemonymsAndCommonWords) {
   }
 }
 
+// A designator (org_tails.txt) closing a multi-word name makes it an
+// organisation even when its first words are a city's or a person's name
+// (the tagger alone says LOC, LOC and PER for these three).
+TEST(Recognizer, OrganisationDesignatorClosesTheName) {
+  const auto& r = Recognizer();
+  std::string text =
+      "Shares of Boston Dynamics fell on Monday. The Lyon Holdings board met Jacques Martin, "
+      "and the Maria Lopez Foundation gave money to Paris.";
+  std::map<std::string, std::string> got;
+  for (const auto& m : r.Recognize(text, "en")) got[m.text] = m.type;
+  EXPECT_EQ(got["Boston Dynamics"], "ORG");
+  EXPECT_EQ(got["Lyon Holdings"], "ORG");
+  EXPECT_EQ(got["Maria Lopez Foundation"], "ORG");
+  EXPECT_EQ(got["Jacques Martin"], "PER");
+  EXPECT_EQ(got["Paris"], "LOC");
+}
+
 // Golden files: tests/data/entities/golden/NAME.txt -> NAME.expected.json
 // (mentions with text, type, begin, end, canonical, role). Regenerate with
 // VEILLE_UPDATE_GOLDEN=1 after checking the differences by hand.
