@@ -243,14 +243,28 @@ class TaggerModel {
 
   std::vector<float> weights;                                  // kRows * kNumTags
   std::array<float, (kNumTags + 1) * kNumTags> transitions{};  // row kNumTags = start
-  // A loaded model keeps its weights as in the file: 16-bit integers times
+  // A loaded model keeps its weights as in the file, 16-bit integers times
   // `scale` (half the memory of floats, so more of the table stays in cache),
   // and `weights` is left empty. Decode then sums integers and caches, per
   // thread, the sums of each token's LocalFeatures. A model built in memory
   // (training, tests) has `quantized` empty and decodes from `weights`.
-  std::vector<int16_t> quantized;  // kRows * kNumTags, or empty
+  // In memory each row takes kRowStride values (kNumTags used) and the
+  // first row starts on a 64-byte boundary (QuantizedRows): a row is one
+  // cache line. Save writes the packed rows of the file format.
+  static constexpr int kRowStride = 16;
+  static_assert(kRowStride >= kNumTags && kRowStride * sizeof(int16_t) <= 64);
+  static constexpr int kAlignSlack = 32;  // values: 64 bytes
+  std::vector<int16_t> quantized;         // kRows * kRowStride + kAlignSlack, or empty
+  const int16_t* QuantizedRows() const { return AlignRows(quantized.data()); }
+  int16_t* QuantizedRows() { return const_cast<int16_t*>(AlignRows(quantized.data())); }
   float scale = 0;
   uint64_t id = 0;  // identifies a loaded model in the per-thread caches
+
+ private:
+  static const int16_t* AlignRows(const int16_t* p) {
+    auto a = (reinterpret_cast<uintptr_t>(p) + 63) & ~uintptr_t{63};
+    return reinterpret_cast<const int16_t*>(a);
+  }
 };
 
 // Computes TokenFeatures for each token (string forms).

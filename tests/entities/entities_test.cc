@@ -295,9 +295,20 @@ TEST(Tagger, LoadedModelTagsLikeTheInMemoryModel) {
   ASSERT_TRUE(trained.Save(path).ok());
   auto loaded = TaggerModel::Load(path);
   ASSERT_TRUE(loaded.ok());
-  std::filesystem::remove(path);
   EXPECT_TRUE(loaded->weights.empty());
   EXPECT_FALSE(loaded->quantized.empty());
+  // In memory the rows are padded and aligned; saved again, the loaded
+  // model gives back the file it was read from, byte for byte.
+  auto slurp = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string again = path + ".again";
+  ASSERT_TRUE(loaded->Save(again).ok());
+  EXPECT_EQ(slurp(again), slurp(path));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(loaded->QuantizedRows()) % 64, 0u);
+  std::filesystem::remove(path);
+  std::filesystem::remove(again);
   // Invented sentences: names, repeated words (cache hits), and a long
   // lower-case run (pruned tokens) between two names.
   std::vector<std::vector<std::string>> sentences = {
