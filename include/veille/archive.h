@@ -203,6 +203,10 @@ class Archive {
   // `hash`: two index lookups, so a run's start-up does not grow with the
   // archive.
   Status LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known);
+  // Whether an original (an article stored with its text, not as a
+  // duplicate) has content `hash`: then Store stores another text of that
+  // hash as its duplicate.
+  Result<bool> HasOriginal(uint64_t hash);
   // Originals (articles that are not exact duplicates) stored in `group`.
   Result<uint64_t> GroupSize(const std::string& group);
   // The highest article row id: the number of articles stored, give or take

@@ -395,6 +395,12 @@ Result<std::optional<std::string>> Archive::FindOriginal(uint64_t hash) {
   return std::optional<std::string>(st.Text(0));
 }
 
+Result<bool> Archive::HasOriginal(uint64_t hash) {
+  auto original = FindOriginal(hash);
+  if (!original.ok()) return original.error();
+  return original->has_value();
+}
+
 Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* known) {
   if (!known->hash_by_id.count(id)) {
     auto stored = FindStored(id);

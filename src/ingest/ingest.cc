@@ -46,6 +46,11 @@ struct Processed {
   std::vector<Diagnostic> read_problems;  // from the reader, for this record
   Result<RawArticle> raw = Error::Internal("unset");
   bool skip_unchanged = false;
+  // Pass 1 found this text stored (or read) before under another, new id:
+  // the article will be stored as a duplicate, which keeps neither the
+  // extraction, nor the index terms, nor the reuse features, so they were
+  // not computed (CompleteArticle computes them if it is stored after all).
+  bool expect_duplicate = false;
   Article article;
   uint64_t hash = 0;
   std::vector<uint64_t> fingerprints;
@@ -77,6 +82,22 @@ void Extract(const EntityRecognizer* recognizer, const QuoteExtractor* quoter, A
                            std::move(q.speaker_mention), std::move(q.speaker_role),
                            std::move(q.cue)});
   }
+}
+
+// What a cleaned and analysed article needs only if it is stored with its
+// text (an original): extraction, index terms, reuse features and the
+// fingerprints of its candidate boilerplate lines.
+void CompleteArticle(const Archive& archive, const EntityRecognizer* recognizer,
+                     const QuoteExtractor* quoter, bool reuse, Processed* p) {
+  Article& a = p->article;
+  Extract(recognizer, quoter, &a);
+  const std::string& lang = a.analysis.language;
+  a.index_title = PreAnalyze(archive.analyzer(), lang, a.raw.title.value_or(""));
+  a.index_body = PreAnalyze(archive.analyzer(), lang, a.clean.text);
+  for (const QuoteSpan& q : a.quotes)
+    a.index_quotes.push_back(PreAnalyze(archive.analyzer(), lang, q.text));
+  if (reuse) p->reuse = ComputeReuseFeatures(a.clean.text, DedupeOptions{}, PassageOptions{});
+  p->fingerprints = CandidateLineFingerprints(a.raw.text);
 }
 
 }  // namespace
@@ -140,6 +161,8 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
   // (index lookups: the start-up does not grow with the archive). Read-only
   // from pass 2 on, when the worker threads read it.
   KnownContent known;
+  // Pass 1's exact duplicates under new ids: id -> content hash.
+  std::unordered_map<std::string, uint64_t> duplicates;
   Status lookup = OkStatus();
   auto archive_had_articles = archive.MaxArticleRowid();
   if (!archive_had_articles.ok()) return archive_had_articles.error();
@@ -176,6 +199,7 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
     if (!reader.ok()) return reader.error();
     InputReader& r = **reader;
     std::unordered_set<uint64_t> seen_hashes;
+    std::unordered_set<uint64_t> seen_ids;  // Hash64 of the ids read so far
     uint64_t n = 0;
     std::vector<Diagnostic> ignored;  // reported in pass 2
     RunOrdered<InputRecord, Counted>(
@@ -204,11 +228,18 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
               return false;
             }
           }
+          // A colliding id hash only makes an id look seen: the safe side.
+          const bool new_id = seen_ids.insert(Hash64(c.id)).second && !known.hash_by_id.count(c.id);
           if (auto it = known.hash_by_id.find(c.id);
               it != known.hash_by_id.end() && it->second == c.hash)
             return true;  // already stored: its lines are already counted
-          if (known.original_hashes.count(c.hash) || !seen_hashes.insert(c.hash).second)
-            return true;  // an exact duplicate does not make a line recur
+          if (known.original_hashes.count(c.hash) || !seen_hashes.insert(c.hash).second) {
+            // An exact duplicate does not make a line recur. Under a new id
+            // it will be stored as a duplicate (an update of a stored id
+            // goes through the whole pipeline, as before).
+            if (new_id) duplicates.emplace(c.id, c.hash);
+            return true;
+          }
           ++batch_sizes[c.group];
           auto& counts = batch_counts[c.group];
           for (uint64_t f : c.fingerprints) ++counts[f];
@@ -293,16 +324,11 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         if (auto it = recurring.find(raw.source_group); it != recurring.end()) rec = &it->second;
         p.article.clean = (*cleaner)->Clean(raw.text, rec);
         p.article.analysis = (*analyzer)->Analyze(raw, p.article.clean);
-        Extract(recognizer.get(), quoter.get(), &p.article);
-        const std::string& lang = p.article.analysis.language;
-        p.article.index_title = PreAnalyze(archive.analyzer(), lang, raw.title.value_or(""));
-        p.article.index_body = PreAnalyze(archive.analyzer(), lang, p.article.clean.text);
-        for (const QuoteSpan& q : p.article.quotes)
-          p.article.index_quotes.push_back(PreAnalyze(archive.analyzer(), lang, q.text));
-        if (opt.reuse)
-          p.reuse = ComputeReuseFeatures(p.article.clean.text, DedupeOptions{}, PassageOptions{});
-        p.fingerprints = CandidateLineFingerprints(raw.text);
+        if (auto it = duplicates.find(raw.id); it != duplicates.end() && it->second == p.hash)
+          p.expect_duplicate = true;
         p.article.raw = std::move(raw);
+        if (!p.expect_duplicate)
+          CompleteArticle(archive, recognizer.get(), quoter.get(), opt.reuse, &p);
         return p;
       },
       [&](Processed& p) {
@@ -320,6 +346,15 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
         }
         sum.input_bytes += p.article.raw.text.size();
         for (auto& d : p.article.raw.diagnostics) report(d);
+        if (p.expect_duplicate) {
+          // Its original may have changed text earlier in this run.
+          auto original = archive.HasOriginal(p.hash);
+          if (!original.ok()) {
+            failure = original.error();
+            return false;
+          }
+          if (!*original) CompleteArticle(archive, recognizer.get(), quoter.get(), opt.reuse, &p);
+        }
         auto outcome = archive.Store(p.article, p.hash, p.fingerprints);
         if (!outcome.ok()) {
           failure = outcome.error();

@@ -545,6 +545,60 @@ TEST_F(IngestTest, BareSurnameJoinsTheFullNameStoredEarlier) {
   EXPECT_EQ(QueryInt(Db(), "SELECT COUNT(*) FROM entities WHERE key = 'durand'"), 1);
 }
 
+// Pass 1 expects a text already stored to come in as a duplicate, and pass 2
+// does not extract from it. Here its original is rewritten earlier in the
+// same run, so the copy is stored as an original after all: it must come
+// with everything an original has (index terms, entities, line counts).
+TEST_F(IngestTest, ExpectedDuplicateWhoseOriginalChangedIsStoredWhole) {
+  const std::string text =
+      "Visite\n\nLe président Emmanuel Macron a reçu lundi à Paris le chancelier Olaf "
+      "Scholz pour parler du budget européen.\n";
+  Write("a/a.txt", text);
+  Run(Db());
+  Write("a/a.txt", "Titre neuf\n\nUn texte entièrement réécrit sur les hirondelles du port.\n");
+  Write("a/b.txt", text);  // read after a.txt
+  auto s = Run(Db());
+  EXPECT_EQ(s.updated, 1u);
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.duplicates, 0u);
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  auto b = (*archive)->Get("b");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->duplicate_of.has_value());
+  EXPECT_FALSE(b->text.empty());
+  SearchOptions o;
+  o.query = "budget";
+  auto r = (*archive)->Search(o);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->total, 1u);
+  EXPECT_EQ(r->hits[0].id, "b");
+  EXPECT_GT(QueryInt(Db(),
+                     "SELECT COUNT(*) FROM mentions m JOIN articles a "
+                     "ON a.rowid = m.article_rowid WHERE a.id = 'b'"),
+            1);
+}
+
+// A copy under a new id is stored as a duplicate without mentions; the
+// original keeps its own.
+TEST_F(IngestTest, DuplicateHasNoMentionsOfItsOwn) {
+  const std::string text =
+      "Visite\n\nLe président Emmanuel Macron a reçu lundi à Paris le chancelier Olaf "
+      "Scholz.\n";
+  Write("a/a.txt", text);
+  Write("a/b.txt", text);
+  auto s = Run(Db());
+  EXPECT_EQ(s.stored, 1u);
+  EXPECT_EQ(s.duplicates, 1u);
+  const char* kMentionsOf =
+      "SELECT COUNT(*) FROM mentions m JOIN articles a ON a.rowid = m.article_rowid "
+      "WHERE a.id = '%s'";
+  char sql[256];
+  snprintf(sql, sizeof sql, kMentionsOf, "a");
+  EXPECT_GT(QueryInt(Db(), sql), 1);
+  snprintf(sql, sizeof sql, kMentionsOf, "b");
+  EXPECT_EQ(QueryInt(Db(), sql), 0);
+}
+
 TEST(Dates, RangesAndValidation) {
   EXPECT_EQ(DateLow("2021-08"), "2021-08-01");
   EXPECT_EQ(DateHigh("2021-08"), "2021-08-31");
