@@ -9,7 +9,8 @@
 //      file: one writer and any number of readers (WAL).
 //
 // This is the only module that writes SQL. The schema is documented in
-// docs/schema.md; bump kSchemaVersion when it changes.
+// docs/schema.md; a change is a new entry of src/archive/migrations.cc and a
+// bump of kSchemaVersion.
 #ifndef VEILLE_ARCHIVE_H_
 #define VEILLE_ARCHIVE_H_
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/internal.h"
+#include "archive/migrations.h"
 #include "archive/rank.h"
 #include "archive/sqlite_util.h"
 #include "veille/hash.h"
@@ -312,31 +313,47 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
 }
 
 Status Archive::CreateSchema() {
+  if (kBaseSchemaVersion + static_cast<int>(Migrations().size()) != kSchemaVersion)
+    return Error::Internal("kSchemaVersion does not match the migration list");
   Stmt check(db_, "SELECT value FROM meta WHERE key='schema_version'");
+  int version = 0;
   if (check.ok() && check.Step() == SQLITE_ROW) {
-    int v = std::stoi(check.Text(0));
+    version = std::stoi(check.Text(0));
     check.Reset();
-    if (v == 2) return MigrateFromVersion2();
-    if (v != kSchemaVersion)
-      return Error::BadInput("archive has schema version " + std::to_string(v) + ", expected " +
-                             std::to_string(kSchemaVersion));
-    return OkStatus();
+    if (version == 2) {
+      if (auto s = MigrateFromVersion2(); !s.ok()) return s;
+      version = 3;
+    }
+    if (version < kBaseSchemaVersion || version > kSchemaVersion)
+      return Error::BadInput("archive has schema version " + std::to_string(version) +
+                             ", expected " + std::to_string(kSchemaVersion));
+    if (version == kSchemaVersion) return OkStatus();
   }
-  if (auto s = Exec(db_, "BEGIN"); !s.ok()) return s;
-  if (auto s = Exec(db_, kSchema); !s.ok()) {
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](Status s) {
     (void)Exec(db_, "ROLLBACK");
     return s;
+  };
+  if (version == 0) {
+    if (auto s = Exec(db_, kSchema); !s.ok()) return fail(s);
+    // Title hits weigh three times body hits (BM25 column weights).
+    if (auto s = Exec(db_,
+                      "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, "
+                      "1.0)')");
+        !s.ok())
+      return fail(s);
+    version = kBaseSchemaVersion;
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    const Migration& m = Migrations()[v - kBaseSchemaVersion];
+    if (auto s = Exec(db_, m.sql); !s.ok())
+      return fail(Error::Database("migrating the archive to schema version " +
+                                  std::to_string(v + 1) + " (" + m.name +
+                                  "): " + s.error().message));
   }
   Stmt meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
   meta.Bind(1, std::to_string(kSchemaVersion));
-  if (meta.Step() != SQLITE_DONE) return DbError(db_, "writing schema version");
-  // Title hits weigh three times body hits (BM25 column weights).
-  if (auto s = Exec(
-          db_, "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')");
-      !s.ok()) {
-    (void)Exec(db_, "ROLLBACK");
-    return s;
-  }
+  if (meta.Step() != SQLITE_DONE) return fail(DbError(db_, "writing schema version"));
   return Exec(db_, "COMMIT");
 }
 
