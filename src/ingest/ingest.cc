@@ -1,4 +1,5 @@
-// ingest.cc: read -> clean -> analyse -> store, in two passes (see ingest.h).
+// ingest.cc: read -> clean -> analyse -> stages -> store, in two passes (see
+// ingest.h and stage.h).
 #include "veille/ingest.h"
 
 #include <fmt/format.h>
@@ -12,13 +13,11 @@
 #include <unordered_set>
 
 #include "ingest/ordered_pool.h"
-#include "ingest/reuse_stage.h"
 #include "veille/analyze.h"
 #include "veille/clean.h"
-#include "veille/entities.h"
 #include "veille/hash.h"
-#include "veille/quotes.h"
 #include "veille/read.h"
+#include "veille/stage.h"
 #include "veille/text.h"
 
 namespace veille {
@@ -48,13 +47,13 @@ struct Processed {
   bool skip_unchanged = false;
   // Pass 1 found this text stored (or read) before under another, new id:
   // the article will be stored as a duplicate, which keeps neither the
-  // extraction, nor the index terms, nor the reuse features, so they were
-  // not computed (CompleteArticle computes them if it is stored after all).
+  // stages' output nor the line fingerprints, so they were not computed
+  // (Run::Complete computes them if it is stored after all).
   bool expect_duplicate = false;
   Article article;
   uint64_t hash = 0;
   std::vector<uint64_t> fingerprints;
-  ReuseFeatures reuse;
+  StageSlots slots;  // one per stage
 };
 
 struct Input {
@@ -63,41 +62,356 @@ struct Input {
   bool has_record = false;
 };
 
-// The extract stage: entities, then quotes (whose speakers resolve to the
-// entities found).
-void Extract(const EntityRecognizer* recognizer, const QuoteExtractor* quoter, Article* a) {
-  const std::string& text = a->clean.text;
-  const std::string& lang = a->analysis.language;
-  std::vector<SpeakerHint> hints;
-  if (recognizer) {
-    for (auto& m : recognizer->Recognize(text, lang)) {
-      hints.push_back({m.text, m.type, m.begin, m.end, m.canonical});
-      a->entities.push_back({std::move(m.text), std::move(m.type), m.begin, m.end,
-                             std::move(m.canonical), std::move(m.role)});
-    }
+// What pass 1 finds.
+struct Counts {
+  // What the archive holds for this run's ids and texts (index lookups: the
+  // start-up does not grow with the archive). Read-only from pass 2 on, when
+  // the worker threads read it.
+  KnownContent known;
+  // Exact duplicates under new ids: id -> content hash.
+  std::unordered_map<std::string, uint64_t> duplicates;
+  // Candidate boilerplate line counts and originals per source group.
+  std::unordered_map<std::string, std::unordered_map<uint64_t, uint32_t>> lines;
+  std::unordered_map<std::string, uint64_t> sizes;
+};
+
+// One ingest run: the stage objects, the two passes and the summary.
+class Run {
+ public:
+  Run(Archive& archive, const IngestOptions& opt, const ProblemFn& on_problem,
+      const ProgressFn& on_progress)
+      : archive_(archive), opt_(opt), on_problem_(on_problem), on_progress_(on_progress) {
+    workers_ = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+    ropt_.max_record_bytes = opt.max_article_bytes;
   }
-  if (quoter) {
-    for (auto& q : quoter->Extract(text, lang, hints))
-      a->quotes.push_back({std::move(q.text), q.begin, q.end, std::move(q.speaker),
-                           std::move(q.speaker_mention), std::move(q.speaker_role),
-                           std::move(q.cue)});
-  }
+
+  Result<IngestSummary> Go();
+
+ private:
+  static constexpr size_t kWindow = 256;  // records in flight
+
+  bool stopped() const { return opt_.stop && opt_.stop->load(); }
+  void Progress(int pass, uint64_t n, bool force);
+  bool Next(InputReader& r, InputRecord* rec, std::vector<Diagnostic>* problems);
+  Status CountLines(Counts* counts);
+  Status FindRecurring(const Counts& counts);
+  Status StoreAll(int64_t run);
+  Processed Process(Input& in) const;
+  // Runs every stage on an article that will be stored with its text.
+  void Complete(Processed* p) const;
+  // Writer side of one processed record; false stops the run.
+  bool Consume(Processed& p, int64_t run);
+  void Report(const Diagnostic& d, int64_t run);
+  Status CommitBatch();
+
+  Archive& archive_;
+  const IngestOptions& opt_;
+  const ProblemFn& on_problem_;
+  const ProgressFn& on_progress_;
+  const Clock::time_point t0_ = Clock::now();
+  unsigned workers_;
+  ReadOptions ropt_;
+  std::unique_ptr<Cleaner> cleaner_;
+  std::unique_ptr<MetadataAnalyzer> analyzer_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  Counts counts_;
+  // Lines that recur in enough of their group's articles to be boilerplate.
+  std::unordered_map<std::string, std::unordered_set<uint64_t>> recurring_;
+  IngestSummary sum_;
+  Status failure_ = OkStatus();
+  size_t in_batch_ = 0;
+  uint64_t stored_n_ = 0;
+  Clock::time_point last_progress_ = Clock::now();
+  // The reader runs on the producer thread; it publishes its position here.
+  std::atomic<uint64_t> bytes_done_{0}, bytes_total_{0};
+};
+
+void Run::Progress(int pass, uint64_t n, bool force) {
+  if (!on_progress_) return;
+  auto now = Clock::now();
+  if (!force && now - last_progress_ < std::chrono::milliseconds(200)) return;
+  last_progress_ = now;
+  on_progress_({pass, n, bytes_done_.load(), bytes_total_.load(), Since(t0_)});
 }
 
-// What a cleaned and analysed article needs only if it is stored with its
-// text (an original): extraction, index terms, reuse features and the
-// fingerprints of its candidate boilerplate lines.
-void CompleteArticle(const Archive& archive, const EntityRecognizer* recognizer,
-                     const QuoteExtractor* quoter, bool reuse, Processed* p) {
-  Article& a = p->article;
-  Extract(recognizer, quoter, &a);
-  const std::string& lang = a.analysis.language;
-  a.index_title = PreAnalyze(archive.analyzer(), lang, a.raw.title.value_or(""));
-  a.index_body = PreAnalyze(archive.analyzer(), lang, a.clean.text);
-  for (const QuoteSpan& q : a.quotes)
-    a.index_quotes.push_back(PreAnalyze(archive.analyzer(), lang, q.text));
-  if (reuse) p->reuse = ComputeReuseFeatures(a.clean.text, DedupeOptions{}, PassageOptions{});
-  p->fingerprints = CandidateLineFingerprints(a.raw.text);
+bool Run::Next(InputReader& r, InputRecord* rec, std::vector<Diagnostic>* problems) {
+  bool more = r.Next(rec, problems);
+  bytes_done_ = r.bytes_done();
+  bytes_total_ = r.bytes_total();
+  return more;
+}
+
+// Pass 1: counts candidate boilerplate lines per source group, and looks up
+// what the archive already holds for the input's ids and texts.
+Status Run::CountLines(Counts* counts) {
+  auto had = archive_.MaxArticleRowid();
+  if (!had.ok()) return had.error();
+  const bool archive_had_articles = *had > 0;
+  auto reader = InputReader::Open(opt_.inputs, ropt_);
+  if (!reader.ok()) return reader.error();
+  InputReader& r = **reader;
+  std::unordered_set<uint64_t> seen_hashes;
+  std::unordered_set<uint64_t> seen_ids;  // Hash64 of the ids read so far
+  uint64_t n = 0;
+  Status lookup = OkStatus();
+  std::vector<Diagnostic> ignored;  // reported in pass 2
+  KnownContent& known = counts->known;
+  RunOrdered<InputRecord, Counted>(
+      workers_, kWindow,
+      [&](InputRecord* rec) {
+        ignored.clear();
+        return !stopped() && Next(r, rec, &ignored);
+      },
+      [&](InputRecord& rec) {
+        Counted c;
+        auto raw = ParseRecord(rec);
+        if (!raw.ok()) return c;
+        c.ok = true;
+        c.hash = ContentHash(*raw);
+        c.id = raw->id;
+        c.group = raw->source_group;
+        c.fingerprints = CandidateLineFingerprints(raw->text);
+        return c;
+      },
+      [&](Counted& c) {
+        Progress(1, ++n, false);
+        if (!c.ok) return true;
+        if (archive_had_articles) {
+          if (auto s = archive_.LookUpKnown(c.id, c.hash, &known); !s.ok()) {
+            lookup = s;
+            return false;
+          }
+        }
+        // A colliding id hash only makes an id look seen: the safe side.
+        const bool new_id = seen_ids.insert(Hash64(c.id)).second && !known.hash_by_id.count(c.id);
+        if (auto it = known.hash_by_id.find(c.id);
+            it != known.hash_by_id.end() && it->second == c.hash)
+          return true;  // already stored: its lines are already counted
+        if (known.original_hashes.count(c.hash) || !seen_hashes.insert(c.hash).second) {
+          // An exact duplicate does not make a line recur. Under a new id
+          // it will be stored as a duplicate (an update of a stored id
+          // goes through the whole pipeline, as before).
+          if (new_id) counts->duplicates.emplace(c.id, c.hash);
+          return true;
+        }
+        ++counts->sizes[c.group];
+        auto& lines = counts->lines[c.group];
+        for (uint64_t f : c.fingerprints) ++lines[f];
+        return true;
+      });
+  return lookup;
+}
+
+// Recurring lines: archive counts plus this run's, against the threshold.
+Status Run::FindRecurring(const Counts& counts) {
+  for (auto& [group, lines] : counts.lines) {
+    auto stored = archive_.LineCounts(group);
+    if (!stored.ok()) return stored.error();
+    auto stored_size = archive_.GroupSize(group);
+    if (!stored_size.ok()) return stored_size.error();
+    uint64_t size = counts.sizes.at(group) + *stored_size;
+    uint32_t threshold = std::max<uint32_t>(
+        opt_.recurring_min_articles,
+        static_cast<uint32_t>(std::ceil(opt_.recurring_min_fraction * static_cast<double>(size))));
+    auto& set = recurring_[group];
+    for (auto& [f, c] : lines) {
+      uint32_t total = c;
+      if (auto it = stored->find(f); it != stored->end()) total += it->second;
+      if (total >= threshold) set.insert(f);
+    }
+    for (auto& [f, c] : *stored)
+      if (c >= threshold) set.insert(f);
+  }
+  return OkStatus();
+}
+
+void Run::Complete(Processed* p) const {
+  p->slots.resize(stages_.size());
+  for (size_t i = 0; i < stages_.size(); ++i) stages_[i]->Process(p->article, p->slots[i]);
+  p->fingerprints = CandidateLineFingerprints(p->article.raw.text);
+}
+
+// Worker thread: parse, clean, analyse, then the stages.
+Processed Run::Process(Input& in) const {
+  Processed p;
+  p.read_problems = std::move(in.problems);
+  if (!in.has_record) return p;
+  p.source = in.record.source;
+  p.raw = ParseRecord(in.record);
+  if (!p.raw.ok()) return p;
+  RawArticle& raw = *p.raw;
+  p.hash = ContentHash(raw);
+  const KnownContent& known = counts_.known;
+  if (auto it = known.hash_by_id.find(raw.id);
+      it != known.hash_by_id.end() && it->second == p.hash) {
+    p.skip_unchanged = true;
+    return p;
+  }
+  const std::unordered_set<uint64_t>* rec = nullptr;
+  if (auto it = recurring_.find(raw.source_group); it != recurring_.end()) rec = &it->second;
+  p.article.clean = cleaner_->Clean(raw.text, rec);
+  p.article.analysis = analyzer_->Analyze(raw, p.article.clean);
+  if (auto it = counts_.duplicates.find(raw.id);
+      it != counts_.duplicates.end() && it->second == p.hash)
+    p.expect_duplicate = true;
+  p.article.raw = std::move(raw);
+  if (!p.expect_duplicate) Complete(&p);
+  return p;
+}
+
+void Run::Report(const Diagnostic& d, int64_t run) {
+  if (d.severity == Diagnostic::Severity::kError) {
+    ++sum_.errors;
+  } else {
+    ++sum_.warnings;
+  }
+  if (on_problem_) on_problem_(d);
+  if (auto s = archive_.RecordProblem(run, d); !s.ok()) failure_ = s;
+}
+
+Status Run::CommitBatch() {
+  for (auto& stage : stages_)
+    if (auto s = stage->BeforeCommit(archive_); !s.ok()) return s;
+  if (auto s = archive_.Commit(); !s.ok()) return s;
+  return archive_.Begin();
+}
+
+// Writer thread, in input order.
+bool Run::Consume(Processed& p, int64_t run) {
+  for (auto& d : p.read_problems) Report(d, run);
+  if (p.source.empty()) return failure_.ok();
+  if (!p.raw.ok()) {
+    Report({Diagnostic::Severity::kError, p.source, p.raw.error().message}, run);
+    return failure_.ok();
+  }
+  ++sum_.read;
+  Progress(2, ++stored_n_, false);
+  if (p.skip_unchanged) {
+    ++sum_.unchanged;
+    return !stopped();
+  }
+  sum_.input_bytes += p.article.raw.text.size();
+  for (auto& d : p.article.raw.diagnostics) Report(d, run);
+  if (p.expect_duplicate) {
+    // Its original may have changed text earlier in this run.
+    auto original = archive_.HasOriginal(p.hash);
+    if (!original.ok()) {
+      failure_ = original.error();
+      return false;
+    }
+    if (!*original) Complete(&p);
+  }
+  auto outcome = archive_.Store(p.article, p.hash, p.fingerprints);
+  if (!outcome.ok()) {
+    failure_ = outcome.error();
+    return false;
+  }
+  switch (*outcome) {
+    case StoreOutcome::kStored:
+    case StoreOutcome::kUpdated: {
+      ++(*outcome == StoreOutcome::kStored ? sum_.stored : sum_.updated);
+      const int64_t rowid = archive_.last_rowid();
+      p.slots.resize(stages_.size());
+      for (size_t i = 0; i < stages_.size(); ++i) {
+        if (auto s = stages_[i]->Stored(archive_, rowid, p.article, std::move(p.slots[i]));
+            !s.ok()) {
+          failure_ = s;
+          return false;
+        }
+      }
+      break;
+    }
+    case StoreOutcome::kUnchanged:
+      ++sum_.unchanged;
+      break;
+    case StoreOutcome::kDuplicate:
+      ++sum_.duplicates;
+      break;
+  }
+  if (++in_batch_ >= opt_.batch_size) {
+    in_batch_ = 0;
+    if (auto s = CommitBatch(); !s.ok()) {
+      failure_ = s;
+      return false;
+    }
+  }
+  return !stopped();
+}
+
+// Pass 2: parse, clean, analyse and run the stages on the workers; store on
+// this thread in input order, in batched transactions.
+Status Run::StoreAll(int64_t run) {
+  auto reader = InputReader::Open(opt_.inputs, ropt_);
+  if (!reader.ok()) return reader.error();
+  InputReader& r = **reader;
+  if (auto s = archive_.Begin(); !s.ok()) return s;
+  RunOrdered<Input, Processed>(
+      workers_, kWindow,
+      [&](Input* in) {
+        if (stopped()) return false;
+        in->has_record = Next(r, &in->record, &in->problems);
+        // The reader may report problems and then hit the end: pass them on.
+        return in->has_record || !in->problems.empty();
+      },
+      [&](Input& in) { return Process(in); }, [&](Processed& p) { return Consume(p, run); });
+  if (failure_.ok()) {
+    sum_.interrupted = stopped();
+    for (auto& stage : stages_)
+      if (auto s = stage->Finish(archive_, sum_.interrupted, &sum_); !s.ok()) {
+        failure_ = s;
+        break;
+      }
+  }
+  if (!failure_.ok()) {
+    (void)archive_.Rollback();
+    return failure_;
+  }
+  return OkStatus();
+}
+
+Result<IngestSummary> Run::Go() {
+  auto cleaner = Cleaner::Create();
+  if (!cleaner.ok()) return cleaner.error();
+  cleaner_ = std::move(cleaner).value();
+  auto analyzer = MetadataAnalyzer::Create();
+  if (!analyzer.ok()) return analyzer.error();
+  analyzer_ = std::move(analyzer).value();
+  auto had = archive_.MaxArticleRowid();
+  if (!had.ok()) return had.error();
+  auto stages = MakeStages({opt_, archive_, *had > 0});
+  if (!stages.ok()) return stages.error();
+  stages_ = std::move(stages).value();
+
+  if (auto s = CountLines(&counts_); !s.ok()) return s.error();
+  if (stopped()) {
+    sum_.interrupted = true;
+    sum_.seconds = Since(t0_);
+    sum_.peak_rss_bytes = PeakRssBytes();
+    return sum_;
+  }
+  if (auto s = FindRecurring(counts_); !s.ok()) return s.error();
+  counts_.lines.clear();
+
+  auto run = archive_.StartRun(nlohmann::json(opt_.inputs).dump());
+  if (!run.ok()) return run.error();
+  if (auto s = StoreAll(*run); !s.ok()) return s.error();
+  if (!sum_.interrupted) {
+    // Maintenance that commits in steps of its own (the reuse index merge),
+    // after the run's rows are committed.
+    if (auto s = archive_.Commit(); !s.ok()) return s.error();
+    for (auto& stage : stages_)
+      if (auto s = stage->AfterRun(archive_); !s.ok()) return s.error();
+    if (auto s = archive_.Begin(); !s.ok()) return s.error();
+  }
+  sum_.seconds = Since(t0_);
+  sum_.peak_rss_bytes = PeakRssBytes();
+  if (auto s =
+          archive_.FinishRun(*run, sum_.interrupted ? "interrupted" : "done", SummaryJson(sum_));
+      !s.ok())
+    return s.error();
+  if (auto s = archive_.Commit(); !s.ok()) return s.error();
+  Progress(2, stored_n_, true);
+  return sum_;
 }
 
 }  // namespace
@@ -140,301 +454,8 @@ std::string SummaryJson(const IngestSummary& s) {
 
 Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& opt,
                              const ProblemFn& on_problem, const ProgressFn& on_progress) {
-  const auto t0 = Clock::now();
-  auto cleaner = Cleaner::Create();
-  if (!cleaner.ok()) return cleaner.error();
-  auto analyzer = MetadataAnalyzer::Create();
-  if (!analyzer.ok()) return analyzer.error();
-  std::unique_ptr<EntityRecognizer> recognizer;
-  if (opt.entities) {
-    auto r = EntityRecognizer::Create();
-    if (!r.ok()) return r.error();
-    recognizer = std::move(r).value();
-  }
-  std::unique_ptr<QuoteExtractor> quoter;
-  if (opt.quotes) {
-    auto q = QuoteExtractor::Create();
-    if (!q.ok()) return q.error();
-    quoter = std::move(q).value();
-  }
-  // What the archive holds for this run's ids and texts, looked up in pass 1
-  // (index lookups: the start-up does not grow with the archive). Read-only
-  // from pass 2 on, when the worker threads read it.
-  KnownContent known;
-  // Pass 1's exact duplicates under new ids: id -> content hash.
-  std::unordered_map<std::string, uint64_t> duplicates;
-  Status lookup = OkStatus();
-  auto archive_had_articles = archive.MaxArticleRowid();
-  if (!archive_had_articles.ok()) return archive_had_articles.error();
-
-  unsigned workers = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  const size_t window = 256;
-  ReadOptions ropt;
-  ropt.max_record_bytes = opt.max_article_bytes;
-  auto stopped = [&] { return opt.stop && opt.stop->load(); };
-
-  IngestSummary sum;
-  auto last_progress = Clock::now();
-  // The reader runs on the producer thread; it publishes its position here.
-  std::atomic<uint64_t> bytes_done{0}, bytes_total{0};
-  auto progress = [&](int pass, uint64_t n, bool force) {
-    if (!on_progress) return;
-    auto now = Clock::now();
-    if (!force && now - last_progress < std::chrono::milliseconds(200)) return;
-    last_progress = now;
-    on_progress({pass, n, bytes_done.load(), bytes_total.load(), Since(t0)});
-  };
-  auto next = [&](InputReader& r, InputRecord* rec, std::vector<Diagnostic>* problems) {
-    bool more = r.Next(rec, problems);
-    bytes_done = r.bytes_done();
-    bytes_total = r.bytes_total();
-    return more;
-  };
-
-  // ---- Pass 1: count candidate boilerplate lines per source group. ----
-  std::unordered_map<std::string, std::unordered_map<uint64_t, uint32_t>> batch_counts;
-  std::unordered_map<std::string, uint64_t> batch_sizes;
-  {
-    auto reader = InputReader::Open(opt.inputs, ropt);
-    if (!reader.ok()) return reader.error();
-    InputReader& r = **reader;
-    std::unordered_set<uint64_t> seen_hashes;
-    std::unordered_set<uint64_t> seen_ids;  // Hash64 of the ids read so far
-    uint64_t n = 0;
-    std::vector<Diagnostic> ignored;  // reported in pass 2
-    RunOrdered<InputRecord, Counted>(
-        workers, window,
-        [&](InputRecord* rec) {
-          ignored.clear();
-          return !stopped() && next(r, rec, &ignored);
-        },
-        [&](InputRecord& rec) {
-          Counted c;
-          auto raw = ParseRecord(rec);
-          if (!raw.ok()) return c;
-          c.ok = true;
-          c.hash = ContentHash(*raw);
-          c.id = raw->id;
-          c.group = raw->source_group;
-          c.fingerprints = CandidateLineFingerprints(raw->text);
-          return c;
-        },
-        [&](Counted& c) {
-          progress(1, ++n, false);
-          if (!c.ok) return true;
-          if (*archive_had_articles > 0) {
-            if (auto s = archive.LookUpKnown(c.id, c.hash, &known); !s.ok()) {
-              lookup = s;
-              return false;
-            }
-          }
-          // A colliding id hash only makes an id look seen: the safe side.
-          const bool new_id = seen_ids.insert(Hash64(c.id)).second && !known.hash_by_id.count(c.id);
-          if (auto it = known.hash_by_id.find(c.id);
-              it != known.hash_by_id.end() && it->second == c.hash)
-            return true;  // already stored: its lines are already counted
-          if (known.original_hashes.count(c.hash) || !seen_hashes.insert(c.hash).second) {
-            // An exact duplicate does not make a line recur. Under a new id
-            // it will be stored as a duplicate (an update of a stored id
-            // goes through the whole pipeline, as before).
-            if (new_id) duplicates.emplace(c.id, c.hash);
-            return true;
-          }
-          ++batch_sizes[c.group];
-          auto& counts = batch_counts[c.group];
-          for (uint64_t f : c.fingerprints) ++counts[f];
-          return true;
-        });
-  }
-  if (!lookup.ok()) return lookup.error();
-  if (stopped()) {
-    sum.interrupted = true;
-    sum.seconds = Since(t0);
-    sum.peak_rss_bytes = PeakRssBytes();
-    return sum;
-  }
-
-  // Recurring lines: archive counts plus this batch's, against the threshold.
-  std::unordered_map<std::string, std::unordered_set<uint64_t>> recurring;
-  for (auto& [group, counts] : batch_counts) {
-    auto stored = archive.LineCounts(group);
-    if (!stored.ok()) return stored.error();
-    auto stored_size = archive.GroupSize(group);
-    if (!stored_size.ok()) return stored_size.error();
-    uint64_t size = batch_sizes[group] + *stored_size;
-    uint32_t threshold = std::max<uint32_t>(
-        opt.recurring_min_articles,
-        static_cast<uint32_t>(std::ceil(opt.recurring_min_fraction * static_cast<double>(size))));
-    auto& set = recurring[group];
-    for (auto& [f, c] : counts) {
-      uint32_t total = c;
-      if (auto it = stored->find(f); it != stored->end()) total += it->second;
-      if (total >= threshold) set.insert(f);
-    }
-    for (auto& [f, c] : *stored)
-      if (c >= threshold) set.insert(f);
-  }
-  batch_counts.clear();
-
-  // ---- Pass 2: parse, clean, analyse, store. ----
-  auto run = archive.StartRun(nlohmann::json(opt.inputs).dump());
-  if (!run.ok()) return run.error();
-  auto reader = InputReader::Open(opt.inputs, ropt);
-  if (!reader.ok()) return reader.error();
-  InputReader& r = **reader;
-
-  Status failure = OkStatus();
-  size_t in_batch = 0;
-  ReuseStage reuse(archive, *archive_had_articles > 0);
-  auto report = [&](const Diagnostic& d) {
-    if (d.severity == Diagnostic::Severity::kError) {
-      ++sum.errors;
-    } else {
-      ++sum.warnings;
-    }
-    if (on_problem) on_problem(d);
-    if (auto s = archive.RecordProblem(*run, d); !s.ok()) failure = s;
-  };
-  if (auto s = archive.Begin(); !s.ok()) return s.error();
-
-  uint64_t n = 0;
-  RunOrdered<Input, Processed>(
-      workers, window,
-      [&](Input* in) {
-        if (stopped()) return false;
-        in->has_record = next(r, &in->record, &in->problems);
-        // The reader may report problems and then hit the end: pass them on.
-        return in->has_record || !in->problems.empty();
-      },
-      [&](Input& in) {
-        Processed p;
-        p.read_problems = std::move(in.problems);
-        if (!in.has_record) return p;
-        p.source = in.record.source;
-        p.raw = ParseRecord(in.record);
-        if (!p.raw.ok()) return p;
-        RawArticle& raw = *p.raw;
-        p.hash = ContentHash(raw);
-        if (auto it = known.hash_by_id.find(raw.id);
-            it != known.hash_by_id.end() && it->second == p.hash) {
-          p.skip_unchanged = true;
-          return p;
-        }
-        const std::unordered_set<uint64_t>* rec = nullptr;
-        if (auto it = recurring.find(raw.source_group); it != recurring.end()) rec = &it->second;
-        p.article.clean = (*cleaner)->Clean(raw.text, rec);
-        p.article.analysis = (*analyzer)->Analyze(raw, p.article.clean);
-        if (auto it = duplicates.find(raw.id); it != duplicates.end() && it->second == p.hash)
-          p.expect_duplicate = true;
-        p.article.raw = std::move(raw);
-        if (!p.expect_duplicate)
-          CompleteArticle(archive, recognizer.get(), quoter.get(), opt.reuse, &p);
-        return p;
-      },
-      [&](Processed& p) {
-        for (auto& d : p.read_problems) report(d);
-        if (p.source.empty()) return failure.ok();
-        if (!p.raw.ok()) {
-          report({Diagnostic::Severity::kError, p.source, p.raw.error().message});
-          return failure.ok();
-        }
-        ++sum.read;
-        progress(2, ++n, false);
-        if (p.skip_unchanged) {
-          ++sum.unchanged;
-          return !stopped();
-        }
-        sum.input_bytes += p.article.raw.text.size();
-        for (auto& d : p.article.raw.diagnostics) report(d);
-        if (p.expect_duplicate) {
-          // Its original may have changed text earlier in this run.
-          auto original = archive.HasOriginal(p.hash);
-          if (!original.ok()) {
-            failure = original.error();
-            return false;
-          }
-          if (!*original) CompleteArticle(archive, recognizer.get(), quoter.get(), opt.reuse, &p);
-        }
-        auto outcome = archive.Store(p.article, p.hash, p.fingerprints);
-        if (!outcome.ok()) {
-          failure = outcome.error();
-          return false;
-        }
-        if (opt.reuse &&
-            (*outcome == StoreOutcome::kStored || *outcome == StoreOutcome::kUpdated)) {
-          if (auto s = reuse.Add(archive.last_rowid(), p.article.analysis.date.value_or(""),
-                                 p.article.clean.text, std::move(p.reuse));
-              !s.ok()) {
-            failure = s;
-            return false;
-          }
-        }
-        switch (*outcome) {
-          case StoreOutcome::kStored:
-            ++sum.stored;
-            break;
-          case StoreOutcome::kUpdated:
-            ++sum.updated;
-            break;
-          case StoreOutcome::kUnchanged:
-            ++sum.unchanged;
-            break;
-          case StoreOutcome::kDuplicate:
-            ++sum.duplicates;
-            break;
-        }
-        if (++in_batch >= opt.batch_size) {
-          in_batch = 0;
-          if (auto s = opt.reuse ? reuse.Flush() : OkStatus(); !s.ok()) {
-            failure = s;
-            return false;
-          }
-          if (auto s = archive.Commit(); !s.ok()) {
-            failure = s;
-            return false;
-          }
-          if (auto s = archive.Begin(); !s.ok()) {
-            failure = s;
-            return false;
-          }
-        }
-        return !stopped();
-      });
-  if (!failure.ok()) {
-    (void)archive.Rollback();
-    return failure.error();
-  }
-  sum.interrupted = stopped();
-  if (opt.reuse) {
-    // Interrupted: keep what was stored consistent (features of the stored
-    // articles); the next run aligns their passages.
-    auto s = sum.interrupted ? reuse.Flush() : reuse.Finish(&sum.near_duplicates, &sum.passages);
-    if (sum.interrupted) sum.near_duplicates = reuse.near_duplicates();
-    if (!s.ok()) {
-      (void)archive.Rollback();
-      return s.error();
-    }
-  }
-  if (opt.reuse && !sum.interrupted) {
-    // A big run merges reuse_index's segments into one, in transactions of
-    // their own after its rows are committed: the WAL stays small and pages
-    // freed by one step are reused by the next.
-    auto articles = archive.MaxArticleRowid();
-    if (!articles.ok()) return articles.error();
-    if (reuse.ShouldMergeIndex(static_cast<uint64_t>(*articles))) {
-      if (auto s = archive.Commit(); !s.ok()) return s.error();
-      if (auto s = archive.MergeReuseIndex(int64_t{1} << 40); !s.ok()) return s.error();
-      if (auto s = archive.Begin(); !s.ok()) return s.error();
-    }
-  }
-  sum.seconds = Since(t0);
-  sum.peak_rss_bytes = PeakRssBytes();
-  if (auto s = archive.FinishRun(*run, sum.interrupted ? "interrupted" : "done", SummaryJson(sum));
-      !s.ok())
-    return s.error();
-  if (auto s = archive.Commit(); !s.ok()) return s.error();
-  progress(2, n, true);
-  return sum;
+  Run run(archive, opt, on_problem, on_progress);
+  return run.Go();
 }
 
 }  // namespace veille

@@ -7,6 +7,8 @@
 #include <map>
 #include <thread>
 
+#include "ingest/stages.h"
+
 namespace veille {
 
 using namespace reuse;
@@ -196,6 +198,57 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
   if (near_duplicates) *near_duplicates = near_dups_;
   if (passages) *passages = count;
   return OkStatus();
+}
+
+}  // namespace veille
+
+namespace veille {
+namespace {
+
+struct ReuseData : StageData {
+  ReuseFeatures features;
+};
+
+// ReuseStage as a pipeline stage: features on the workers, near-duplicates
+// as articles are stored, passages at the end of the run.
+class ReusePipelineStage : public Stage {
+ public:
+  ReusePipelineStage(Archive& archive, bool had_articles) : reuse_(archive, had_articles) {}
+  std::string_view name() const override { return "reuse"; }
+  void Process(Article& a, std::unique_ptr<StageData>& slot) const override {
+    auto d = std::make_unique<ReuseData>();
+    d->features = ComputeReuseFeatures(a.clean.text, DedupeOptions{}, PassageOptions{});
+    slot = std::move(d);
+  }
+  Status Stored(Archive&, int64_t rowid, const Article& a,
+                std::unique_ptr<StageData> slot) override {
+    auto* d = static_cast<ReuseData*>(slot.get());
+    return reuse_.Add(rowid, a.analysis.date.value_or(""), a.clean.text,
+                      d ? std::move(d->features) : ReuseFeatures{});
+  }
+  Status BeforeCommit(Archive&) override { return reuse_.Flush(); }
+  Status Finish(Archive&, bool interrupted, IngestSummary* sum) override {
+    if (!interrupted) return reuse_.Finish(&sum->near_duplicates, &sum->passages);
+    // Keep what was stored consistent (the features of the stored
+    // articles); the next run aligns their passages.
+    sum->near_duplicates = reuse_.near_duplicates();
+    return reuse_.Flush();
+  }
+  Status AfterRun(Archive& archive) override {
+    auto articles = archive.MaxArticleRowid();
+    if (!articles.ok()) return articles.error();
+    if (!reuse_.ShouldMergeIndex(static_cast<uint64_t>(*articles))) return OkStatus();
+    return archive.MergeReuseIndex(int64_t{1} << 40);
+  }
+
+ private:
+  ReuseStage reuse_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Stage>> NewReuseStage(const StageContext& c) {
+  return std::unique_ptr<Stage>(new ReusePipelineStage(c.archive, c.archive_had_articles));
 }
 
 }  // namespace veille
