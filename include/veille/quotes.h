@@ -18,7 +18,9 @@
 #ifndef VEILLE_QUOTES_H_
 #define VEILLE_QUOTES_H_
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +41,20 @@ struct SpeakerHint {
   std::string canonical;
 };
 
+// What designates the speaker of a quote.
+enum class SpeakerKind : uint8_t {
+  kNone,          // nobody: the text gives no speaker
+  kNamed,         // a person the article names (speaker = the name)
+  kRole,          // an identifiable office the article does not name (le porte-parole
+                  // des talibans): speaker none, speaker_role says which
+  kAnonymous,     // a source the text leaves unnamed (un responsable, une source
+                  // proche du dossier, sous couvert d'anonymat): speaker none
+  kOrganisation,  // an institution speaking as such (le Quai d'Orsay, the Kremlin):
+                  // speaker = its canonical name
+};
+// "", "named", "role", "anonymous", "organisation".
+const char* SpeakerKindName(SpeakerKind kind);
+
 struct Quote {
   std::string text;                             // quoted words, without the marks
   uint32_t begin = 0, end = 0;                  // byte offsets of the quoted words
@@ -53,6 +69,12 @@ struct Quote {
   // is a direct quotation standing on its own (X a déclaré : « … », « … »,
   // a-t-il dit, told reporters "…").
   bool partial = false;
+  SpeakerKind speaker_kind = SpeakerKind::kNone;
+  // How sure the attribution is, in [0, 1]: the weight (data/quotes/
+  // confidence.txt) of the way the speaker was found (a name next to the
+  // cue, a pronoun resolved, a continuation, ...). Below 0.5 the UI shows
+  // the attribution as uncertain.
+  float confidence = 0;
 };
 
 class QuoteExtractor {
@@ -122,6 +144,66 @@ Result<QuoteScore> EvaluateSeeds(const QuoteExtractor& ex, const std::string& di
 // linked Source span. A predicted speaker is right when its mention overlaps
 // the Source span or its name shares a capitalised word with it.
 Result<QuoteScore> EvaluatePolnear(const QuoteExtractor& ex, const std::string& dir);
+
+// ------------------------------------------------- attribution gold set --
+
+// A hand-annotated attribution set (data/quotes/dev/*.json): ids of records
+// of a JSONL corpus and, for each, its direct quotations by span, with the
+// speaker (canonical name and accepted variants, or none), its kind, role,
+// whether the quote is partial, and the failure classes it exercises
+// (anon, channel, org, cont, coref). No article text is stored: spans are
+// code point offsets into the record's "text" field, checked by a hash.
+struct AttributionGoldQuote {
+  uint32_t begin = 0, end = 0;  // code points of the record's text
+  std::string fnv;              // FNV-1a 32 of the span's UTF-8 bytes, hex
+  std::optional<std::string> speaker;
+  std::vector<std::string> aliases;  // other accepted names of the speaker
+  std::string kind;                  // named|organisation|anonymous|role|none
+  std::string role;
+  bool partial = false;
+  bool speaker_optional = false;  // no speaker is also right
+  std::vector<std::string> classes;
+};
+struct AttributionGoldArticle {
+  std::string id;
+  std::vector<AttributionGoldQuote> quotes;
+  std::vector<std::pair<uint32_t, uint32_t>>
+      ignore;  // titles, scare quotes: neither right nor wrong
+};
+// Reads a gold file; BadInput naming the file and article on a malformed entry.
+Result<std::vector<AttributionGoldArticle>> LoadAttributionGold(const std::string& path);
+
+struct AttributionScore {
+  int articles = 0;
+  int gold = 0;              // gold quotes
+  int found = 0;             // ... matched by a predicted quote (80 % of their characters)
+  int predicted = 0;         // predicted quotes, those on ignored spans left out
+  int false_alarms = 0;      // predicted quotes matching no gold quote
+  int speaker_right = 0;     // found gold quotes whose speaker is right
+  int named_where_none = 0;  // a speaker given where the gold has none
+  int kind_total = 0, kind_right = 0;  // found quotes whose gold kind is not "none"
+  int partial_right = 0;               // found quotes whose partial flag agrees
+  // class or kind -> (right, total) speakers over found quotes.
+  std::map<std::string, std::pair<int, int>> by_class, by_kind;
+  // Predicted confidence [0, .5), [.5, .8), [.8, 1] -> (right, total).
+  std::array<std::pair<int, int>, 3> by_confidence{};
+  std::vector<std::string> errors;  // one line per miss, false alarm, wrong speaker
+
+  double recall() const { return gold ? double(found) / gold : 1.0; }
+  double speaker_accuracy() const { return gold ? double(speaker_right) / gold : 1.0; }
+  std::string Report() const;  // a few human-readable lines
+};
+
+// Scores the quotes predicted for one gold article. `record_text` is the
+// record's text field (where the gold spans point); the predictions may
+// come from the cleaned text: quotes are matched by their words (80 % of a
+// gold quote's characters in one prediction), not by offsets. A speaker is
+// right when its folded name equals the gold name or a variant, contains it
+// as whole words (Me Cloé Fonteix), or is its surname; for a gold quote
+// without a speaker, only no speaker is right. Error (BadInput) when a span
+// does not fit the text or its hash differs (another corpus version).
+Status ScoreAttribution(const AttributionGoldArticle& gold, std::string_view record_text,
+                        const std::vector<Quote>& predicted, AttributionScore* score);
 
 }  // namespace veille
 

@@ -3,6 +3,11 @@
 //   veille-quotes extract [--lang L] [FILE] quotes of a text file (stdin if none), as JSON lines
 //   veille-quotes seeds --dir D --gold G    score against gold seeds
 //   veille-quotes polnear --dir D           score against a PolNeAR split (brat)
+//   veille-quotes attribution --gold G --corpus C
+//                                           score a hand-annotated attribution set
+//                                           (data/quotes/dev/*.json) on the records of
+//                                           a JSONL(.gz) corpus, each cleaned, analysed,
+//                                           entity-tagged and quoted as `veille ingest` does
 //   veille-quotes replay FILE               re-extract the quotes of a `veille export`
 //                                           (entities as hints), time the extraction
 //                                           and count articles whose quotes differ
@@ -15,11 +20,16 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "veille/analyze.h"
+#include "veille/clean.h"
+#include "veille/entities.h"
 #include "veille/quotes.h"
+#include "veille/read.h"
 
 namespace {
 
@@ -28,6 +38,7 @@ int Usage() {
                "usage: veille-quotes extract [--lang fr|en] [FILE]\n"
                "       veille-quotes seeds --dir DIR --gold GOLD.json [-v]\n"
                "       veille-quotes polnear --dir DIR [-v]\n"
+               "       veille-quotes attribution --gold GOLD.json --corpus CORPUS.jsonl.gz [-v]\n"
                "       veille-quotes replay EXPORT.jsonl [-v]\n");
   return 2;
 }
@@ -96,17 +107,79 @@ int Replay(const veille::QuoteExtractor& ex, const std::string& file, bool verbo
   return 0;
 }
 
+// The extraction `veille ingest` runs on one record: clean, analyse, entities
+// as speaker hints, quotes.
+struct Pipeline {
+  std::unique_ptr<veille::Cleaner> cleaner;
+  std::unique_ptr<veille::MetadataAnalyzer> analyzer;
+  std::unique_ptr<veille::EntityRecognizer> recognizer;
+  const veille::QuoteExtractor* quoter = nullptr;
+
+  std::vector<veille::Quote> Run(const veille::RawArticle& raw) const {
+    veille::Cleaned clean = cleaner->Clean(raw.text, nullptr);
+    veille::Analysis analysis = analyzer->Analyze(raw, clean);
+    std::vector<veille::SpeakerHint> hints;
+    for (auto& m : recognizer->Recognize(clean.text, analysis.language))
+      hints.push_back({m.text, m.type, m.begin, m.end, m.canonical});
+    return quoter->Extract(clean.text, analysis.language, hints);
+  }
+};
+
+int Attribution(const veille::QuoteExtractor& ex, const std::string& gold_path,
+                const std::string& corpus, bool verbose) {
+  auto fail = [](const std::string& m) {
+    std::fprintf(stderr, "error: %s\n", m.c_str());
+    return 1;
+  };
+  auto gold = veille::LoadAttributionGold(gold_path);
+  if (!gold.ok()) return fail(gold.error().message);
+  std::map<std::string, const veille::AttributionGoldArticle*> wanted;
+  for (const auto& a : *gold) wanted[a.id] = &a;
+  Pipeline p;
+  auto c = veille::Cleaner::Create();
+  if (!c.ok()) return fail(c.error().message);
+  auto an = veille::MetadataAnalyzer::Create();
+  if (!an.ok()) return fail(an.error().message);
+  auto r = veille::EntityRecognizer::Create();
+  if (!r.ok()) return fail(r.error().message);
+  p.cleaner = std::move(c).value();
+  p.analyzer = std::move(an).value();
+  p.recognizer = std::move(r).value();
+  p.quoter = &ex;
+  auto reader = veille::InputReader::Open({corpus});
+  if (!reader.ok()) return fail(reader.error().message);
+  veille::AttributionScore score;
+  veille::InputRecord rec;
+  std::vector<veille::Diagnostic> problems;
+  while (!wanted.empty() && (*reader)->Next(&rec, &problems)) {
+    auto raw = veille::ParseRecord(rec);
+    if (!raw.ok()) continue;
+    auto it = wanted.find(raw->id);
+    if (it == wanted.end()) continue;
+    veille::Status st = veille::ScoreAttribution(*it->second, raw->text, p.Run(*raw), &score);
+    if (!st.ok()) return fail(corpus + ": " + st.error().message);
+    wanted.erase(it);
+  }
+  for (const auto& [id, a] : wanted) return fail(corpus + ": no record " + id + " of " + gold_path);
+  if (verbose)
+    for (const std::string& e : score.errors) std::printf("  %s\n", e.c_str());
+  std::printf("%s", score.Report().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
-  std::string cmd = argv[1], dir, gold, file, lang;
+  std::string cmd = argv[1], dir, gold, file, lang, corpus;
   bool verbose = false;
   for (int i = 2; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) {
       dir = argv[++i];
     } else if (!std::strcmp(argv[i], "--gold") && i + 1 < argc) {
       gold = argv[++i];
+    } else if (!std::strcmp(argv[i], "--corpus") && i + 1 < argc) {
+      corpus = argv[++i];
     } else if (!std::strcmp(argv[i], "--lang") && i + 1 < argc) {
       lang = argv[++i];
     } else if (!std::strcmp(argv[i], "-v")) {
@@ -127,6 +200,10 @@ int main(int argc, char** argv) {
   if (cmd == "polnear") {
     if (dir.empty()) return Usage();
     return Report(veille::EvaluatePolnear(**ex, dir), verbose);
+  }
+  if (cmd == "attribution") {
+    if (gold.empty() || corpus.empty()) return Usage();
+    return Attribution(**ex, gold, corpus, verbose);
   }
   if (cmd == "replay") {
     if (file.empty()) return Usage();
