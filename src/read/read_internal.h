@@ -24,6 +24,13 @@ inline bool IsAsciiSpace(char c) {
 // `s` without leading and trailing ASCII blanks, U+00A0 and U+202F.
 std::string_view TrimBlanks(std::string_view s);
 
+// `s` without leading and trailing ASCII blanks only (protocol text).
+std::string_view TrimAscii(std::string_view s);
+// ASCII lowercase copy; ASCII case-insensitive comparison.
+std::string Lower(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+
 Diagnostic Warning(std::string_view where, std::string message);
 Diagnostic Problem(std::string_view where, std::string message);  // severity kError
 
