@@ -7,7 +7,45 @@ namespace veille {
 
 std::span<const Migration> Migrations() {
   // Append only. Entry i takes the archive to version 4 + i.
-  static const std::vector<Migration> kList = {};
+  static const std::vector<Migration> kList = {
+      // 4: accounts, API tokens (salted hashes only) and the audit log
+      // (veille/accounts.h). Plain SQL, so that another backend can mirror
+      // it; the triggers make audit_log append-only.
+      {"accounts: users, tokens, audit_log", R"sql(
+CREATE TABLE IF NOT EXISTS users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('reader', 'editor', 'admin')),
+  created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens(
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  salt BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  label TEXT,
+  created TEXT NOT NULL,
+  expires TEXT,
+  revoked TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_user ON tokens(user_id);
+CREATE TABLE IF NOT EXISTS audit_log(
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user_name, at);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+  };
   return kList;
 }
 

@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
       {"dupes", "Near-duplicate groups (the same dispatch, edited)", RegisterDupes},
       {"reuse", "Passages reused between articles, side by side", RegisterReuse},
       {"serve", "HTTP JSON API and web UI over the archive", RegisterServe},
+      {"users", "Accounts that may use `veille serve`: add, list, remove", RegisterUsers},
+      {"tokens", "API tokens of the accounts: create, list, revoke", RegisterTokens},
+      {"audit", "Who searched, read or changed what, and when", RegisterAudit},
   };
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : cmds) {

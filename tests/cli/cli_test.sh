@@ -88,5 +88,38 @@ check "watch: both stored" 0 "$VEILLE" stats --db "$T/w.db" --json
 contains "watch: stats" out '"articles":2'
 check "watch: bad interval" 2 "$VEILLE" ingest --watch 0 --db "$T/w.db" "$T/watch"
 
+# Accounts, tokens and the audit log.
+check "audit without accounts" 0 "$VEILLE" audit --db "$T/a.db"
+check "users add" 0 "$VEILLE" users add bob --role editor --db "$T/a.db"
+check "users add twice" 2 "$VEILLE" users add bob --db "$T/a.db"
+check "users add bad role" 2 "$VEILLE" users add carol --role root --db "$T/a.db"
+check "users add bad name" 2 "$VEILLE" users add "c d" --db "$T/a.db"
+check "tokens create" 0 "$VEILLE" tokens create bob --expires 30d --label ci --db "$T/a.db"
+TOKEN=$(cat "$T/out")
+[[ "$TOKEN" =~ ^veille_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$ ]] && pass=$((pass + 1)) ||
+  { fail=$((fail + 1)); echo "FAIL tokens create: '$TOKEN' is not a token"; }
+contains "tokens create says once" err "shown only this once"
+check "tokens create unknown user" 4 "$VEILLE" tokens create nobody --db "$T/a.db"
+check "tokens create bad expiry" 2 "$VEILLE" tokens create bob --expires 3y --db "$T/a.db"
+check "users list --json" 0 "$VEILLE" users list --json --db "$T/a.db"
+contains "users list" out '"name":"bob","role":"editor"'
+contains "users list live tokens" out '"tokens":1'
+check "tokens list" 0 "$VEILLE" tokens list bob --db "$T/a.db"
+contains "tokens list label" out "ci"
+if grep -qF "${TOKEN:24}" "$T/out" || sqlite3 "$T/a.db" .dump | grep -qF "${TOKEN:24}"; then
+  fail=$((fail + 1)); echo "FAIL the token's secret is stored or listed"
+else pass=$((pass + 1)); fi
+check "tokens revoke" 0 "$VEILLE" tokens revoke "$TOKEN" --db "$T/a.db"
+check "tokens revoke twice" 2 "$VEILLE" tokens revoke "${TOKEN:7:16}" --db "$T/a.db"
+check "tokens revoke unknown" 4 "$VEILLE" tokens revoke 0123456789abcdef --db "$T/a.db"
+check "audit" 0 "$VEILLE" audit --db "$T/a.db" --action 'tokens *' --json
+contains "audit revoke" out '"action":"tokens revoke"'
+contains "audit create" out '"action":"tokens create"'
+check "audit since" 0 "$VEILLE" audit --db "$T/a.db" --since 1h
+contains "audit users add" out "users add bob"
+check "audit bad since" 2 "$VEILLE" audit --db "$T/a.db" --since 3y
+check "users remove" 0 "$VEILLE" users remove bob --db "$T/a.db"
+check "users remove unknown" 4 "$VEILLE" users remove bob --db "$T/a.db"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
