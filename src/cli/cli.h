@@ -55,6 +55,8 @@ Runner RegisterReuse(CLI::App& sub, const Common& common);
 Runner RegisterUsers(CLI::App& sub, const Common& common);
 Runner RegisterTokens(CLI::App& sub, const Common& common);
 Runner RegisterAudit(CLI::App& sub, const Common& common);
+Runner RegisterExtract(CLI::App& sub, const Common& common);
+Runner RegisterEvalExtract(CLI::App& sub, const Common& common);
 
 // Terminal columns of UTF-8 text, one per code point (accented letters
 // included; wide CJK characters are counted as one).

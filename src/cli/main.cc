@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
       {"users", "Accounts that may use `veille serve`: add, list, remove", RegisterUsers},
       {"tokens", "API tokens of the accounts: create, list, revoke", RegisterTokens},
       {"audit", "Who searched, read or changed what, and when", RegisterAudit},
+      {"extract", "Main text and metadata of HTML pages, without an archive", RegisterExtract},
+      {"eval-extract", "Score HTML extraction on a benchmark folder", RegisterEvalExtract},
   };
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : cmds) {

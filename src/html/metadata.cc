@@ -1,0 +1,531 @@
+// metadata.cc: headline, dates, authors, outlet, language and canonical URL.
+//
+// Sources in order of trust: JSON-LD (schema.org Article and kin), <meta>
+// (Open Graph, article:*, Dublin Core, itemprop ...), microdata elements,
+// <time datetime>, the <h1> and <title>, the URL path; dates in the text
+// last (DateFromText).
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "html/dates.h"
+#include "html/internal.h"
+
+namespace veille::html_internal {
+namespace {
+
+using nlohmann::json;
+
+// Meta names (name=, property= or itemprop=, lower case) that give the
+// publication date, most trusted first.
+const char* const kPublishedMeta[] = {
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "date_published",
+    "publication_date",
+    "pub_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "article_date_original",
+    "cxenseparse:recs:publishtime",
+    "rnews:datepublished",
+    "date",
+    "release_date",
+    "datecreated",
+    "created",
+    "og:pubdate",
+    "article:post_date",
+    "bt:pubdate",
+    "dc.created",
+    "eprints.date",
+    "prism.publicationdate",
+};
+const char* const kModifiedMeta[] = {
+    "article:modified_time", "og:updated_time",  "datemodified",    "og:article:modified_time",
+    "article:modified",      "modified_time",    "last-modified",   "lastmod",
+    "dcterms.modified",      "dc.date.modified", "article.updated", "revised",
+    "parsely-updated",
+};
+const char* const kAuthorMeta[] = {
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "citation_author",
+    "twitter:creator",
+    "og:article:author",
+};
+
+struct Found {
+  std::map<std::string, std::string> meta;  // first value for each name
+  std::string html_lang, content_language, canonical, title_tag, h1;
+  std::vector<std::string> ld_blocks;
+  std::vector<std::pair<std::string, bool>> time_values;  // datetime, in an article/pubdate
+  std::vector<std::string> itemprop_published, itemprop_modified, itemprop_author;
+  std::vector<std::string> rel_author;
+};
+
+std::string NodeText(const Document& doc, uint32_t i) {
+  std::string out;
+  std::vector<uint32_t> stack{i};
+  int guard = 0;
+  while (!stack.empty() && ++guard < 10000) {
+    uint32_t k = stack.back();
+    stack.pop_back();
+    const Node& n = doc.nodes[k];
+    if (n.is_text) {
+      out += doc.Text(k);
+      out += ' ';
+      continue;
+    }
+    if (n.tag == Tag::kScript || n.tag == Tag::kStyle) continue;
+    std::vector<uint32_t> kids;
+    for (uint32_t c = n.first_child; c != kNone; c = doc.nodes[c].next) kids.push_back(c);
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(*it);
+  }
+  return CollapseSpace(out);
+}
+
+bool InsideArticle(const Document& doc, uint32_t i) {
+  for (uint32_t p = doc.nodes[i].parent; p != kNone; p = doc.nodes[p].parent)
+    if (doc.nodes[p].tag == Tag::kArticle || doc.nodes[p].tag == Tag::kMain) return true;
+  return false;
+}
+
+void Scan(const Document& doc, Found* f) {
+  for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
+    const Node& n = doc.nodes[i];
+    if (n.is_text) continue;
+    switch (n.tag) {
+      case Tag::kHtml:
+        if (f->html_lang.empty()) {
+          f->html_lang = std::string(doc.Attribute(i, "lang"));
+          if (f->html_lang.empty()) f->html_lang = std::string(doc.Attribute(i, "xml:lang"));
+        }
+        break;
+      case Tag::kMeta: {
+        std::string content = std::string(doc.Attribute(i, "content"));
+        if (content.empty()) content = std::string(doc.Attribute(i, "value"));
+        if (content.empty()) break;
+        for (const char* key : {"property", "name", "itemprop", "http-equiv"}) {
+          std::string_view k = doc.Attribute(i, key);
+          if (k.empty()) continue;
+          std::string name = AsciiLower(k);
+          if (name == "content-language" && f->content_language.empty())
+            f->content_language = content;
+          f->meta.emplace(name, content);
+        }
+        break;
+      }
+      case Tag::kLink: {
+        std::string rel = AsciiLower(doc.Attribute(i, "rel"));
+        if (rel == "canonical" && f->canonical.empty())
+          f->canonical = std::string(doc.Attribute(i, "href"));
+        break;
+      }
+      case Tag::kTitle:
+        if (f->title_tag.empty()) {
+          // <title> inside <svg> is not the page title.
+          bool svg = false;
+          for (uint32_t p = n.parent; p != kNone; p = doc.nodes[p].parent)
+            if (doc.nodes[p].tag == Tag::kSvg) svg = true;
+          if (!svg) f->title_tag = NodeText(doc, i);
+        }
+        break;
+      case Tag::kH1:
+        if (f->h1.empty()) f->h1 = NodeText(doc, i);
+        break;
+      case Tag::kScript: {
+        std::string type = AsciiLower(doc.Attribute(i, "type"));
+        if (type.find("ld+json") != std::string::npos && n.first_child != kNone &&
+            doc.nodes[n.first_child].is_text)
+          f->ld_blocks.emplace_back(doc.Text(n.first_child));
+        break;
+      }
+      case Tag::kTime: {
+        bool has = false;
+        std::string_view dt = doc.Attribute(i, "datetime", &has);
+        bool pub = false;
+        doc.Attribute(i, "pubdate", &pub);
+        std::string cls = AsciiLower(doc.Attribute(i, "class"));
+        if (cls.find("publish") != std::string::npos || cls.find("posted") != std::string::npos)
+          pub = true;
+        if (has && !dt.empty())
+          f->time_values.push_back({std::string(dt), pub || InsideArticle(doc, i)});
+        break;
+      }
+      case Tag::kA: {
+        std::string rel = AsciiLower(doc.Attribute(i, "rel"));
+        if (rel == "author") f->rel_author.push_back(NodeText(doc, i));
+        break;
+      }
+      default:
+        break;
+    }
+    std::string_view prop = doc.Attribute(i, "itemprop");
+    if (!prop.empty() && n.tag != Tag::kMeta) {
+      std::string p = AsciiLower(prop);
+      auto value = [&]() {
+        for (const char* a : {"content", "datetime", "value"}) {
+          bool has = false;
+          std::string_view v = doc.Attribute(i, a, &has);
+          if (has && !v.empty()) return std::string(v);
+        }
+        return NodeText(doc, i);
+      };
+      if (p == "datepublished" || p == "datecreated")
+        f->itemprop_published.push_back(value());
+      else if (p == "datemodified")
+        f->itemprop_modified.push_back(value());
+      else if (p == "author" || p == "creator") {
+        // The name inside an author item, else its text.
+        std::string name;
+        for (uint32_t c = i + 1; c < doc.nodes.size() && c < i + 50; ++c) {
+          bool inside = false;
+          for (uint32_t q = doc.nodes[c].parent; q != kNone && q >= i; q = doc.nodes[q].parent)
+            if (q == i) inside = true;
+          if (!inside) break;
+          if (!doc.nodes[c].is_text && AsciiLower(doc.Attribute(c, "itemprop")) == "name") {
+            std::string_view content = doc.Attribute(c, "content");
+            name = content.empty() ? NodeText(doc, c) : std::string(content);
+            break;
+          }
+        }
+        f->itemprop_author.push_back(name.empty() ? value() : name);
+      }
+    }
+  }
+}
+
+// JSON-LD: the schema.org objects of the page, @graph flattened.
+void CollectObjects(const json& j, std::vector<const json*>* out, int depth) {
+  if (depth > 8) return;
+  if (j.is_array()) {
+    for (const json& e : j) CollectObjects(e, out, depth + 1);
+  } else if (j.is_object()) {
+    out->push_back(&j);
+    auto g = j.find("@graph");
+    if (g != j.end()) CollectObjects(*g, out, depth + 1);
+    auto m = j.find("mainEntity");
+    if (m != j.end() && m->is_object()) CollectObjects(*m, out, depth + 1);
+  }
+}
+
+bool TypeIs(const json& o, std::initializer_list<const char*> suffixes) {
+  auto t = o.find("@type");
+  if (t == o.end()) return false;
+  auto check = [&](const json& v) {
+    if (!v.is_string()) return false;
+    std::string s = v.get<std::string>();
+    for (const char* suf : suffixes) {
+      std::string x(suf);
+      if (s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0) return true;
+    }
+    return false;
+  };
+  if (t->is_array()) {
+    for (const json& v : *t)
+      if (check(v)) return true;
+    return false;
+  }
+  return check(*t);
+}
+
+std::string Str(const json& o, const char* key) {
+  auto it = o.find(key);
+  if (it == o.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_array() && !it->empty() && (*it)[0].is_string()) return (*it)[0].get<std::string>();
+  return {};
+}
+
+void Names(const json& v, std::vector<std::string>* out, int depth = 0) {
+  if (depth > 4) return;
+  if (v.is_string()) {
+    out->push_back(v.get<std::string>());
+  } else if (v.is_array()) {
+    for (const json& e : v) Names(e, out, depth + 1);
+  } else if (v.is_object()) {
+    std::string n = Str(v, "name");
+    if (!n.empty()) out->push_back(n);
+  }
+}
+
+struct LinkedData {
+  std::string headline, published, modified, body, publisher, language, url;
+  std::vector<std::string> authors;
+};
+
+LinkedData ReadLinkedData(const std::vector<std::string>& blocks) {
+  LinkedData ld;
+  std::vector<json> docs;
+  docs.reserve(blocks.size());
+  for (const std::string& b : blocks) {
+    json j = json::parse(b, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_discarded()) docs.push_back(std::move(j));
+  }
+  std::vector<const json*> objects;
+  for (const json& j : docs) CollectObjects(j, &objects, 0);
+  // Articles first, then any web page.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const json* o : objects) {
+      bool article = TypeIs(*o, {"Article", "BlogPosting", "Report", "NewsArticle", "Posting",
+                                 "LiveBlogPosting", "Review", "Recipe", "Story"});
+      bool page = TypeIs(
+          *o, {"WebPage", "Event", "Product", "CreativeWork", "VideoObject", "QAPage", "Question"});
+      if (pass == 0 ? !article : !page) continue;
+      if (ld.headline.empty()) ld.headline = Str(*o, "headline");
+      if (ld.headline.empty() && pass == 0) ld.headline = Str(*o, "name");
+      if (ld.published.empty()) ld.published = Str(*o, "datePublished");
+      if (ld.published.empty() && pass == 0) ld.published = Str(*o, "dateCreated");
+      if (ld.modified.empty()) ld.modified = Str(*o, "dateModified");
+      if (ld.body.empty() && pass == 0) ld.body = Str(*o, "articleBody");
+      if (ld.language.empty()) ld.language = Str(*o, "inLanguage");
+      if (ld.authors.empty()) {
+        auto a = o->find("author");
+        if (a != o->end()) Names(*a, &ld.authors);
+      }
+      if (ld.publisher.empty()) {
+        auto p = o->find("publisher");
+        if (p != o->end() && p->is_object()) ld.publisher = Str(*p, "name");
+      }
+      if (ld.url.empty() && pass == 0) ld.url = Str(*o, "url");
+    }
+  }
+  if (ld.publisher.empty())
+    for (const json* o : objects)
+      if (TypeIs(*o, {"Organization", "NewsMediaOrganization", "WebSite"})) {
+        ld.publisher = Str(*o, "name");
+        if (!ld.publisher.empty()) break;
+      }
+  return ld;
+}
+
+const std::string* Meta(const Found& f, const char* name) {
+  auto it = f.meta.find(name);
+  return it == f.meta.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+std::string LanguageCode(std::string_view tag) {
+  std::string s = AsciiLower(tag);
+  size_t cut = s.find_first_of("-_ ,;");
+  if (cut != std::string::npos) s.resize(cut);
+  if (s.size() < 2 || s.size() > 3) return {};
+  for (char c : s)
+    if (c < 'a' || c > 'z') return {};
+  return s;
+}
+
+bool LooksLikeUrl(std::string_view s) {
+  return s.substr(0, 4) == "http" || s.substr(0, 2) == "//" ||
+         s.find(".com/") != std::string_view::npos;
+}
+
+// "Headline | Site", "Site - Headline": the part that is not the site.
+std::string StripSite(std::string title, const std::string& site) {
+  static const char* const kSeps[] = {" | ",       " - ",        " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                      " :: ",      " \xC2\xB7 ", " \xE2\x80\xA2 ", " / ",
+                                      " \xC2\xBB "};
+  std::string site_key = Utf8Lower(site);
+  for (const char* sep : kSeps) {
+    size_t at = title.rfind(sep);
+    if (at != std::string::npos && at > 0) {
+      std::string head = title.substr(0, at), tail = title.substr(at + std::strlen(sep));
+      std::string tail_key = Utf8Lower(tail);
+      bool tail_is_site = (!site_key.empty() && (tail_key.find(site_key) != std::string::npos ||
+                                                 site_key.find(tail_key) != std::string::npos)) ||
+                          (tail.size() * 2 < head.size() && tail.size() < 40);
+      if (tail_is_site) return head;
+    }
+    size_t first = title.find(sep);
+    if (first != std::string::npos && first > 0 && !site_key.empty()) {
+      std::string head = title.substr(0, first);
+      if (Utf8Lower(head) == site_key) return title.substr(first + std::strlen(sep));
+    }
+  }
+  return title;
+}
+
+std::optional<std::string> Date(std::string_view raw, const Resources& res, bool full) {
+  auto d = ParseDate(raw, res);
+  if (!d) return std::nullopt;
+  return full ? d->Iso() : d->Day();
+}
+
+void SplitAuthors(const std::string& s, std::vector<std::string>* out) {
+  std::string t = CollapseSpace(s);
+  // "By A and B", "A, B & C"
+  for (const char* p : {"by ", "By ", "BY ", "par ", "Par ", "von ", "Von ", "por ", "Por "})
+    if (t.rfind(p, 0) == 0) t = t.substr(std::strlen(p));
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  auto flush = [&](size_t end) {
+    std::string part = CollapseSpace(t.substr(pos, end - pos));
+    if (!part.empty()) parts.push_back(part);
+  };
+  for (size_t i = 0; i < t.size(); ++i) {
+    for (const char* sep : {", ", " and ", " & ", " et ", " und ", " y ", "; "}) {
+      size_t len = std::strlen(sep);
+      if (t.compare(i, len, sep) == 0) {
+        flush(i);
+        pos = i + len;
+        i = pos - 1;
+        break;
+      }
+    }
+  }
+  flush(t.size());
+  for (std::string& p : parts) {
+    if (p.size() > 80 || LooksLikeUrl(p)) continue;
+    if (std::find(out->begin(), out->end(), p) == out->end()) out->push_back(std::move(p));
+  }
+}
+
+std::string HostOf(std::string_view url) {
+  size_t s = url.find("://");
+  if (s == std::string_view::npos) return {};
+  std::string_view rest = url.substr(s + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#:"));
+  std::string host = AsciiLower(rest);
+  if (host.rfind("www.", 0) == 0) host = host.substr(4);
+  return host;
+}
+
+}  // namespace
+
+void ExtractMetadata(const Document& doc, const Resources& res, const PageInput& page,
+                     ExtractedPage* out, std::optional<std::string>* json_ld_body) {
+  Found f;
+  Scan(doc, &f);
+  LinkedData ld = ReadLinkedData(f.ld_blocks);
+  if (!ld.body.empty()) *json_ld_body = ld.body;
+
+  // Outlet.
+  if (const std::string* s = Meta(f, "og:site_name"))
+    out->outlet = CollapseSpace(*s);
+  else if (!ld.publisher.empty())
+    out->outlet = CollapseSpace(ld.publisher);
+  else if (const std::string* s2 = Meta(f, "application-name"))
+    out->outlet = CollapseSpace(*s2);
+  else if (page.url && !HostOf(*page.url).empty())
+    out->outlet = HostOf(*page.url);
+
+  // Title.
+  std::string title;
+  if (const std::string* s = Meta(f, "og:title"))
+    title = *s;
+  else if (!ld.headline.empty())
+    title = ld.headline;
+  else if (const std::string* s2 = Meta(f, "twitter:title"))
+    title = *s2;
+  else if (!f.h1.empty())
+    title = f.h1;
+  else
+    title = f.title_tag;
+  title = CollapseSpace(title);
+  if (!title.empty()) out->title = StripSite(title, out->outlet.value_or(""));
+
+  // Dates.
+  if (!ld.published.empty()) out->date = Date(ld.published, res, true);
+  for (const char* k : kPublishedMeta) {
+    if (out->date) break;
+    if (const std::string* s = Meta(f, k)) out->date = Date(*s, res, true);
+  }
+  for (const std::string& v : f.itemprop_published) {
+    if (out->date) break;
+    out->date = Date(v, res, true);
+  }
+  for (int pass = 0; pass < 2 && !out->date; ++pass)
+    for (const auto& [v, pub] : f.time_values) {
+      if (pass == 0 && !pub) continue;
+      out->date = Date(v, res, true);
+      if (out->date) break;
+    }
+  if (!out->date && page.url) {
+    if (auto d = DateFromUrl(*page.url)) out->date = d->Day();
+  }
+  if (!ld.modified.empty()) out->modified = Date(ld.modified, res, true);
+  for (const char* k : kModifiedMeta) {
+    if (out->modified) break;
+    if (const std::string* s = Meta(f, k)) out->modified = Date(*s, res, true);
+  }
+  for (const std::string& v : f.itemprop_modified) {
+    if (out->modified) break;
+    out->modified = Date(v, res, true);
+  }
+
+  // Authors.
+  for (const std::string& a : ld.authors) SplitAuthors(a, &out->authors);
+  for (const char* k : kAuthorMeta) {
+    if (!out->authors.empty()) break;
+    if (const std::string* s = Meta(f, k)) SplitAuthors(*s, &out->authors);
+  }
+  if (out->authors.empty())
+    for (const std::string& a : f.itemprop_author) SplitAuthors(a, &out->authors);
+  if (out->authors.empty())
+    for (const std::string& a : f.rel_author) SplitAuthors(a, &out->authors);
+
+  // Language.
+  std::string lang = LanguageCode(f.html_lang);
+  if (lang.empty()) lang = LanguageCode(f.content_language);
+  if (lang.empty())
+    if (const std::string* s = Meta(f, "og:locale")) lang = LanguageCode(*s);
+  if (lang.empty()) lang = LanguageCode(ld.language);
+  if (!lang.empty()) out->language = lang;
+
+  // Canonical URL.
+  std::string canon = f.canonical;
+  if (canon.empty())
+    if (const std::string* s = Meta(f, "og:url")) canon = *s;
+  if (canon.empty() && page.url) canon = *page.url;
+  if (!canon.empty()) {
+    if (page.url) canon = ResolveUrl(*page.url, canon);
+    if (canon.find("://") != std::string::npos) out->canonical_url = NormalizeUrl(canon);
+  }
+}
+
+std::optional<std::string> DateFromText(const Document& doc, const Resources& res,
+                                        const std::vector<Block>& blocks,
+                                        std::optional<std::string_view> max_date) {
+  // A date next to a "published" cue in the main text, else the first date
+  // in its first blocks (the dateline or byline).
+  auto acceptable = [&](const DateTime& d) {
+    return !max_date || d.Day() <= std::string(*max_date).substr(0, 10);
+  };
+  std::optional<std::string> first;
+  size_t seen = 0;
+  for (const Block& b : blocks) {
+    if (++seen > 6) break;
+    if (b.text.size() > 300) continue;
+    std::string lower = Utf8Lower(b.text);
+    for (const TextDate& td : FindTextDates(lower, res)) {
+      if (!acceptable(td.date)) continue;
+      if (!first) first = td.date.Day();
+    }
+  }
+  (void)doc;
+  return first;
+}
+
+}  // namespace veille::html_internal

@@ -1,0 +1,164 @@
+// html_test.cc: parser, charset decoding, URL normalisation, extraction.
+#include "veille/html.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "html/dom.h"
+#include "veille/html_eval.h"
+#include "veille/utf8.h"
+
+namespace veille {
+namespace {
+
+using html_internal::Parse;
+using html_internal::Tag;
+
+std::string TextOf(const html_internal::Document& d) {
+  std::string out;
+  for (uint32_t i = 0; i < d.nodes.size(); ++i)
+    if (d.nodes[i].is_text) out += std::string(d.Text(i)) + "|";
+  return out;
+}
+
+TEST(HtmlParse, EntitiesInTextAndAttributes) {
+  auto d = Parse(
+      "<p title=\"a&amp;b&copy=1\">caf&eacute; &amp &#233;&#x41;&#0;&nosuch; &lt;b&gt;</p>", 64);
+  EXPECT_EQ(TextOf(d),
+            "caf\xC3\xA9 & \xC3\xA9"
+            "A\xEF\xBF\xBD&nosuch; <b>|");
+  uint32_t p = 0;
+  for (uint32_t i = 0; i < d.nodes.size(); ++i)
+    if (!d.nodes[i].is_text && d.nodes[i].tag == Tag::kP) p = i;
+  ASSERT_NE(p, 0u);
+  EXPECT_EQ(d.Attribute(p, "title"), "a&b&copy=1");
+}
+
+TEST(HtmlParse, ImpliedEndTagsAndRawText) {
+  auto d = Parse("<ul><li>one<li>two</ul><p>a<p>b<script>if (a<b) {}</script><div>c</div>", 64);
+  int li = 0, p = 0;
+  for (uint32_t i = 0; i < d.nodes.size(); ++i) {
+    if (d.nodes[i].is_text) continue;
+    if (d.nodes[i].tag == Tag::kLi) {
+      ++li;
+      EXPECT_EQ(d.nodes[d.nodes[i].parent].tag, Tag::kUl);
+    }
+    if (d.nodes[i].tag == Tag::kP) {
+      ++p;
+      EXPECT_EQ(d.nodes[d.nodes[i].parent].tag, Tag::kOther);  // the document
+    }
+  }
+  EXPECT_EQ(li, 2);
+  EXPECT_EQ(p, 2);
+  EXPECT_NE(TextOf(d).find("if (a<b) {}"), std::string::npos);
+}
+
+TEST(HtmlParse, DeepNestingIsCapped) {
+  std::string html;
+  for (int i = 0; i < 10000; ++i) html += "<table><tr><td>";
+  html += "deep";
+  auto d = Parse(html, 100);
+  EXPECT_TRUE(d.depth_capped);
+  EXPECT_NE(TextOf(d).find("deep"), std::string::npos);
+}
+
+TEST(Charset, DeclaredAndDetected) {
+  std::string used;
+  // Latin-1 declared and true.
+  auto a = DecodeToUtf8("<meta charset=iso-8859-1><p>caf\xE9</p>", std::nullopt, &used);
+  ASSERT_TRUE(a.ok());
+  EXPECT_NE(a->find("caf\xC3\xA9"), std::string::npos);
+  EXPECT_EQ(used, "windows-1252");
+  // Declared latin-1 but the bytes are UTF-8.
+  auto b = DecodeToUtf8("<meta charset=iso-8859-1><p>caf\xC3\xA9</p>", std::nullopt, &used);
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(b->find("caf\xC3\xA9"), std::string::npos);
+  EXPECT_EQ(used, "UTF-8");
+  // Declared UTF-8 but windows-1252 bytes.
+  auto c = DecodeToUtf8(
+      "<meta charset=\"utf-8\"><p>d\xE9j\xE0 l'\xE9t\xE9 \x93quoted\x94, "
+      "fran\xE7"
+      "ais et \xE9l\xE8ve</p>",
+      std::nullopt, &used);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(FindInvalidUtf8(*c), std::string::npos);
+  EXPECT_NE(c->find("d\xC3\xA9j\xC3\xA0"), std::string::npos);
+  // The HTTP header wins over <meta>.
+  auto d = DecodeToUtf8("<meta charset=utf-8><p>\xE9</p>", std::string_view("ISO-8859-1"), &used);
+  ASSERT_TRUE(d.ok());
+  EXPECT_NE(d->find("\xC3\xA9"), std::string::npos);
+  // Binary content is refused.
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  png += std::string(200, '\0');
+  EXPECT_FALSE(DecodeToUtf8(png).ok());
+}
+
+TEST(Url, Normalize) {
+  EXPECT_EQ(NormalizeUrl("HTTPS://WWW.Example.COM:443/a/./b/../c?utm_source=x&id=3&fbclid=y#top"),
+            "https://www.example.com/a/c?id=3");
+  EXPECT_EQ(NormalizeUrl("http://example.com:80"), "http://example.com/");
+  EXPECT_EQ(NormalizeUrl(" \"http://example.com/x?gclid=1\"> "), "http://example.com/x");
+  EXPECT_EQ(NormalizeUrl("not a url"), "not a url");
+  EXPECT_EQ(ResolveUrl("https://a.org/news/x.html?q=1", "../y.html"), "https://a.org/y.html");
+  EXPECT_EQ(ResolveUrl("https://a.org/news/x.html", "//cdn.org/z"), "https://cdn.org/z");
+  EXPECT_EQ(ResolveUrl("https://a.org/news/x.html", "/top"), "https://a.org/top");
+}
+
+TEST(EvalMetrics, TokensAndScores) {
+  auto t = WordTokens("L'été 2021, c'est_ça!");
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[1], "été");
+  EXPECT_EQ(t[4], "est_ça");
+  WordScore w = ScoreWords("a b b c", "b b d");
+  EXPECT_NEAR(w.precision, 2.0 / 3, 1e-9);
+  EXPECT_NEAR(w.recall, 0.5, 1e-9);
+  ShingleMatch m = MatchShingles("one two three four five", "one two three four");
+  EXPECT_NEAR(m.tp, 0.5, 1e-9);  // 1 common of 2 true shingles
+  EXPECT_NEAR(m.fn, 0.5, 1e-9);
+  EXPECT_NEAR(m.fp, 0.0, 1e-9);
+}
+
+TEST(Extract, MainTextAndMetadata) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  std::string html = R"(<!doctype html><html lang="en-GB"><head>
+<title>Rain floods the valley | The Valley Post</title>
+<meta property="og:site_name" content="The Valley Post">
+<meta property="article:published_time" content="2021-08-23T10:05:00+02:00">
+<meta name="author" content="Jane Roe">
+<link rel="canonical" href="/news/rain-floods?utm_source=feed">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<article><h1>Rain floods the valley</h1>
+<p>Heavy rain flooded the lower valley on Monday, forcing dozens of families from their homes, officials said.</p>
+<p>The river rose by two metres in six hours, the highest level recorded since 1987, according to the water board.</p>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
+<p>Volunteers filled sandbags through the night, and the school was opened as a shelter for those who had nowhere to go.</p>
+</article>
+<aside class="related"><h2>Related</h2><ul><li><a href="/a">Storm warning issued for the coast</a></li></ul></aside>
+<footer>Copyright 2021 The Valley Post. All rights reserved.</footer>
+</body></html>)";
+  PageInput in{html, std::string("https://valleypost.example/news/rain-floods"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_EQ(page->title.value_or(""), "Rain floods the valley");
+  EXPECT_EQ(page->date.value_or(""), "2021-08-23T10:05:00+02:00");
+  EXPECT_EQ(page->outlet.value_or(""), "The Valley Post");
+  EXPECT_EQ(page->language.value_or(""), "en");
+  EXPECT_EQ(page->canonical_url.value_or(""), "https://valleypost.example/news/rain-floods");
+  ASSERT_EQ(page->authors.size(), 1u);
+  EXPECT_EQ(page->authors[0], "Jane Roe");
+  EXPECT_NE(page->text.find("Heavy rain flooded"), std::string::npos);
+  EXPECT_NE(page->text.find("Volunteers filled sandbags"), std::string::npos);
+  EXPECT_EQ(page->text.find("cookies"), std::string::npos);
+  EXPECT_EQ(page->text.find("Share on"), std::string::npos);
+  EXPECT_EQ(page->text.find("Storm warning"), std::string::npos);
+  EXPECT_EQ(page->text.find("Copyright"), std::string::npos);
+  EXPECT_EQ(page->text.find("Home"), std::string::npos);
+  EXPECT_EQ(page->blocks.size(), 3u);
+}
+
+}  // namespace
+}  // namespace veille
