@@ -33,6 +33,7 @@ struct sqlite3;
 namespace veille {
 
 class TextAnalyzer;
+struct DocLengths;
 namespace sql {
 class Stmt;
 }
@@ -355,6 +356,13 @@ class Archive {
   std::unordered_map<std::string, std::unique_ptr<sql::Stmt>> cached_;
   std::optional<std::vector<std::string>> languages_cache_;
   int64_t languages_version_ = -1;  // PRAGMA data_version the cache was read at
+  // Full-text token counts by rowid (archive/rank.h), read by the second
+  // Search of the connection and extended when the archive changed, so that
+  // ranking a match costs no %_docsize lookup.
+  Status RefreshDocLengths();
+  std::unique_ptr<DocLengths> doc_lengths_;
+  int64_t doc_lengths_version_ = -1;
+  int searches_ = 0;
 };
 
 // Date range helpers: "2021-08" covers 2021-08-01..2021-08-31.

@@ -476,6 +476,7 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
                                     const std::vector<uint64_t>& line_fingerprints) {
   const std::string& id = a.raw.id;
   StoreOutcome outcome = StoreOutcome::kStored;
+  std::optional<int64_t> new_rowid;  // for an update
   Statements& sts = stmts();
   auto stored = FindStored(id);
   if (!stored.ok()) return stored.error();
@@ -483,6 +484,14 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
     if ((*stored)->hash == content_hash) return StoreOutcome::kUnchanged;
     // The article changed since it was stored: remove the old version from
     // the index (a contentless FTS5 table needs the indexed values back).
+    // The new version gets a rowid never used before, even when the old one
+    // was the last: what readers hold in memory by rowid (token counts,
+    // search attributes) then never goes stale.
+    {
+      Stmt last(db_, "SELECT coalesce(max(rowid), 0) FROM articles");
+      if (!last.ok() || last.Step() != SQLITE_ROW) return DbError(db_, "replacing " + id);
+      new_rowid = last.Int(0) + 1;
+    }
     Stmt old(db_, "SELECT rowid, title, text, language, duplicate_of FROM articles WHERE id = ?");
     old.Bind(1, id);
     if (old.Step() == SQLITE_ROW) {
@@ -539,6 +548,7 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   }
   ins.Bind(16, a.raw.metadata_json.empty() ? std::string("{}") : a.raw.metadata_json);
   ins.Bind(17, duplicate_of).Bind(18, NowUtc());
+  if (new_rowid) ins.Bind(19, *new_rowid);
   if (ins.Step() != SQLITE_DONE) return DbError(db_, "storing " + id);
   int64_t rowid = sqlite3_last_insert_rowid(db_);
   last_rowid_ = rowid;
@@ -659,59 +669,97 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
     if (o.outlet) st.Bind(5, *o.outlet);
   };
 
-  SearchResult r;
-  r.query = o.query;
-  // Rank rowids first, then read the page's rows: selecting the articles'
-  // columns in the ranking query would read every match's text.
-  std::string sql =
-      "SELECT articles_fts.rowid, -veille_bm25(articles_fts, NULL, 3.0, 1.0) AS score "
-      "FROM articles_fts" +
+  if (auto s = RefreshDocLengths(); !s.ok()) return s.error();
+  // One statement step ranks and counts every match: veille_bm25_top keeps
+  // the best offset + limit rows (and where the query matched in them) as
+  // FTS5 hands it each match, with the token counts from memory; the
+  // aggregate keeps the rows inside SQLite. Only the page's rows are read.
+  // (An auxiliary function cannot be an aggregate's argument, and the LIMIT
+  // keeps SQLite from flattening the subquery into the aggregate.)
+  Stmt& st = Cached(
+      "SELECT count(r) FROM (SELECT veille_bm25_top(articles_fts, ?6, ?7, 3.0, 1.0) AS r FROM "
+      "articles_fts" +
       std::string(filtered ? " JOIN articles a ON a.rowid = articles_fts.rowid" : "") + where +
-      " ORDER BY score DESC, articles_fts.rowid LIMIT ?6 OFFSET ?7";
-  Stmt st(db_, sql);
+      " LIMIT -1)");
+  ResetOnExit reset_st(st);
   if (!st.ok()) return Error::Database("search: " + st.error());
   bind(st);
-  st.Bind(6, static_cast<int64_t>(o.limit)).Bind(7, static_cast<int64_t>(o.offset));
-  Stmt row(db_, "SELECT id, title, date, outlet, language, text FROM articles WHERE rowid = ?1");
+  TopCollector top;
+  top.k = o.offset + o.limit;
+  top.column = 1;  // body
+  sqlite3_bind_pointer(st.get(), 6, doc_lengths_.get(), kDocLengthsPointerType, nullptr);
+  sqlite3_bind_pointer(st.get(), 7, &top, kTopCollectorPointerType, nullptr);
+  if (st.Step() != SQLITE_ROW) return DbError(db_, "search");
+  SearchResult r;
+  r.query = o.query;
+  r.total = static_cast<size_t>(st.Int(0));
+  const auto ranked = top.TakeSorted();
+  Stmt& row =
+      Cached("SELECT id, title, date, outlet, language, text FROM articles WHERE rowid = ?1");
+  ResetOnExit reset_row(row);
   if (!row.ok()) return Error::Database("search: " + row.error());
-  std::optional<SnippetMaker> snippets;
-  if (o.snippets) snippets.emplace(*analyzer_, *parsed, languages);
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
+  for (size_t i = o.offset; i < ranked.size(); ++i) {
     row.Reset();
-    row.Bind(1, st.Int(0));
+    row.Bind(1, ranked[i].second);
     if (row.Step() != SQLITE_ROW) return DbError(db_, "search hit");
     SearchHit h;
     h.id = row.Text(0);
-    h.score = st.Double(1);
+    h.score = -ranked[i].first;
     h.title = row.OptText(1);
     h.date = row.OptText(2);
     h.outlet = row.OptText(3);
     h.language = row.Text(4);
+    // The snippet from where the query matched: the text is tokenised only
+    // up to the extract, never stemmed.
     if (o.snippets) {
-      std::string text = row.Text(5);
-      h.snippet = snippets->Make(text, h.language);
+      static const std::vector<uint32_t> kNone;
+      auto it = top.positions.find(ranked[i].second);
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row.get(), 5));
+      h.snippet =
+          SnippetAt(*analyzer_,
+                    std::string_view(text ? text : "",
+                                     static_cast<size_t>(sqlite3_column_bytes(row.get(), 5))),
+                    h.language, it != top.positions.end() ? it->second : kNone);
     }
     r.hits.push_back(std::move(h));
   }
-  if (rc != SQLITE_DONE) return DbError(db_, "search");
-  if (o.count_total) {
-    if (o.offset == 0 && r.hits.size() < o.limit) {
-      r.total = r.hits.size();
-    } else {
-      std::string csql = filtered
-                             ? "SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = "
-                               "articles_fts.rowid" +
-                                   where
-                             : "SELECT count(*) FROM articles_fts" + where;
-      Stmt c(db_, csql);
-      if (!c.ok()) return Error::Database("search count: " + c.error());
-      bind(c);
-      if (c.Step() != SQLITE_ROW) return DbError(db_, "search count");
-      r.total = static_cast<size_t>(c.Int(0));
-    }
-  }
   return r;
+}
+
+Status Archive::RefreshDocLengths() {
+  int64_t version = -1;
+  {
+    Stmt& v = Cached("PRAGMA data_version");
+    ResetOnExit reset(v);
+    if (v.ok() && v.Step() == SQLITE_ROW) version = v.Int(0);
+  }
+  if (doc_lengths_ && version == doc_lengths_version_) return OkStatus();
+  // Reading every row's count costs about what a third of them cost looked
+  // up one by one: a connection that searches once (`veille search`) skips
+  // it, one that searches again (a server, a script) reads them then.
+  if (!doc_lengths_ && searches_++ == 0) return OkStatus();
+  if (!doc_lengths_) doc_lengths_ = std::make_unique<DocLengths>();
+  // Rows are only ever added (an updated article gets a new rowid), so
+  // reading those after the last one loaded is enough.
+  auto& by_rowid = doc_lengths_->by_rowid;
+  Stmt& st = Cached("SELECT id, sz FROM articles_fts_docsize WHERE id >= ?1");
+  ResetOnExit reset(st);
+  if (!st.ok()) return Error::Database("search: " + st.error());
+  st.Bind(1, static_cast<int64_t>(by_rowid.size()));
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) {
+    sqlite3_stmt* q = st.get();
+    const int64_t id = sqlite3_column_int64(q, 0);
+    if (id < 0) continue;
+    if (static_cast<size_t>(id) >= by_rowid.size())
+      by_rowid.resize(static_cast<size_t>(id) + 1, DocLengths::kUnknownLength);
+    const auto* blob = static_cast<const char*>(sqlite3_column_blob(q, 1));
+    by_rowid[static_cast<size_t>(id)] = DocSizeTotal(
+        std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(q, 1))));
+  }
+  if (rc != SQLITE_DONE) return DbError(db_, "search (token counts)");
+  doc_lengths_version_ = version;
+  return OkStatus();
 }
 
 Result<StoredArticle> Archive::Get(const std::string& id) {

@@ -18,7 +18,7 @@ struct Archive::Statements {
       : insert(db,
                "INSERT INTO articles(id, content_hash, source, source_group, title, date, date_lo, "
                "date_hi, date_in_text, language, outlet, url, summary, flags, text, metadata, "
-               "duplicate_of, ingested_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+               "duplicate_of, ingested_at, rowid) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         fts(db, "INSERT INTO articles_fts(rowid, title, body) VALUES(?, ?, ?)"),
         removed(db, "INSERT INTO removed_lines(article_rowid, seq, text, reason) VALUES(?,?,?,?)"),
         lines(db,

@@ -82,94 +82,135 @@ int MatchedPositions(const Fts5ExtensionApi* api, Fts5Context* fts, int want,
   return SQLITE_OK;
 }
 
-// veille_bm25(fts, lengths, w...) and, with hits != nullptr,
-// veille_bm25_hits(fts, lengths, hits, w...): argv holds the arguments after
-// the table; the weights start at argv[first_weight].
-void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
-          sqlite3_value** argv, HitCollector* hits) {
+// The veille_bm25 value of the current row: argv holds the arguments after
+// the table, the lengths pointer first, then the column weights. Returns an
+// SQLite error code.
+int Score(const Fts5ExtensionApi* api, Fts5Context* fts, int argc, sqlite3_value** argv,
+          double* out) {
   auto* data = static_cast<QueryData*>(api->xGetAuxdata(fts, 0));
-  if (!data) {
-    if (int rc = MakeQueryData(api, fts, &data); rc != SQLITE_OK) {
-      sqlite3_result_error_code(ctx, rc);
-      return;
-    }
-  }
+  if (!data)
+    if (int rc = MakeQueryData(api, fts, &data); rc != SQLITE_OK) return rc;
   const auto* lengths =
       argc > 0
           ? static_cast<const DocLengths*>(sqlite3_value_pointer(argv[0], kDocLengthsPointerType))
           : nullptr;
-  std::fill(data->freq.begin(), data->freq.end(), 0.0);
   // Each phrase's hits, column-weighted. Walking each phrase's own position
   // list is cheaper than xInst, which first merges all of them into one
   // sorted instance array.
-  int rc = SQLITE_OK;
   for (size_t p = 0; p < data->freq.size(); ++p) {
     Fts5PhraseIter iter;
     int column = 0, offset = 0;
-    rc = api->xPhraseFirst(fts, static_cast<int>(p), &iter, &column, &offset);
-    if (rc != SQLITE_OK) break;
+    int rc = api->xPhraseFirst(fts, static_cast<int>(p), &iter, &column, &offset);
+    if (rc != SQLITE_OK) return rc;
     double f = 0;
     for (; column >= 0; api->xPhraseNext(fts, &iter, &column, &offset))
       f += column + 1 < argc ? data->weight(argv, argc, column) : 1.0;
     data->freq[p] = f;
   }
   double length = -1;
-  if (rc == SQLITE_OK && lengths) {
+  if (lengths) {
     const sqlite3_int64 rowid = api->xRowid(fts);
     if (rowid >= 0 && static_cast<uint64_t>(rowid) < lengths->by_rowid.size() &&
         lengths->by_rowid[static_cast<size_t>(rowid)] != DocLengths::kUnknownLength)
       length = lengths->by_rowid[static_cast<size_t>(rowid)];
   }
-  if (rc == SQLITE_OK && length < 0) {
+  if (length < 0) {
     int n = 0;
-    rc = api->xColumnSize(fts, -1, &n);
+    if (int rc = api->xColumnSize(fts, -1, &n); rc != SQLITE_OK) return rc;
     length = n;
-  }
-  if (rc != SQLITE_OK) {
-    sqlite3_result_error_code(ctx, rc);
-    return;
   }
   double score = 0;
   const double norm = kK1 * (1 - kB + kB * length / data->avgdl);
   for (size_t i = 0; i < data->idf.size(); ++i)
     score += data->idf[i] * (data->freq[i] * (kK1 + 1.0)) / (data->freq[i] + norm);
-  if (hits && -score <= hits->threshold) {
-    std::vector<uint32_t>& where = hits->positions[api->xRowid(fts)];
-    where.clear();
-    if (int prc = MatchedPositions(api, fts, hits->column, &where); prc != SQLITE_OK) {
-      sqlite3_result_error_code(ctx, prc);
-      return;
-    }
-  }
-  sqlite3_result_double(ctx, -score);
+  *out = -score;
+  return SQLITE_OK;
 }
 
 void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
           sqlite3_value** argv) {
-  Rank(api, fts, ctx, argc, argv, nullptr);
-}
-
-// The collector is the second argument; the lengths pointer and the weights
-// are passed on as veille_bm25 takes them.
-void Bm25Hits(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
-              sqlite3_value** argv) {
-  if (argc < 2) {
-    sqlite3_result_error(ctx, "veille_bm25_hits: expected (table, lengths, hits, weights...)", -1);
+  double rank = 0;
+  if (int rc = Score(api, fts, argc, argv, &rank); rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
     return;
   }
-  auto* hits = static_cast<HitCollector*>(sqlite3_value_pointer(argv[1], kHitCollectorPointerType));
-  // Drop argv[1] from what Rank sees: lengths stay first, weights follow.
-  sqlite3_value* rest[16];
-  if (argc > 17) {
-    sqlite3_result_error(ctx, "veille_bm25_hits: at most 15 column weights", -1);
-    return;
+  sqlite3_result_double(ctx, rank);
+}
+
+// For veille_bm25_hits and veille_bm25_top: the collector is the second
+// argument; *rest receives the others as veille_bm25 takes them (lengths
+// first, weights after). False (with the error set) if they do not fit.
+bool SplitCollector(sqlite3_context* ctx, const char* name, int argc, sqlite3_value** argv,
+                    sqlite3_value** rest, int* nrest) {
+  if (argc < 2 || argc > 17) {
+    sqlite3_result_error(
+        ctx,
+        (std::string(name) + ": expected (table, lengths, collector, at most 15 weights)").c_str(),
+        -1);
+    return false;
   }
   rest[0] = argv[0];
   for (int i = 2; i < argc; ++i) rest[i - 1] = argv[i];
-  Rank(api, fts, ctx, argc - 1, rest, hits);
+  *nrest = argc - 1;
+  return true;
+}
+
+void Bm25Hits(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+              sqlite3_value** argv) {
+  sqlite3_value* rest[16];
+  int nrest = 0;
+  if (!SplitCollector(ctx, "veille_bm25_hits", argc, argv, rest, &nrest)) return;
+  auto* hits = static_cast<HitCollector*>(sqlite3_value_pointer(argv[1], kHitCollectorPointerType));
+  double rank = 0;
+  int rc = Score(api, fts, nrest, rest, &rank);
+  if (rc == SQLITE_OK && hits && rank <= hits->threshold) {
+    std::vector<uint32_t>& where = hits->positions[api->xRowid(fts)];
+    where.clear();
+    rc = MatchedPositions(api, fts, hits->column, &where);
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  sqlite3_result_double(ctx, rank);
+}
+
+void Bm25Top(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+             sqlite3_value** argv) {
+  sqlite3_value* rest[16];
+  int nrest = 0;
+  if (!SplitCollector(ctx, "veille_bm25_top", argc, argv, rest, &nrest)) return;
+  auto* top = static_cast<TopCollector*>(sqlite3_value_pointer(argv[1], kTopCollectorPointerType));
+  double rank = 0;
+  int rc = Score(api, fts, nrest, rest, &rank);
+  if (rc == SQLITE_OK && top) {
+    ++top->rows;
+    const std::pair<double, int64_t> row{rank, api->xRowid(fts)};
+    if (top->k > 0 && (top->heap.size() < top->k || row < top->heap.front())) {
+      if (top->heap.size() == top->k) {
+        std::pop_heap(top->heap.begin(), top->heap.end());
+        top->positions.erase(top->heap.back().second);
+        top->heap.back() = row;
+      } else {
+        top->heap.push_back(row);
+      }
+      std::push_heap(top->heap.begin(), top->heap.end());
+      rc = MatchedPositions(api, fts, top->column, &top->positions[row.second]);
+    }
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(ctx, rc);
+    return;
+  }
+  sqlite3_result_double(ctx, rank);
 }
 
 }  // namespace
+
+std::vector<std::pair<double, int64_t>> TopCollector::TakeSorted() {
+  std::sort_heap(heap.begin(), heap.end());
+  return std::move(heap);
+}
 
 uint32_t DocSizeTotal(std::string_view blob) {
   // SQLite varints: big-endian groups of 7 bits, high bit set on all but the
@@ -202,6 +243,8 @@ Status RegisterRankFunction(sqlite3* db) {
     return Error::Database(std::string("cannot register veille_bm25: ") + sqlite3_errmsg(db));
   if (api->xCreateFunction(api, "veille_bm25_hits", nullptr, Bm25Hits, nullptr) != SQLITE_OK)
     return Error::Database(std::string("cannot register veille_bm25_hits: ") + sqlite3_errmsg(db));
+  if (api->xCreateFunction(api, "veille_bm25_top", nullptr, Bm25Top, nullptr) != SQLITE_OK)
+    return Error::Database(std::string("cannot register veille_bm25_top: ") + sqlite3_errmsg(db));
   return OkStatus();
 }
 

@@ -21,6 +21,13 @@
 // also records, in the HitCollector bound as `hits`, where the query matched
 // in each row that ranks at or above hits->threshold: the search lowers the
 // threshold as its best page fills, so only candidates for that page pay.
+//
+// veille_bm25_top(fts_table, lengths, top, w_col0, ...) ranks the same and
+// keeps the best rows itself, in the TopCollector bound as `top`, with the
+// number of rows and the match positions of the rows kept: run inside an
+// aggregate (SELECT count(veille_bm25_top(...)) ...), one statement step
+// ranks and counts every match, and nothing else crosses the SQLite VM per
+// match.
 #ifndef VEILLE_ARCHIVE_RANK_H_
 #define VEILLE_ARCHIVE_RANK_H_
 
@@ -30,6 +37,7 @@
 #include <limits>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "veille/result.h"
@@ -55,7 +63,23 @@ struct HitCollector {
   std::unordered_map<int64_t, std::vector<uint32_t>> positions;
 };
 
-// Registers veille_bm25 and veille_bm25_hits on `db` (which must have FTS5).
+inline constexpr const char* kTopCollectorPointerType = "veille_top_collector";
+
+// The `k` best rows by veille_bm25 value (the lowest first, ties in rowid
+// order: the order of ORDER BY score DESC, rowid), how many rows were ranked,
+// and where the query matched (token positions in `column`, sorted) in each
+// row kept.
+struct TopCollector {
+  size_t k = 10;
+  int column = 1;
+  uint64_t rows = 0;
+  std::vector<std::pair<double, int64_t>> heap;  // (value, rowid), worst on top
+  std::unordered_map<int64_t, std::vector<uint32_t>> positions;
+  // The rows kept, best first (empties the heap).
+  std::vector<std::pair<double, int64_t>> TakeSorted();
+};
+
+// Registers veille_bm25, veille_bm25_hits and veille_bm25_top on `db` (which must have FTS5).
 Status RegisterRankFunction(sqlite3* db);
 
 // Sum of the varint column sizes in one %_docsize `sz` blob.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -125,6 +126,45 @@ TEST_F(RankTest, WrongLengthsChangeTheScore) {
   size_t differ = 0;
   for (const Row& r : rows) differ += std::fabs(r.ours - r.builtin) > 1e-9;
   EXPECT_GT(differ, 0u);
+}
+
+TEST_F(RankTest, TopKeepsTheBestRowsInRankOrderAndCountsEveryMatch) {
+  // veille_bm25_top inside a counting subquery must keep exactly the rows
+  // and order of ORDER BY veille_bm25, rowid LIMIT k, and count every match.
+  for (const std::string match :
+       {"port", "port grève", "port OR navire", "\"le port\"", "mer NOT sète", "na*", "dockers"}) {
+    auto all = Scores(match, nullptr);
+    std::sort(all.begin(), all.end(), [](const Row& a, const Row& b) {
+      return a.ours != b.ours ? a.ours < b.ours : a.rowid < b.rowid;
+    });
+    for (size_t k : {size_t{0}, size_t{1}, size_t{10}, size_t{1000}}) {
+      TopCollector top;
+      top.k = k;
+      sqlite3_stmt* st = nullptr;
+      ASSERT_EQ(sqlite3_prepare_v2(db_,
+                                   "SELECT count(r) FROM (SELECT veille_bm25_top(t, NULL, ?2, 3.0, "
+                                   "1.0) AS r FROM t WHERE t MATCH ?1 LIMIT -1)",
+                                   -1, &st, nullptr),
+                SQLITE_OK)
+          << sqlite3_errmsg(db_);
+      sqlite3_bind_text(st, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_pointer(st, 2, &top, kTopCollectorPointerType, nullptr);
+      ASSERT_EQ(sqlite3_step(st), SQLITE_ROW) << sqlite3_errmsg(db_);
+      EXPECT_EQ(static_cast<size_t>(sqlite3_column_int64(st, 0)), all.size()) << match;
+      sqlite3_finalize(st);
+      EXPECT_EQ(top.rows, all.size()) << match;
+      auto kept = top.TakeSorted();
+      ASSERT_EQ(kept.size(), std::min(k, all.size())) << match;
+      for (size_t i = 0; i < kept.size(); ++i) {
+        EXPECT_EQ(kept[i].second, all[i].rowid) << match << " rank " << i;
+        EXPECT_EQ(kept[i].first, all[i].ours) << match << " rank " << i;
+        // Positions are kept for exactly the rows kept; a title-only match
+        // has none in the body.
+        EXPECT_EQ(top.positions.count(kept[i].second), 1u) << match;
+      }
+      EXPECT_EQ(top.positions.size(), kept.size()) << match;
+    }
+  }
 }
 
 }  // namespace
