@@ -326,30 +326,53 @@ class Extraction {
 
   void MarkJunk() {
     const size_t n = doc_.nodes.size();
-    // Hard junk top-down, and a raw text count bottom-up for the safeguard.
+    // Tags that are never text, and the text under each element without them.
+    std::vector<uint8_t> tag_junk(n, 0), hidden(n, 0);
+    for (uint32_t i = 1; i < n; ++i) {
+      const Node& nd = doc_.nodes[i];
+      bool parent = nd.parent != kNone && tag_junk[nd.parent];
+      tag_junk[i] = parent || (!nd.is_text && IsHardJunkTag(nd.tag));
+      if (!nd.is_text && !tag_junk[i]) hidden[i] = IsHidden(i);
+    }
+    std::vector<uint32_t> raw(n, 0), own(n, 0), prose(n, 0);
+    auto accumulate = [&](const std::vector<uint8_t>& skip) {
+      std::fill(raw.begin(), raw.end(), 0);
+      std::fill(own.begin(), own.end(), 0);
+      std::fill(prose.begin(), prose.end(), 0);
+      for (uint32_t i = static_cast<uint32_t>(n); i-- > 1;) {
+        const Node& nd = doc_.nodes[i];
+        if (skip[i]) continue;
+        if (nd.is_text) {
+          uint32_t t, c;
+          CountText(doc_.Text(i), &t, &c);
+          raw[i] = own[i] = t;
+        } else if (IsBlockTag(nd.tag) && own[i] >= 100) {
+          prose[i] += own[i];  // a paragraph's worth of text of its own
+        }
+        if (nd.parent == kNone) continue;
+        raw[nd.parent] += raw[i];
+        prose[nd.parent] += prose[i];
+        if (nd.is_text || !IsBlockTag(nd.tag)) own[nd.parent] += own[i];
+      }
+    };
+    accumulate(tag_junk);
+    // Hidden elements are not text, unless they hold most of the page: its
+    // scripts reveal them (streamed server rendering, tabs, "read more").
+    const uint32_t all_text = raw[body_];
     for (uint32_t i = 1; i < n; ++i) {
       const Node& nd = doc_.nodes[i];
       Info& f = info_[i];
       bool parent_hard = nd.parent != kNone && info_[nd.parent].hard_junk;
-      if (nd.is_text) {
-        f.hard_junk = parent_hard;
-        continue;
-      }
-      f.hard_junk = parent_hard || IsHardJunkTag(nd.tag) || IsHidden(i);
-      if (!f.hard_junk) f.weight = CueWeight(i) + TagWeight(nd.tag);
+      f.hard_junk =
+          parent_hard || tag_junk[i] || (hidden[i] && !(all_text > 0 && raw[i] * 2 > all_text));
+      if (!nd.is_text && !f.hard_junk) f.weight = CueWeight(i) + TagWeight(nd.tag);
     }
-    std::vector<uint32_t> raw(n, 0);
-    for (uint32_t i = static_cast<uint32_t>(n); i-- > 1;) {
-      const Node& nd = doc_.nodes[i];
-      if (info_[i].hard_junk) continue;
-      if (nd.is_text) {
-        uint32_t t, c;
-        CountText(doc_.Text(i), &t, &c);
-        raw[i] = t;
-      }
-      if (nd.parent != kNone) raw[nd.parent] += raw[i];
-    }
-    const uint32_t page_text = raw[body_];
+    std::vector<uint8_t> hard(n);
+    for (uint32_t i = 0; i < n; ++i) hard[i] = info_[i].hard_junk;
+    accumulate(hard);
+    // Furniture by tag or cue, unless it holds most of the page's prose (a
+    // wrapper named after the layout: "has-sidebar", "main-with-widgets").
+    const uint32_t page_prose = prose[body_];
     for (uint32_t i = 1; i < n; ++i) {
       const Node& nd = doc_.nodes[i];
       Info& f = info_[i];
@@ -360,8 +383,7 @@ class Extraction {
       }
       if (nd.is_text || nd.tag == Tag::kBody || nd.tag == Tag::kHtml) continue;
       if (f.weight <= kUnlikelyWeight) {
-        // A wrapper that holds most of the page is not the furniture itself.
-        bool holds_page = raw[i] * 2 > page_text && page_text > 0;
+        bool holds_page = page_prose > 0 ? prose[i] * 2 > page_prose : raw[i] * 2 > raw[body_];
         if (!holds_page) f.junk = true;
       }
     }
@@ -641,7 +663,12 @@ class Extraction {
       case Tag::kAddress:
       case Tag::kCenter:
       case Tag::kArticle: {
-        if (f.weight < 0) return true;
+        // Readability's rule: a negative cue outweighs a small content score.
+        // (The score starts from the cue weight.)
+        // A cue on a wrapper that holds most of the chosen text names the
+        // layout, not furniture.
+        bool holds_most = f.text * 2 > info_[top].text;
+        if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25)) return true;
         float ld = LinkDensity(i);
         bool is_list = nd.tag == Tag::kUl || nd.tag == Tag::kOl || nd.tag == Tag::kDl;
         if (f.weight < 25 && ld > 0.5f) return true;

@@ -1,4 +1,5 @@
 // extractor.cc: HtmlExtractor: parse, metadata, main content, language.
+#include <ctime>
 #include <string>
 
 #include "html/internal.h"
@@ -91,8 +92,17 @@ Result<ExtractedPage> HtmlExtractor::Extract(const PageInput& page) const {
     out.text += b.text;
   }
   if (!out.date) {
-    std::optional<std::string_view> max_date;
-    if (page.fetch_date) max_date = *page.fetch_date;
+    // A page is not published after it was fetched (or after today).
+    std::string today;
+    if (!page.fetch_date) {
+      std::time_t now = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&now, &tm);
+      char buf[16];
+      std::strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+      today = buf;
+    }
+    std::string_view max_date = page.fetch_date ? std::string_view(*page.fetch_date) : today;
     out.date = html_internal::DateFromText(doc, impl_->res, out.blocks, max_date);
   }
   if (!out.language && !out.text.empty()) {

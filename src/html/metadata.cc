@@ -462,8 +462,12 @@ void ExtractMetadata(const Document& doc, const Resources& res, const PageInput&
       out->date = Date(v, res, true);
       if (out->date) break;
     }
-  if (!out->date && page.url) {
-    if (auto d = DateFromUrl(*page.url)) out->date = d->Day();
+  // A full date in the URL path is the day the page was created: it wins
+  // over the metadata (which may be an update, a UTC time past midnight, or
+  // the date of a template).
+  if (page.url) {
+    if (auto u = DateFromUrl(*page.url))
+      if (!out->date || out->date->substr(0, 10) != u->Day()) out->date = u->Day();
   }
   if (!ld.modified.empty()) out->modified = Date(ld.modified, res, true);
   for (const char* k : kModifiedMeta) {
@@ -508,24 +512,84 @@ void ExtractMetadata(const Document& doc, const Resources& res, const PageInput&
 std::optional<std::string> DateFromText(const Document& doc, const Resources& res,
                                         const std::vector<Block>& blocks,
                                         std::optional<std::string_view> max_date) {
-  // A date next to a "published" cue in the main text, else the first date
-  // in its first blocks (the dateline or byline).
+  std::string max_day = max_date ? std::string(max_date->substr(0, 10)) : std::string();
   auto acceptable = [&](const DateTime& d) {
-    return !max_date || d.Day() <= std::string(*max_date).substr(0, 10);
+    return d.year >= 1995 && (max_day.empty() || d.Day() <= max_day);
   };
-  std::optional<std::string> first;
+  // 1. Elements that say they hold the date ("date", "published", "byline",
+  //    "meta" in their class, id or itemprop), outside comment sections.
+  for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
+    const Node& n = doc.nodes[i];
+    if (n.is_text || n.tag == Tag::kScript || n.tag == Tag::kStyle || n.tag == Tag::kHead ||
+        n.tag == Tag::kHtml || n.tag == Tag::kBody)
+      continue;
+    std::string cues = AsciiLower(doc.Attribute(i, "class"));
+    cues += ' ';
+    cues += AsciiLower(doc.Attribute(i, "id"));
+    cues += ' ';
+    cues += AsciiLower(doc.Attribute(i, "itemprop"));
+    bool dateish = false;
+    for (const char* c : {"date", "time", "publish", "posted", "byline", "datum", "fecha",
+                          "dateline", "post-meta", "entry-meta", "article-meta", "meta-info",
+                          "postinfo", "post-info", "submitted", "info"})
+      if (cues.find(c) != std::string::npos) dateish = true;
+    if (!dateish) continue;
+    if (cues.find("comment") != std::string::npos || cues.find("update") != std::string::npos ||
+        cues.find("modif") != std::string::npos || cues.find("related") != std::string::npos)
+      continue;
+    bool in_comments = false;
+    for (uint32_t p = n.parent; p != kNone && !in_comments; p = doc.nodes[p].parent) {
+      std::string pc = AsciiLower(doc.Attribute(p, "class"));
+      pc += AsciiLower(doc.Attribute(p, "id"));
+      if (pc.find("comment") != std::string::npos || pc.find("related") != std::string::npos ||
+          pc.find("sidebar") != std::string::npos || pc.find("footer") != std::string::npos)
+        in_comments = true;
+    }
+    if (in_comments) continue;
+    std::string text = NodeText(doc, i);
+    if (text.size() > 250 || text.empty()) continue;
+    std::string lower = Utf8Lower(text);
+    for (const TextDate& td : FindTextDates(lower, res))
+      if (acceptable(td.date)) return td.date.Day();
+  }
+  // 2. The page's visible text: a date after a "published" cue, else the
+  //    first date of the main text's first blocks, else the most frequent.
+  std::string visible;
+  for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
+    const Node& n = doc.nodes[i];
+    if (!n.is_text) continue;
+    Tag pt = doc.nodes[n.parent].tag;
+    if (pt == Tag::kScript || pt == Tag::kStyle || pt == Tag::kTitle || pt == Tag::kNoscript)
+      continue;
+    visible += doc.Text(i);
+    visible += ' ';
+  }
+  std::string lower = Utf8Lower(visible);
+  std::vector<TextDate> all = FindTextDates(lower, res);
+  for (const std::string& cue : res.date_cues_published) {
+    for (size_t at = lower.find(cue); at != std::string::npos; at = lower.find(cue, at + 1)) {
+      size_t end = at + cue.size();
+      for (const TextDate& td : all)
+        if (td.begin >= end && td.begin <= end + 40 && acceptable(td.date)) return td.date.Day();
+    }
+  }
   size_t seen = 0;
   for (const Block& b : blocks) {
     if (++seen > 6) break;
     if (b.text.size() > 300) continue;
-    std::string lower = Utf8Lower(b.text);
-    for (const TextDate& td : FindTextDates(lower, res)) {
-      if (!acceptable(td.date)) continue;
-      if (!first) first = td.date.Day();
-    }
+    for (const TextDate& td : FindTextDates(Utf8Lower(b.text), res))
+      if (acceptable(td.date)) return td.date.Day();
   }
-  (void)doc;
-  return first;
+  std::map<std::string, int> counts;
+  std::string best;
+  int best_count = 0;
+  for (const TextDate& td : all) {
+    if (!acceptable(td.date)) continue;
+    int c = ++counts[td.date.Day()];
+    if (c > best_count) best_count = c, best = td.date.Day();
+  }
+  if (!best.empty()) return best;
+  return std::nullopt;
 }
 
 }  // namespace veille::html_internal
