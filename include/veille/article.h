@@ -92,6 +92,11 @@ struct QuoteSpan {
   std::string speaker_mention;         // the words that designate the speaker
   std::string speaker_role;            // "porte-parole des talibans", ...
   std::string cue;                     // "a déclaré", "selon", "said", ...
+  // named | role | anonymous | organisation, or "" when nobody is designated
+  // (see veille::SpeakerKind in quotes.h).
+  std::string speaker_kind;
+  float confidence = 0;  // how sure the attribution is, in [0, 1]
+  bool partial = false;  // words quoted inside the writer's own sentence
 };
 
 struct Article {

@@ -4,11 +4,13 @@
 // Out: one JSON object with the fields documented in docs/cli.md (`export`):
 //      id, source, title, date, language, outlet, flags, text, removed,
 //      duplicate_of, plus url, summary, date_in_text and metadata. Used by
-//      `veille export`, `veille show --json` and the HTTP API alike.
+//      `veille export`, `veille show --json` and the HTTP API alike. Also
+//      the JSON form and the one-line label of a quote's attribution.
 // Thread-safety: pure function.
 #ifndef VEILLE_EXPORT_H_
 #define VEILLE_EXPORT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "veille/archive.h"
@@ -17,6 +19,21 @@ namespace veille {
 
 // Serialised JSON object (one line, no trailing newline).
 std::string ArticleJson(const StoredArticle& a);
+
+// Attributions below this confidence are shown as uncertain.
+inline constexpr float kUncertainConfidence = 0.5f;
+
+// A quote as the export, `veille quotes --json` and /api/quotes give it:
+// text, speaker (null when nobody is named), speaker_role, speaker_mention,
+// speaker_kind (named|role|anonymous|organisation, null when nobody is
+// designated), confidence (2 decimals), partial, cue, start, end.
+nlohmann::json QuoteJson(const QuoteSpan& q);
+
+// Who said it, for people: "Lionel Tarlet", "Lionel Tarlet (directeur
+// académique)", "anonymous: source proche du dossier", "role: porte-parole
+// des talibans", "(unattributed)"; " [uncertain]" appended below
+// kUncertainConfidence.
+std::string SpeakerLabel(const QuoteSpan& q);
 
 }  // namespace veille
 

@@ -1,9 +1,41 @@
 // export.cc: StoredArticle -> JSON (see export.h).
 #include "veille/export.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace veille {
+
+nlohmann::json QuoteJson(const QuoteSpan& q) {
+  using nlohmann::json;
+  auto text_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  return {{"text", q.text},
+          {"speaker", q.speaker ? json(*q.speaker) : json(nullptr)},
+          {"speaker_role", text_or_null(q.speaker_role)},
+          {"speaker_mention", q.speaker_mention},
+          {"speaker_kind", text_or_null(q.speaker_kind)},
+          {"confidence", std::round(double(q.confidence) * 100) / 100},
+          {"partial", q.partial},
+          {"cue", q.cue},
+          {"start", q.begin},
+          {"end", q.end}};
+}
+
+std::string SpeakerLabel(const QuoteSpan& q) {
+  std::string out;
+  if (q.speaker) {
+    out = *q.speaker;
+    if (!q.speaker_role.empty() && q.speaker_kind != "organisation")
+      out += " (" + q.speaker_role + ")";
+  } else if (!q.speaker_role.empty()) {
+    out = (q.speaker_kind.empty() ? std::string("role") : q.speaker_kind) + ": " + q.speaker_role;
+  } else {
+    out = "(unattributed)";
+  }
+  if ((q.speaker || !q.speaker_role.empty()) && q.confidence < kUncertainConfidence)
+    out += " [uncertain]";
+  return out;
+}
 
 std::string ArticleJson(const StoredArticle& a) {
   using nlohmann::json;
@@ -36,15 +68,7 @@ std::string ArticleJson(const StoredArticle& a) {
                         {"start", m.begin},
                         {"end", m.end}});
   json quotes = json::array();
-  for (const auto& q : a.quotes)
-    quotes.push_back(
-        {{"text", q.text},
-         {"speaker", nul(q.speaker)},
-         {"speaker_role", q.speaker_role.empty() ? json(nullptr) : json(q.speaker_role)},
-         {"speaker_mention", q.speaker_mention},
-         {"cue", q.cue},
-         {"start", q.begin},
-         {"end", q.end}});
+  for (const auto& q : a.quotes) quotes.push_back(QuoteJson(q));
   json near = json::array();
   for (const auto& n : a.near_duplicates)
     near.push_back({{"id", n.id}, {"similarity", n.similarity}});

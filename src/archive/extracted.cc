@@ -138,6 +138,12 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
     }
     st.quote.Bind(6, q.speaker_mention).Bind(7, q.speaker_role).Bind(8, q.cue);
     st.quote.Bind(9, static_cast<int64_t>(q.begin)).Bind(10, static_cast<int64_t>(q.end));
+    if (q.speaker_kind.empty()) {
+      st.quote.BindNull(11);
+    } else {
+      st.quote.Bind(11, q.speaker_kind);
+    }
+    st.quote.Bind(12, static_cast<double>(q.confidence)).Bind(13, static_cast<int64_t>(q.partial));
     if (st.quote.Step() != SQLITE_DONE) return DbError(db_, "storing quote");
     int64_t qid = sqlite3_last_insert_rowid(db_);
     st.quote_fts.Reset();
@@ -239,7 +245,8 @@ Status Archive::LoadExtracted(int64_t rowid, StoredArticle* a) {
   }
   Stmt q(db_,
          "SELECT text, speaker, coalesce(speaker_mention, ''), coalesce(speaker_role, ''), "
-         "coalesce(cue, ''), start, end FROM quotes WHERE article_rowid = ? ORDER BY seq");
+         "coalesce(cue, ''), start, end, coalesce(speaker_kind, ''), coalesce(confidence, 0), "
+         "partial FROM quotes WHERE article_rowid = ? ORDER BY seq");
   q.Bind(1, rowid);
   while (q.Step() == SQLITE_ROW) {
     QuoteSpan x;
@@ -250,6 +257,9 @@ Status Archive::LoadExtracted(int64_t rowid, StoredArticle* a) {
     x.cue = q.Text(4);
     x.begin = static_cast<uint32_t>(q.Int(5));
     x.end = static_cast<uint32_t>(q.Int(6));
+    x.speaker_kind = q.Text(7);
+    x.confidence = static_cast<float>(q.Double(8));
+    x.partial = q.Int(9) != 0;
     a->quotes.push_back(std::move(x));
   }
   return OkStatus();
@@ -418,7 +428,8 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
   Stmt st(
       db_,
       "SELECT a.id, a.title, a.date, a.outlet, q.text, q.speaker, coalesce(q.speaker_mention, ''), "
-      "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.end" +
+      "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.end, "
+      "coalesce(q.speaker_kind, ''), coalesce(q.confidence, 0), q.partial" +
           from + where + " ORDER BY a.date_hi DESC, a.id, q.seq LIMIT ?5 OFFSET ?6");
   if (!st.ok()) return Error::Database("quotes: " + st.error());
   bind(st);
@@ -437,6 +448,9 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
     s.quote.cue = st.Text(8);
     s.quote.begin = static_cast<uint32_t>(st.Int(9));
     s.quote.end = static_cast<uint32_t>(st.Int(10));
+    s.quote.speaker_kind = st.Text(11);
+    s.quote.confidence = static_cast<float>(st.Double(12));
+    s.quote.partial = st.Int(13) != 0;
     out.push_back(std::move(s));
   }
   return out;

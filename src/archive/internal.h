@@ -34,7 +34,8 @@ struct Archive::Statements {
                 "VALUES(?,?,?,?,?,?,?,?)"),
         quote(db,
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
-              "speaker_mention, speaker_role, cue, start, end) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+              "speaker_mention, speaker_role, cue, start, end, speaker_kind, confidence, partial) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)"),
         by_id(db,
               "SELECT rowid, content_hash, duplicate_of IS NULL, source_group FROM articles "

@@ -45,6 +45,11 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+      // 5: each quote\'s speaker kind, attribution confidence and partial flag.
+      {"quotes: speaker_kind, confidence, partial",
+       "ALTER TABLE quotes ADD COLUMN speaker_kind TEXT;"
+       "ALTER TABLE quotes ADD COLUMN confidence REAL;"
+       "ALTER TABLE quotes ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;"},
   };
   return kList;
 }

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "veille/archive.h"
 #include "veille/entities.h"
+#include "veille/export.h"
 #include "veille/utf8.h"
 
 namespace veille::cli {
@@ -149,24 +150,20 @@ Runner RegisterQuotes(CLI::App& sub, const Common& common) {
     if (!r.ok()) return Fail(r.error());
     if (o->json) {
       json a = json::array();
-      for (auto& s : *r)
-        a.push_back({{"text", s.quote.text},
-                     {"speaker", Nul(s.quote.speaker)},
-                     {"speaker_role", s.quote.speaker_role},
-                     {"cue", s.quote.cue},
-                     {"article", s.article_id},
-                     {"title", Nul(s.title)},
-                     {"date", Nul(s.date)},
-                     {"outlet", Nul(s.outlet)},
-                     {"start", s.quote.begin},
-                     {"end", s.quote.end}});
+      for (auto& s : *r) {
+        json j = QuoteJson(s.quote);
+        j["article"] = s.article_id;
+        j["title"] = Nul(s.title);
+        j["date"] = Nul(s.date);
+        j["outlet"] = Nul(s.outlet);
+        a.push_back(std::move(j));
+      }
       std::printf("%s\n", json({{"total", total}, {"quotes", a}}).dump().c_str());
       return kExitOk;
     }
     std::printf("%zu quotes\n", total);
     for (auto& s : *r) {
-      std::string who = s.quote.speaker.value_or(
-          s.quote.speaker_role.empty() ? "(unattributed)" : s.quote.speaker_role);
+      std::string who = SpeakerLabel(s.quote);
       std::printf("\n%s, %s (%s, %s%s%s)\n  « %s »\n", who.c_str(), s.quote.cue.c_str(),
                   s.article_id.c_str(), s.date.value_or("undated").c_str(), s.outlet ? ", " : "",
                   s.outlet.value_or("").c_str(), s.quote.text.c_str());

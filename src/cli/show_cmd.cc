@@ -1,6 +1,7 @@
 // show_cmd.cc: `veille show ID`, `veille stats`, `veille export`.
-#include <cstdio>
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "cli/cli.h"
 #include "veille/archive.h"
@@ -43,6 +44,12 @@ Runner RegisterShow(CLI::App& sub, const Common& common) {
       std::printf("\nremoved (%zu):\n", a->removed.size());
       for (auto& r : a->removed) std::printf("  [%s] %s\n", r.reason.c_str(), r.text.c_str());
     }
+    if (!a->quotes.empty()) {
+      std::printf("\nquotes (%zu):\n", a->quotes.size());
+      for (auto& q : a->quotes)
+        std::printf("  %s%s%s: « %s »\n", SpeakerLabel(q).c_str(), q.cue.empty() ? "" : ", ",
+                    q.cue.c_str(), q.text.c_str());
+    }
     return kExitOk;
   };
 }
@@ -72,8 +79,8 @@ Runner RegisterStats(CLI::App& sub, const Common& common) {
           "\"file_bytes\":%llu,\"runs\":%llu,\"languages\":%s,\"outlets\":%s,\"flags\":%s}\n",
           (unsigned long long)s->articles, (unsigned long long)s->duplicates,
           (unsigned long long)s->removed_lines, (unsigned long long)s->text_bytes,
-          (unsigned long long)s->file_bytes, (unsigned long long)s->runs,
-          obj(s->languages).c_str(), obj(s->outlets).c_str(), obj(s->flags).c_str());
+          (unsigned long long)s->file_bytes, (unsigned long long)s->runs, obj(s->languages).c_str(),
+          obj(s->outlets).c_str(), obj(s->flags).c_str());
       return kExitOk;
     }
     std::printf("articles:       %llu (+ %llu exact duplicates)\n", (unsigned long long)s->articles,
@@ -92,7 +99,9 @@ Runner RegisterStats(CLI::App& sub, const Common& common) {
 
 Runner RegisterExport(CLI::App& sub, const Common& common) {
   auto format = std::make_shared<std::string>("jsonl");
-  sub.add_option("--format", *format, "Output format")->check(CLI::IsMember({"jsonl"}))->capture_default_str();
+  sub.add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"jsonl"}))
+      ->capture_default_str();
   return [format, &common]() -> int {
     auto archive = Archive::Open(common.db, OpenMode::kReadOnly);
     if (!archive.ok()) return Fail(archive.error());

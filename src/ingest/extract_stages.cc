@@ -34,8 +34,8 @@ class QuoteStage : public Stage {
       hints.push_back({m.text, m.type, m.begin, m.end, m.canonical});
     for (auto& q : quoter_->Extract(a.clean.text, a.analysis.language, hints))
       a.quotes.push_back({std::move(q.text), q.begin, q.end, std::move(q.speaker),
-                          std::move(q.speaker_mention), std::move(q.speaker_role),
-                          std::move(q.cue)});
+                          std::move(q.speaker_mention), std::move(q.speaker_role), std::move(q.cue),
+                          SpeakerKindName(q.speaker_kind), q.confidence, q.partial});
   }
 
  private:

@@ -249,18 +249,12 @@ Reply Quotes(ArchivePool& pool, std::string_view, const Params& p) {
   json quotes = json::array();
   for (const auto& s : *r) {
     const QuoteSpan& x = s.quote;
-    quotes.push_back(
-        {{"text", x.text},
-         {"speaker", Nullable(x.speaker)},
-         {"speaker_role", x.speaker_role.empty() ? json(nullptr) : json(x.speaker_role)},
-         {"speaker_mention", x.speaker_mention},
-         {"cue", x.cue},
-         {"article", s.article_id},
-         {"title", Nullable(s.title)},
-         {"date", Nullable(s.date)},
-         {"outlet", Nullable(s.outlet)},
-         {"start", x.begin},
-         {"end", x.end}});
+    json j = QuoteJson(x);
+    j["article"] = s.article_id;
+    j["title"] = Nullable(s.title);
+    j["date"] = Nullable(s.date);
+    j["outlet"] = Nullable(s.outlet);
+    quotes.push_back(std::move(j));
   }
   return JsonReply(
       {{"total", total}, {"page", page}, {"page_size", page_size}, {"quotes", std::move(quotes)}});

@@ -468,9 +468,12 @@ TEST_F(IngestTest, SchemaVersion2ArchiveIsMigrated) {
   for (int i = 0; i < 5; ++i) Write("g/" + std::to_string(i) + ".txt", Article(i));
   Write("g/dup.txt", Article(2));
   Run(Db());
-  // What a version-2 archive looks like: no source_groups table.
+  // What a version-2 archive looks like: no source_groups table, nor the
+  // columns of the later migrations.
   QueryInt(Db(), "SELECT 1",
-           "DROP TABLE source_groups; UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+           "DROP TABLE source_groups; ALTER TABLE quotes DROP COLUMN speaker_kind; "
+           "ALTER TABLE quotes DROP COLUMN confidence; ALTER TABLE quotes DROP COLUMN partial; "
+           "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
   {
     auto ro = Archive::Open(Db(), OpenMode::kReadOnly);
     ASSERT_TRUE(ro.ok()) << ro.error().message;  // readable as it is

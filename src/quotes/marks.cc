@@ -1,0 +1,261 @@
+// marks.cc: pairing quote marks into quotations (all mark styles, straight
+// quotes read from context, unterminated quotations ended at their incise).
+#include <algorithm>
+#include <cstring>
+#include <span>
+
+#include "quotes/extraction.h"
+
+namespace veille {
+namespace quotes {
+
+// Whether the word starting at s[i] (after spaces) is a speech cue, or an
+// inverted verb (a-t-il): used to end an unterminated quotation at its
+// incise.
+bool Extraction::CueWordAt(size_t i) {
+  while (i < text.size() && text[i] == ' ') ++i;
+  size_t j = i;
+  while (j < text.size()) {
+    size_t len;
+    char32_t c = PeekCp(text, j, &len);
+    if (!IsWordCp(c) && c != '-') break;
+    j += len;
+  }
+  if (j == i) return false;
+  std::string_view w = Lower(uint32_t(i), uint32_t(j));
+  if (w.find("-t-") != std::string_view::npos) return true;
+  if (w.size() > 3 && (w.ends_with("-il") || w.ends_with("-elle"))) return true;
+  auto it = lex.cues.find(w);
+  if (it != lex.cues.end()) {
+    for (const CueForm& f : it->second) {
+      if (f.kind == CueKind::kVerb && (f.langs & langs)) return true;
+    }
+  }
+  if (w == "a" || w == "avait" || w == "he" || w == "she") return CueWordAt(j);
+  return false;
+}
+
+// End of an unterminated quotation opened at `from`: its first incise
+// (", a-t-il ajouté"), else the end of its first sentence, else `limit`.
+uint32_t Extraction::RecoverEnd(size_t from, size_t limit) {
+  size_t i = from;
+  while (i < limit) {
+    size_t len;
+    char32_t c = PeekCp(text, i, &len);
+    if (c == '\n') return uint32_t(i);
+    if (c == ',' && CueWordAt(i + 1)) return uint32_t(i);
+    if (IsSentencePunct(c)) {
+      size_t j = i + len;
+      while (j < limit && (text[j] == '.' || text[j] == '!' || text[j] == '?')) ++j;
+      if (j >= limit) return uint32_t(limit);
+      size_t l2;
+      char32_t n = PeekCp(text, j, &l2);
+      if (IsUpperCp(n) || n == '\n') return uint32_t(j);
+      if (n == ' ') {
+        size_t k = j;
+        while (k < limit && text[k] == ' ') ++k;
+        if (k < limit && IsUpperCp(PeekCp(text, k, &l2))) return uint32_t(j);
+      }
+    }
+    i += len;
+  }
+  return uint32_t(limit);
+}
+
+void Extraction::Emit(uint32_t open_b, uint32_t open_e, uint32_t close_b, uint32_t close_e,
+                      std::vector<std::pair<uint32_t, uint32_t>> skips) {
+  uint32_t b = open_e, e = close_b;
+  size_t len;
+  while (b < e && IsSpace(PeekCp(text, b, &len))) b += uint32_t(len);
+  while (e > b && IsSpace(PrevCp(text, e))) {
+    uint32_t j = e - 1;
+    while (j > b && (static_cast<unsigned char>(text[j]) & 0xC0) == 0x80) --j;
+    e = j;
+  }
+  if (b >= e) return;
+  if (!raw.empty() && raw.back().end > b) return;  // never overlap
+  raw.push_back({open_b, open_e, close_b, close_e, b, e, std::move(skips)});
+}
+
+// The first byte at or after i that may start a quote mark or a newline:
+// '"', '\n', or the lead byte of « » (C2) or of the marks in U+2000..U+203F
+// (E2); text.size() if none. Eight bytes at a time (a zero byte in
+// v ^ broadcast(b) is a byte equal to b).
+size_t Extraction::NextMarkCandidate(size_t i) const {
+  const size_t n = text.size();
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto has_byte = [](uint64_t v, unsigned char b) {
+    uint64_t x = v ^ (kOnes * b);
+    return (x - kOnes) & ~x & kHighs;
+  };
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+    std::memcpy(&v, text.data() + i, 8);
+    if (has_byte(v, '"') | has_byte(v, '\n') | has_byte(v, 0xC2) | has_byte(v, 0xE2)) break;
+  }
+  for (; i < n; ++i) {
+    unsigned char c = text[i];
+    if (c == '"' || c == 0xC2 || c == 0xE2 || c == '\n') return i;
+  }
+  return n;
+}
+
+// Pairs quote marks into outermost quotations.
+void Extraction::FindQuotes() {
+  struct Open {
+    uint32_t b, e;
+    Family fam;
+  };
+  std::vector<Open> stack;
+  std::vector<std::pair<uint32_t, uint32_t>> skips;
+  size_t skip_at = std::string_view::npos;  // a continuation mark to pass over
+  const size_t n = text.size();
+  auto close_outer = [&](uint32_t cb, uint32_t ce) {
+    Open o = stack.front();
+    stack.clear();
+    Emit(o.b, o.e, cb, ce, std::move(skips));
+    skips.clear();
+  };
+  auto recover_outer = [&](size_t limit) {
+    Open o = stack.front();
+    uint32_t end = RecoverEnd(o.e, limit);
+    stack.clear();
+    Emit(o.b, o.e, end, end, std::move(skips));
+    skips.clear();
+  };
+  for (size_t i = 0; i < n;) {
+    i = NextMarkCandidate(i);
+    if (i >= n) break;
+    size_t len;
+    char32_t c = PeekCp(text, i, &len);
+    uint32_t b = uint32_t(i), e = uint32_t(i + len);
+    i += len;
+    if (c == '\n') {
+      if (stack.empty()) continue;
+      // A quotation running into the next paragraph: English and French
+      // usage reopen it with the same mark at the paragraph start.
+      size_t j = i;
+      while (j < n && (text[j] == '\n' || text[j] == ' ' || text[j] == '\t')) ++j;
+      size_t l2;
+      char32_t nc = j < n ? PeekCp(text, j, &l2) : 0;
+      Family f = stack.front().fam;
+      bool reopen = (f == kGuillemet && nc == 0xAB) || (f == kCurly && nc == 0x201C) ||
+                    (f == kLow && nc == 0x201E) || (f == kStraight && nc == '"') ||
+                    (f == kSingle && nc == 0x2018);
+      if (reopen && stack.size() == 1) {
+        skip_at = j;
+        skips.push_back({uint32_t(j), uint32_t(j + l2)});
+      } else {
+        recover_outer(b);
+      }
+      continue;
+    }
+    if (b == skip_at) {
+      skip_at = std::string_view::npos;
+      continue;
+    }
+    if (!IsQuoteCp(c)) continue;
+    char32_t p = PrevCp(text, b);
+    size_t l2;
+    char32_t nx = e < n ? PeekCp(text, e, &l2) : 0;
+    Family top = stack.empty() ? kNone : stack.back().fam;
+    auto has = [&](Family f) {
+      for (const Open& o : stack) {
+        if (o.fam == f) return true;
+      }
+      return false;
+    };
+    auto pop_to = [&](Family f) {
+      while (!stack.empty() && stack.back().fam != f) stack.pop_back();
+      if (stack.size() == 1) {
+        close_outer(b, e);
+      } else if (!stack.empty()) {
+        stack.pop_back();
+      }
+    };
+    switch (c) {
+      case 0xAB:  // «
+        stack.push_back({b, e, kGuillemet});
+        break;
+      case 0x2039:  // ‹
+        stack.push_back({b, e, kSingleGuil});
+        break;
+      case 0x201E:  // „
+        stack.push_back({b, e, kLow});
+        break;
+      case 0xBB:  // »
+        if (has(kGuillemet)) pop_to(kGuillemet);
+        break;
+      case 0x203A:  // ›
+        if (has(kSingleGuil)) pop_to(kSingleGuil);
+        break;
+      case 0x201C:  // “ closes „ (German usage), else opens.
+        if (top == kLow) {
+          pop_to(kLow);
+        } else {
+          stack.push_back({b, e, kCurly});
+        }
+        break;
+      case 0x201D:  // ”
+        if (has(kCurly) || has(kLow)) {
+          pop_to(has(kCurly) ? kCurly : kLow);
+        } else if (IsSpace(p) && !IsSpace(nx)) {
+          stack.push_back({b, e, kCurly});  // ” typed for both marks
+        }
+        break;
+      case 0x2018:  // ‘ opens only before a word, after a non-letter
+        if (!IsLetter(p) && !IsSpace(nx)) stack.push_back({b, e, kSingle});
+        break;
+      case 0x2019:  // ’ between letters is an apostrophe, never a mark
+        if (top == kSingle && !(IsLetter(p) && IsLetter(nx)) && !IsSpace(p)) pop_to(kSingle);
+        break;
+      case '"': {
+        // Straight quotes carry no direction: read it from the context.
+        // Wire text glues paragraphs (`blessés".L'incident`, `jeudi."Le`).
+        enum { kOpen, kClose, kAmbig } dir;
+        bool sp = IsSpace(p), sn = IsSpace(nx);
+        if (sp && !sn) {
+          dir = kOpen;
+        } else if (!sp && sn) {
+          dir = kClose;
+        } else if (sp && sn) {
+          dir = kAmbig;
+        } else if (nx == '.' || nx == ',' || nx == ';' || nx == ':' || nx == '!' || nx == '?' ||
+                   nx == ')' || nx == ']' || nx == 0x2026 || nx == '\'' || IsQuoteCp(nx)) {
+          dir = kClose;
+        } else if (IsSentencePunct(p) || p == ':' || p == ';' || p == ',' || p == '(' || p == '[' ||
+                   p == 0x2014 || p == 0x2013 || IsQuoteCp(p) || p == '\'') {
+          dir = kOpen;
+        } else {
+          dir = kAmbig;
+        }
+        if (dir == kAmbig) dir = has(kStraight) ? kClose : kOpen;
+        if (dir == kClose) {
+          if (has(kStraight)) {
+            pop_to(kStraight);
+          } else if (top == kCurly || top == kLow) {
+            pop_to(top);  // “…" : mixed marks, common in web copy
+          }
+        } else if (has(kStraight)) {
+          // Two openers in a row: the first quotation was never closed.
+          if (stack.front().fam == kStraight) {
+            recover_outer(b);
+          } else {
+            while (stack.back().fam != kStraight) stack.pop_back();
+            stack.pop_back();
+          }
+          stack.push_back({b, e, kStraight});
+        } else {
+          stack.push_back({b, e, kStraight});
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (!stack.empty()) recover_outer(n);
+}
+
+}  // namespace quotes
+}  // namespace veille

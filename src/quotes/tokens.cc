@@ -1,0 +1,217 @@
+// tokens.cc: the extractor's tokenizer (words, inverted pronouns, sentence
+// ends) and speech cue matching.
+#include <algorithm>
+#include <cstring>
+#include <span>
+
+#include "quotes/extraction.h"
+
+namespace veille {
+namespace quotes {
+
+void Extraction::Tokenize() {
+  const size_t n = text.size();
+  toks.reserve(n / 5 + 16);
+  std::string word_lower(n, '\0');  // each word's lowercase, written in place
+  size_t i = 0;
+  int sent = 0;
+  int paren = 0;
+  while (i < n) {
+    size_t len;
+    char32_t c = PeekCp(text, i, &len);
+    if (c == '\n') {
+      Tok t;
+      t.b = uint32_t(i);
+      t.e = uint32_t(i + 1);
+      t.flags = kNewline | kSentEnd;
+      t.sent = sent++;
+      paren = 0;
+      toks.push_back(t);
+      i += 1;
+      continue;
+    }
+    if (IsSpace(c)) {
+      i += len;
+      continue;
+    }
+    if (IsWordCp(c)) {
+      // The lowercase of an ASCII word is written to `lw` as it is read;
+      // other words are lowercased whole once read.
+      char* lw = word_lower.data();
+      auto ascii_lower = [](unsigned b) { return char(b - 'A' < 26u ? b + 32 : b); };
+      bool ascii = c < 0x80;
+      if (ascii) lw[0] = ascii_lower(c);
+      size_t j = i + len;
+      bool upper_first = IsUpperCp(c), all_caps = upper_first, hyphen = false;
+      while (j < n) {
+        unsigned byte = static_cast<unsigned char>(text[j]);
+        if (byte < 0x80 && ((byte | 0x20u) - 'a' < 26u || byte - '0' < 10u)) {
+          // ASCII fast path: most bytes of French and English text.
+          if (byte - 'a' < 26u) all_caps = false;
+          lw[j - i] = ascii_lower(byte);
+          ++j;
+          continue;
+        }
+        if (byte < 0x80 && byte != '-' && byte != '\'') break;  // space, punctuation
+        size_t l2;
+        char32_t d = PeekCp(text, j, &l2);
+        if (IsWordCp(d)) {
+          if (!IsUpperCp(d) && IsLetter(d)) all_caps = false;
+          ascii = false;
+          j += l2;
+          continue;
+        }
+        // Hyphen inside a word (porte-parole, a-t-il, al-Assad).
+        if (d == '-' && j + 1 < n) {
+          size_t l3;
+          char32_t d2 = PeekCp(text, j + 1, &l3);
+          if (IsWordCp(d2)) {
+            lw[j - i] = '-';
+            j += 1;
+            hyphen = true;
+            continue;
+          }
+        }
+        // Elision apostrophe: l’officiel → l’ + officiel.
+        if ((d == '\'' || d == 0x2019) && j + l2 < n) {
+          size_t l3;
+          char32_t d2 = PeekCp(text, j + l2, &l3);
+          if (IsLetter(d2)) {
+            lw[j - i] = '\'';
+            ascii = ascii && d == '\'';
+            j += l2;
+          }
+        }
+        break;
+      }
+      Tok t;
+      t.b = uint32_t(i);
+      t.e = uint32_t(j);
+      t.flags = kWord;
+      if (upper_first) t.flags |= kCap;
+      if (all_caps && j - i >= 2) t.flags |= kAllCaps;
+      std::string_view w(lw,
+                         ascii ? j - i : size_t(quotes::LowerInto(text.substr(i, j - i), lw) - lw));
+      // Inverted subject pronoun (hyphenated words only): a-t-il, ajoute-t-elle,
+      // dit-il, ont-ils.
+      static constexpr std::string_view kSuffixes[] = {"-t-il", "-t-elle", "-t-on", "-il",
+                                                       "-elle", "-ils",    "-elles"};
+      for (std::string_view suf : hyphen ? kSuffixes : std::span<const std::string_view>()) {
+        if (w.size() > suf.size() + 1 && w.ends_with(suf)) {
+          // "a-t-on appris": impersonal, names nobody.
+          if (suf != "-t-on") t.flags |= suf.ends_with("s") ? kInvPronPl : kInvPron;
+          w = w.substr(0, w.size() - suf.size());
+          if (w.ends_with("-t")) w = w.substr(0, w.size() - 2);
+          break;
+        }
+      }
+      t.cls = lex.Classes(w);
+      if (t.cls & quotes::kCueFirst) MatchCue(t, w);
+      t.sent = sent;
+      if (paren > 0) t.flags |= kInParen;
+      toks.push_back(t);
+      i = j;
+      continue;
+    }
+    Tok t;
+    t.b = uint32_t(i);
+    t.e = uint32_t(i + len);
+    t.sent = sent;
+    if (c == ',') t.flags |= kComma;
+    if (c == ':') t.flags |= kColon;
+    if (c == 0x2014 || c == 0x2015 || c == 0x2013) t.flags |= kDash;
+    if (c == '(') ++paren;
+    if (c == ')' && paren > 0) --paren;
+    if (paren > 0 || c == ')') t.flags |= kInParen;
+    if (IsSentencePunct(c) && paren == 0 && !IsDotInsideWord(i, c)) {
+      t.flags |= kSentEnd;
+      ++sent;
+    }
+    toks.push_back(t);
+    i += len;
+  }
+}
+
+// A full stop after an abbreviation (M. Dupont), an initial (J. Smith) or
+// between digits (3.5) does not end the sentence.
+bool Extraction::IsDotInsideWord(size_t i, char32_t c) {
+  if (c != '.' || toks.empty()) return false;
+  const Tok& prev = toks.back();
+  if (!(prev.flags & kWord) || prev.e != i) return false;
+  if (prev.cls & quotes::kAbbrev) return true;
+  if (prev.e - prev.b == 1 && (prev.flags & kCap)) return true;
+  size_t l;
+  if (i + 1 < text.size() && IsWordCp(PeekCp(text, i + 1, &l)) && text[i + 1] >= '0' &&
+      text[i + 1] <= '9' && text[prev.e - 1] >= '0' && text[prev.e - 1] <= '9')
+    return true;
+  return false;
+}
+
+// Fills t.cue_len when a cue form starts at the word `w` (about to be
+// appended to toks): later words are compared when the next tokens come,
+// so multi-word forms are checked lazily in CueAt().
+void Extraction::MatchCue(Tok& t, std::string_view w) {
+  auto it = lex.cues.find(w);
+  if (it == lex.cues.end()) return;
+  bool any = false;
+  for (const CueForm& f : it->second) {
+    if (!(f.langs & langs)) continue;
+    any = true;
+    if (f.words.size() == 1) {
+      t.cue_len = 1;
+      t.cue_kind = f.kind;
+      return;
+    }
+  }
+  if (any) t.cue_len = 0xFF;  // only multi-word forms: resolved by CueAt
+}
+
+// Length in tokens of the cue form starting at token k (0 if none).
+int Extraction::CueAt(int k, CueKind* kind) {
+  Tok& t = toks[k];
+  if (t.cue_len == 0) return 0;
+  std::string first(Lower(t.b, t.e));
+  for (std::string_view suf : {"-t-il", "-t-elle", "-il", "-elle", "-ils", "-elles"}) {
+    if (first.ends_with(suf)) {
+      first.resize(first.size() - suf.size());
+      break;
+    }
+  }
+  auto it = lex.cues.find(first);
+  if (it == lex.cues.end()) return 0;
+  int best = 0;
+  for (const CueForm& f : it->second) {
+    int m = int(f.words.size());
+    if (!(f.langs & langs) || m <= best || k + m > int(toks.size())) continue;
+    bool ok = true;
+    for (int j = 1; j < m && ok; ++j) {
+      const Tok& u = toks[k + j];
+      ok = (u.flags & kWord) && u.quote < 0 && Lower(u.b, u.e) == f.words[j];
+    }
+    if (ok) {
+      best = m;
+      *kind = f.kind;
+    }
+  }
+  return best;
+}
+
+void Extraction::AssignQuotesToTokens() {
+  size_t q = 0;
+  for (Tok& t : toks) {
+    while (q < raw.size() && raw[q].end <= t.b) ++q;
+    if (q < raw.size() && t.b >= raw[q].begin && t.e <= raw[q].end) t.quote = int(q);
+  }
+  // Settle the cues known only by their first word (d' après, mis en garde).
+  for (int k = 0; k < int(toks.size()); ++k) {
+    if (toks[k].cue_len == 0xFF) {
+      CueKind kind = CueKind::kVerb;
+      int len = CueAt(k, &kind);
+      toks[k].cue_len = uint8_t(len);
+      toks[k].cue_kind = kind;
+    }
+  }
+}
+
+}  // namespace quotes
+}  // namespace veille
