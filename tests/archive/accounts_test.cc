@@ -142,10 +142,13 @@ TEST_F(AccountsTest, AuditIsAppendOnlyAndFiltered) {
 
 TEST_F(AccountsTest, OlderArchiveGetsTheTablesOnReadWriteOpen) {
   // Make the archive look like a version-3 one, then reopen it.
-  ASSERT_EQ(Exec("DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; "
-                 "DROP TABLE audit_log; DROP TABLE tokens; DROP TABLE users; "
-                 "UPDATE meta SET value = '3' WHERE key = 'schema_version'"),
-            SQLITE_OK);
+  ASSERT_EQ(
+      Exec("DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; "
+           "DROP TABLE audit_log; DROP TABLE tokens; DROP TABLE users; "
+           "ALTER TABLE quotes DROP COLUMN speaker_kind; "
+           "ALTER TABLE quotes DROP COLUMN confidence; ALTER TABLE quotes DROP COLUMN partial; "
+           "UPDATE meta SET value = '3' WHERE key = 'schema_version'"),
+      SQLITE_OK);
   a_.reset();
   {
     auto ro = Archive::Open(path_, OpenMode::kReadOnly);
