@@ -257,6 +257,10 @@ class Archive {
   // transaction it commits every few thousand pages; inside one, it works
   // within it.
   Status MergeReuseIndex(int64_t pages);
+  // Turns FTS5's incremental merging of reuse_index off (a run that merges
+  // the whole index at its end: merging as it goes would be work thrown
+  // away) or back to its defaults (automerge 4, crisismerge 16). Persistent.
+  Status SetReuseIndexAutomerge(bool on);
   // The passage fingerprints an article put in the index (sorted).
   Result<std::vector<uint64_t>> GetReuseFingerprints(int64_t rowid);
   // Articles holding a passage fingerprint (at most `limit`).

@@ -45,6 +45,8 @@ struct IngestOptions {
   bool quotes = true;                       // run the quote extractor
   bool reuse = true;                        // near-duplicates and reused passages
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
+  // Measure the CPU time of every step on every thread (IngestSummary::profile).
+  bool profile = false;
 };
 
 struct IngestProgress {
@@ -69,6 +71,18 @@ struct IngestSummary {
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;
   bool interrupted = false;
+  // With IngestOptions::profile: CPU seconds per step, summed over the
+  // threads that ran it ("worker" steps run on every worker thread, "writer"
+  // steps on the one writer thread), pass 1 apart.
+  struct Step {
+    std::string name;    // "parse", "clean", "entities", "store", "commit", ...
+    std::string thread;  // "reader", "worker", "writer"
+    double cpu_seconds = 0;
+  };
+  std::vector<Step> profile;
+  double pass1_seconds = 0;        // wall time of pass 1
+  double writer_idle_seconds = 0;  // pass 2: the writer waiting for the workers
+  double writer_busy_seconds = 0;  // pass 2: the writer storing (wall)
 };
 
 using ProblemFn = std::function<void(const Diagnostic&)>;
@@ -79,6 +93,8 @@ Result<IngestSummary> Ingest(Archive& archive, const IngestOptions& options,
 
 // One line: "read N, stored S, ... in X s (A articles/s, B MB/s, peak memory M MB)".
 std::string FormatSummary(const IngestSummary& s);
+// IngestSummary::profile as a table, one line per step.
+std::string FormatProfile(const IngestSummary& s);
 // The same figures as a JSON object.
 std::string SummaryJson(const IngestSummary& s);
 

@@ -11,7 +11,7 @@
 //    particular order. It must be thread-safe: a Stage is immutable once
 //    made, and anything Process() computes goes into the Article or into the
 //    article's StageData slot.
-//  - Stored(), BeforeCommit(), Finish() and AfterRun() run on the single
+//  - BeginRun(), Stored(), BeforeCommit(), Finish() and AfterRun() run on the single
 //    writer thread, in input order, with the archive: a stage keeps run state
 //    there (the reuse stage's near-duplicate index, for instance).
 //
@@ -54,6 +54,14 @@ class Stage {
   // Worker thread. Adds this stage's output to `a`; `slot` (empty on entry)
   // may receive data for Stored().
   virtual void Process(Article& a, std::unique_ptr<StageData>& slot) const = 0;
+
+  // What pass 1 found out about the run, before pass 2 stores anything.
+  struct RunInfo {
+    uint64_t new_articles = 0;     // texts to store (new ids or changed texts)
+    int64_t archive_articles = 0;  // articles in the archive before the run
+  };
+  // Writer thread, once, before the first article, outside a transaction.
+  virtual Status BeginRun(Archive& archive, const RunInfo& run) { return OkStatus(); }
 
   // Writer thread, in input order, inside the open transaction, after the
   // archive stored `a` as row `rowid` (a new article or an update of its id;

@@ -307,8 +307,13 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode
       return Error::BadInput(path + " has schema version " + std::to_string(v) + ", expected " +
                              std::to_string(kSchemaVersion));
   }
-  (void)Exec(db,
-             "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;");
+  // Readers map the file; a writer reads through its page cache, so that what
+  // an ingest reads back (signatures, texts to align) does not add the
+  // mapped file to its resident memory.
+  (void)Exec(db, mode == OpenMode::kReadOnly
+                     ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                       "PRAGMA mmap_size=1073741824;"
+                     : "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0;");
   return a;
 }
 

@@ -200,6 +200,14 @@ Status Archive::MergeReuseIndex(int64_t pages) {
   return OkStatus();
 }
 
+Status Archive::SetReuseIndexAutomerge(bool on) {
+  return sql::Exec(db_,
+                   on ? "INSERT INTO reuse_index(reuse_index, rank) VALUES('automerge', 4);"
+                        "INSERT INTO reuse_index(reuse_index, rank) VALUES('crisismerge', 16);"
+                      : "INSERT INTO reuse_index(reuse_index, rank) VALUES('automerge', 0);"
+                        "INSERT INTO reuse_index(reuse_index, rank) VALUES('crisismerge', 1999);");
+}
+
 Result<std::vector<uint64_t>> Archive::GetReuseFingerprints(int64_t rowid) {
   Statements& st = stmts();
   if (!st.fps_query.ok())
@@ -241,7 +249,8 @@ Status Archive::AddPassage(const PassageRow& p) {
 }
 
 Result<std::pair<std::string, std::string>> Archive::TextAndDate(int64_t rowid) {
-  Stmt st(db_, "SELECT coalesce(text, ''), coalesce(date, '') FROM articles WHERE rowid = ?");
+  Stmt& st = Cached("SELECT coalesce(text, ''), coalesce(date, '') FROM articles WHERE rowid = ?");
+  sql::ResetOnExit reset(st);
   st.Bind(1, rowid);
   if (st.Step() != SQLITE_ROW) return Error::NotFound("no article row " + std::to_string(rowid));
   return std::make_pair(st.Text(0), st.Text(1));

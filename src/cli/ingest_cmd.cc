@@ -29,6 +29,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     bool no_entities = false;
     bool no_quotes = false;
     bool no_reuse = false;
+    bool profile = false;
     unsigned watch = 0;
     size_t cache_mb = 0;
   };
@@ -45,6 +46,8 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
   sub.add_flag("--no-entities", o->no_entities, "Skip entity recognition");
   sub.add_flag("--no-quotes", o->no_quotes, "Skip quote extraction");
   sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
+  sub.add_flag("--profile", o->profile,
+               "Measure the CPU time of every step per thread and print it after the summary");
   sub.add_option("--watch", o->watch,
                  "Keep running: every N seconds, ingest the input files that appeared or "
                  "changed (stop with Ctrl-C or SIGTERM)")
@@ -64,6 +67,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     opt.entities = !o->no_entities;
     opt.quotes = !o->no_quotes;
     opt.reuse = !o->no_reuse;
+    opt.profile = o->profile;
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
     const bool tty = !o->quiet && isatty(STDERR_FILENO);
@@ -100,6 +104,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
         std::printf("%s\n", SummaryJson(*sum).c_str());
       } else {
         std::printf("%s\n", FormatSummary(*sum).c_str());
+        if (o->profile) std::printf("%s", FormatProfile(*sum).c_str());
       }
       std::fflush(stdout);
       return sum;

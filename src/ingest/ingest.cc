@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_set>
@@ -28,6 +30,53 @@ using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
+
+double ThreadCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// CPU time per pipeline step, summed over threads (IngestOptions::profile).
+// Charge() may be called from any thread.
+class StepTimes {
+ public:
+  int Add(std::string name, std::string thread) {
+    steps_.push_back({std::move(name), std::move(thread), 0});
+    ns_.emplace_back(0);
+    return static_cast<int>(steps_.size()) - 1;
+  }
+  void Charge(int step, double seconds) {
+    ns_[step].fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  }
+  std::vector<IngestSummary::Step> Steps() const {
+    auto out = steps_;
+    for (size_t i = 0; i < out.size(); ++i) out[i].cpu_seconds = ns_[i].load() * 1e-9;
+    return out;
+  }
+
+ private:
+  std::vector<IngestSummary::Step> steps_;
+  std::deque<std::atomic<uint64_t>> ns_;
+};
+
+// Charges the CPU time of its scope to a step; nothing without a StepTimes.
+class Timed {
+ public:
+  Timed(StepTimes* times, int step) : times_(times), step_(step) {
+    if (times_) t0_ = ThreadCpu();
+  }
+  ~Timed() {
+    if (times_) times_->Charge(step_, ThreadCpu() - t0_);
+  }
+  Timed(const Timed&) = delete;
+  Timed& operator=(const Timed&) = delete;
+
+ private:
+  StepTimes* times_;
+  int step_;
+  double t0_ = 0;
+};
 
 uint64_t ContentHash(const RawArticle& raw) { return Hash64(NormalizeForHash(raw.text)); }
 
@@ -103,6 +152,9 @@ class Run {
   bool Consume(Processed& p, int64_t run);
   void Report(const Diagnostic& d, int64_t run);
   Status CommitBatch();
+  // Names the profile's steps once the stages are known.
+  void DefineSteps();
+  StepTimes* times() const { return opt_.profile ? &times_ : nullptr; }
 
   Archive& archive_;
   const IngestOptions& opt_;
@@ -124,7 +176,28 @@ class Run {
   Clock::time_point last_progress_ = Clock::now();
   // The reader runs on the producer thread; it publishes its position here.
   std::atomic<uint64_t> bytes_done_{0}, bytes_total_{0};
+  mutable StepTimes times_;
+  struct {
+    int read, parse, hash, clean, analyze, lines, store, commit, report;
+    std::vector<int> work, write;  // per stage
+  } step_{};
 };
+
+void Run::DefineSteps() {
+  step_.read = times_.Add("read (decompress, split records)", "reader");
+  step_.parse = times_.Add("parse", "worker");
+  step_.hash = times_.Add("content hash", "worker");
+  step_.clean = times_.Add("clean", "worker");
+  step_.analyze = times_.Add("analyze (language, dates, outlet)", "worker");
+  for (auto& stage : stages_)
+    step_.work.push_back(times_.Add(std::string(stage->name()), "worker"));
+  step_.lines = times_.Add("line fingerprints", "worker");
+  step_.store = times_.Add("store (articles, text index, extracted rows)", "writer");
+  for (auto& stage : stages_)
+    step_.write.push_back(times_.Add(std::string(stage->name()), "writer"));
+  step_.commit = times_.Add("commit", "writer");
+  step_.report = times_.Add("problems, duplicates check", "writer");
+}
 
 void Run::Progress(int pass, uint64_t n, bool force) {
   if (!on_progress_) return;
@@ -227,7 +300,11 @@ Status Run::FindRecurring(const Counts& counts) {
 
 void Run::Complete(Processed* p) const {
   p->slots.resize(stages_.size());
-  for (size_t i = 0; i < stages_.size(); ++i) stages_[i]->Process(p->article, p->slots[i]);
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    Timed t(times(), step_.work[i]);
+    stages_[i]->Process(p->article, p->slots[i]);
+  }
+  Timed t(times(), step_.lines);
   p->fingerprints = CandidateLineFingerprints(p->article.raw.text);
 }
 
@@ -237,10 +314,16 @@ Processed Run::Process(Input& in) const {
   p.read_problems = std::move(in.problems);
   if (!in.has_record) return p;
   p.source = in.record.source;
-  p.raw = ParseRecord(in.record);
+  {
+    Timed t(times(), step_.parse);
+    p.raw = ParseRecord(in.record);
+  }
   if (!p.raw.ok()) return p;
   RawArticle& raw = *p.raw;
-  p.hash = ContentHash(raw);
+  {
+    Timed t(times(), step_.hash);
+    p.hash = ContentHash(raw);
+  }
   const KnownContent& known = counts_.known;
   if (auto it = known.hash_by_id.find(raw.id);
       it != known.hash_by_id.end() && it->second == p.hash) {
@@ -249,8 +332,14 @@ Processed Run::Process(Input& in) const {
   }
   const std::unordered_set<uint64_t>* rec = nullptr;
   if (auto it = recurring_.find(raw.source_group); it != recurring_.end()) rec = &it->second;
-  p.article.clean = cleaner_->Clean(raw.text, rec);
-  p.article.analysis = analyzer_->Analyze(raw, p.article.clean);
+  {
+    Timed t(times(), step_.clean);
+    p.article.clean = cleaner_->Clean(raw.text, rec);
+  }
+  {
+    Timed t(times(), step_.analyze);
+    p.article.analysis = analyzer_->Analyze(raw, p.article.clean);
+  }
   if (auto it = counts_.duplicates.find(raw.id);
       it != counts_.duplicates.end() && it->second == p.hash)
     p.expect_duplicate = true;
@@ -270,14 +359,23 @@ void Run::Report(const Diagnostic& d, int64_t run) {
 }
 
 Status Run::CommitBatch() {
-  for (auto& stage : stages_)
-    if (auto s = stage->BeforeCommit(archive_); !s.ok()) return s;
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    Timed t(times(), step_.write[i]);
+    if (auto s = stages_[i]->BeforeCommit(archive_); !s.ok()) return s;
+  }
+  Timed t(times(), step_.commit);
   if (auto s = archive_.Commit(); !s.ok()) return s;
   return archive_.Begin();
 }
 
 // Writer thread, in input order.
 bool Run::Consume(Processed& p, int64_t run) {
+  const Clock::time_point busy0 = Clock::now();
+  struct Busy {
+    double* total;
+    Clock::time_point t0;
+    ~Busy() { *total += Since(t0); }
+  } busy{&sum_.writer_busy_seconds, busy0};
   for (auto& d : p.read_problems) Report(d, run);
   if (p.source.empty()) return failure_.ok();
   if (!p.raw.ok()) {
@@ -294,6 +392,7 @@ bool Run::Consume(Processed& p, int64_t run) {
   for (auto& d : p.article.raw.diagnostics) Report(d, run);
   if (p.expect_duplicate) {
     // Its original may have changed text earlier in this run.
+    Timed t(times(), step_.report);
     auto original = archive_.HasOriginal(p.hash);
     if (!original.ok()) {
       failure_ = original.error();
@@ -301,7 +400,11 @@ bool Run::Consume(Processed& p, int64_t run) {
     }
     if (!*original) Complete(&p);
   }
-  auto outcome = archive_.Store(p.article, p.hash, p.fingerprints);
+  Result<StoreOutcome> outcome = Error::Internal("unset");
+  {
+    Timed t(times(), step_.store);
+    outcome = archive_.Store(p.article, p.hash, p.fingerprints);
+  }
   if (!outcome.ok()) {
     failure_ = outcome.error();
     return false;
@@ -313,6 +416,7 @@ bool Run::Consume(Processed& p, int64_t run) {
       const int64_t rowid = archive_.last_rowid();
       p.slots.resize(stages_.size());
       for (size_t i = 0; i < stages_.size(); ++i) {
+        Timed t(times(), step_.write[i]);
         if (auto s = stages_[i]->Stored(archive_, rowid, p.article, std::move(p.slots[i]));
             !s.ok()) {
           failure_ = s;
@@ -349,18 +453,22 @@ Status Run::StoreAll(int64_t run) {
       workers_, kWindow,
       [&](Input* in) {
         if (stopped()) return false;
+        Timed t(times(), step_.read);
         in->has_record = Next(r, &in->record, &in->problems);
         // The reader may report problems and then hit the end: pass them on.
         return in->has_record || !in->problems.empty();
       },
-      [&](Input& in) { return Process(in); }, [&](Processed& p) { return Consume(p, run); });
+      [&](Input& in) { return Process(in); }, [&](Processed& p) { return Consume(p, run); },
+      &sum_.writer_idle_seconds);
   if (failure_.ok()) {
     sum_.interrupted = stopped();
-    for (auto& stage : stages_)
-      if (auto s = stage->Finish(archive_, sum_.interrupted, &sum_); !s.ok()) {
+    for (size_t i = 0; i < stages_.size(); ++i) {
+      Timed t(times(), step_.write[i]);
+      if (auto s = stages_[i]->Finish(archive_, sum_.interrupted, &sum_); !s.ok()) {
         failure_ = s;
         break;
       }
+    }
   }
   if (!failure_.ok()) {
     (void)archive_.Rollback();
@@ -381,8 +489,10 @@ Result<IngestSummary> Run::Go() {
   auto stages = MakeStages({opt_, archive_, *had > 0});
   if (!stages.ok()) return stages.error();
   stages_ = std::move(stages).value();
+  DefineSteps();
 
   if (auto s = CountLines(&counts_); !s.ok()) return s.error();
+  sum_.pass1_seconds = Since(t0_);
   if (stopped()) {
     sum_.interrupted = true;
     sum_.seconds = Since(t0_);
@@ -391,6 +501,13 @@ Result<IngestSummary> Run::Go() {
   }
   if (auto s = FindRecurring(counts_); !s.ok()) return s.error();
   counts_.lines.clear();
+  Stage::RunInfo info;
+  for (const auto& [group, n] : counts_.sizes) info.new_articles += n;
+  info.archive_articles = *had;
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    Timed t(times(), step_.write[i]);
+    if (auto s = stages_[i]->BeginRun(archive_, info); !s.ok()) return s.error();
+  }
 
   auto run = archive_.StartRun(nlohmann::json(opt_.inputs).dump());
   if (!run.ok()) return run.error();
@@ -398,12 +515,18 @@ Result<IngestSummary> Run::Go() {
   if (!sum_.interrupted) {
     // Maintenance that commits in steps of its own (the reuse index merge),
     // after the run's rows are committed.
-    if (auto s = archive_.Commit(); !s.ok()) return s.error();
-    for (auto& stage : stages_)
-      if (auto s = stage->AfterRun(archive_); !s.ok()) return s.error();
+    {
+      Timed t(times(), step_.commit);
+      if (auto s = archive_.Commit(); !s.ok()) return s.error();
+    }
+    for (size_t i = 0; i < stages_.size(); ++i) {
+      Timed t(times(), step_.write[i]);
+      if (auto s = stages_[i]->AfterRun(archive_); !s.ok()) return s.error();
+    }
     if (auto s = archive_.Begin(); !s.ok()) return s.error();
   }
   sum_.seconds = Since(t0_);
+  if (opt_.profile) sum_.profile = times_.Steps();
   sum_.peak_rss_bytes = PeakRssBytes();
   if (auto s =
           archive_.FinishRun(*run, sum_.interrupted ? "interrupted" : "done", SummaryJson(sum_));
@@ -433,6 +556,26 @@ std::string FormatSummary(const IngestSummary& s) {
       s.peak_rss_bytes / 1e6, s.interrupted ? " — interrupted, run again to resume" : "");
 }
 
+std::string FormatProfile(const IngestSummary& s) {
+  std::string out = fmt::format(
+      "pass 1 {:.2f} s wall; pass 2: writer busy {:.2f} s, idle (waiting for the workers) "
+      "{:.2f} s\n",
+      s.pass1_seconds, s.writer_busy_seconds, s.writer_idle_seconds);
+  double total = 0;
+  for (const auto& st : s.profile) total += st.cpu_seconds;
+  for (const char* thread : {"reader", "worker", "writer"}) {
+    double sub = 0;
+    for (const auto& st : s.profile)
+      if (st.thread == thread) sub += st.cpu_seconds;
+    out += fmt::format("{:<7} {:8.2f} s CPU\n", thread, sub);
+    for (const auto& st : s.profile)
+      if (st.thread == thread && st.cpu_seconds > 0)
+        out += fmt::format("    {:<46} {:8.2f} s {:5.1f} %\n", st.name, st.cpu_seconds,
+                           total > 0 ? 100 * st.cpu_seconds / total : 0.0);
+  }
+  return out;
+}
+
 std::string SummaryJson(const IngestSummary& s) {
   double secs = std::max(s.seconds, 1e-9);
   nlohmann::json j = {{"read", s.read},
@@ -449,6 +592,15 @@ std::string SummaryJson(const IngestSummary& s) {
                       {"mb_per_second", s.input_bytes / 1e6 / secs},
                       {"peak_rss_bytes", s.peak_rss_bytes},
                       {"interrupted", s.interrupted}};
+  if (!s.profile.empty()) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& st : s.profile)
+      steps.push_back({{"step", st.name}, {"thread", st.thread}, {"cpu_seconds", st.cpu_seconds}});
+    j["profile"] = {{"pass1_seconds", s.pass1_seconds},
+                    {"writer_busy_seconds", s.writer_busy_seconds},
+                    {"writer_idle_seconds", s.writer_idle_seconds},
+                    {"steps", steps}};
+  }
   return j.dump();
 }
 

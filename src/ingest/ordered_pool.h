@@ -5,9 +5,14 @@
 // threads map each item with `work`; the calling thread receives results in
 // production order through `consume`. Memory is bounded by `window` items in
 // flight. If `consume` returns false, production stops and the pool drains.
+// If `consumer_wait` is given, it receives the seconds the calling thread
+// spent waiting for the next result in order (the workers were behind).
 #ifndef VEILLE_INGEST_ORDERED_POOL_H_
 #define VEILLE_INGEST_ORDERED_POOL_H_
 
+#include <pthread.h>
+
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -22,7 +27,8 @@ namespace veille {
 
 template <typename In, typename Out>
 void RunOrdered(unsigned workers, size_t window, const std::function<bool(In*)>& produce,
-                const std::function<Out(In&)>& work, const std::function<bool(Out&)>& consume) {
+                const std::function<Out(In&)>& work, const std::function<bool(Out&)>& consume,
+                double* consumer_wait = nullptr) {
   std::mutex mu;
   std::condition_variable cv_work, cv_done, cv_space;
   std::deque<std::pair<uint64_t, In>> todo;
@@ -31,6 +37,7 @@ void RunOrdered(unsigned workers, size_t window, const std::function<bool(In*)>&
   bool producing = true, stop = false;
 
   std::thread producer([&] {
+    pthread_setname_np(pthread_self(), "veille-read");
     for (;;) {
       In item;
       {
@@ -52,6 +59,7 @@ void RunOrdered(unsigned workers, size_t window, const std::function<bool(In*)>&
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < workers; ++w) {
     pool.emplace_back([&] {
+      pthread_setname_np(pthread_self(), "veille-work");
       for (;;) {
         std::pair<uint64_t, In> job;
         {
@@ -73,7 +81,14 @@ void RunOrdered(unsigned workers, size_t window, const std::function<bool(In*)>&
     std::optional<Out> out;
     {
       std::unique_lock lk(mu);
-      cv_done.wait(lk, [&] { return done.count(next) || (!producing && next == produced); });
+      auto ready = [&] { return done.count(next) || (!producing && next == produced); };
+      if (consumer_wait && !ready()) {
+        auto t0 = std::chrono::steady_clock::now();
+        cv_done.wait(lk, ready);
+        *consumer_wait +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+      cv_done.wait(lk, ready);
       if (!done.count(next)) break;  // all produced items consumed
       auto it = done.find(next);
       out.emplace(std::move(it->second));

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ingest/stages.h"
+#include "veille/hash.h"
 
 namespace veille {
 
@@ -29,23 +30,99 @@ ReuseStage::ReuseStage(Archive& archive, bool archive_had_articles, const Dedupe
       had_old_(archive_had_articles),
       dopt_(dedupe),
       popt_(passages),
-      index_(dedupe.bands, dedupe.rows) {}
+      bands_(dedupe.bands, dedupe.rows) {}
 
 DocId ReuseStage::Local(int64_t rowid) {
   auto [it, inserted] = local_.try_emplace(rowid, static_cast<DocId>(rowids_.size()));
-  if (inserted) rowids_.push_back(rowid);
+  if (inserted) {
+    rowids_.push_back(rowid);
+    in_run_.push_back(false);
+  }
   return it->second;
 }
 
-Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string& text,
-                       ReuseFeatures f) {
+bool ReuseStage::InRun(int64_t rowid) const {
+  auto it = local_.find(rowid);
+  return it != local_.end() && in_run_[it->second];
+}
+
+// --- BandTable ---
+
+size_t ReuseStage::BandTable::Find(uint64_t key) const {
+  const size_t mask = slots_.size() - 1;
+  const uint32_t hi = static_cast<uint32_t>(key >> 32), lo = static_cast<uint32_t>(key);
+  for (size_t i = Home(key) & mask;; i = (i + 1) & mask)
+    if (slots_[i].head == kNone || (slots_[i].hi == hi && slots_[i].lo == lo)) return i;
+}
+
+void ReuseStage::BandTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.head == kNone) continue;
+    size_t i = Home(uint64_t{s.hi} << 32 | s.lo) & mask;
+    while (slots_[i].head != kNone) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void ReuseStage::BandTable::Query(const std::vector<uint64_t>& keys,
+                                  std::vector<DocId>* out) const {
+  out->clear();
+  if (slots_.empty()) return;
+  for (uint64_t key : keys) {
+    const Slot& s = slots_[Find(key)];
+    for (uint32_t p = s.head; p != kNone; p = next_[p]) out->push_back(ids_[p]);
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+void ReuseStage::BandTable::Insert(uint64_t key, DocId id) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) Grow();
+  Slot& s = slots_[Find(key)];
+  if (s.head == kNone) {
+    s.hi = static_cast<uint32_t>(key >> 32);
+    s.lo = static_cast<uint32_t>(key);
+    ++used_;
+  }
+  ids_.push_back(id);
+  next_.push_back(s.head);
+  s.head = static_cast<uint32_t>(ids_.size() - 1);
+}
+
+// --- ReuseStage ---
+
+Result<std::vector<uint8_t>> ReuseStage::SignatureOf(int64_t rowid) {
+  if (auto it = pending_index_.find(rowid); it != pending_index_.end()) {
+    const std::string& sig = pending_rows_.articles[it->second].signature;
+    return std::vector<uint8_t>(sig.begin(), sig.end());
+  }
+  return archive_.GetSignature(rowid);
+}
+
+Result<std::vector<uint64_t>> ReuseStage::FingerprintsOf(int64_t rowid) {
+  if (auto it = pending_index_.find(rowid); it != pending_index_.end())
+    return pending_rows_.articles[it->second].fingerprints;
+  return archive_.GetReuseFingerprints(rowid);
+}
+
+Status ReuseStage::Add(int64_t rowid, const std::string& date, ReuseFeatures f) {
   const DocId id = Local(rowid);
+  in_run_[id] = true;
+  ++run_articles_;
   groups_.Add(id, DateKey(date));
   std::vector<std::pair<uint32_t, uint64_t>> bands;
+  std::vector<uint64_t> keys;
   if (f.has_signature) {
-    for (const BandKey& k : index_.Bands(f.signature)) bands.emplace_back(k.band, k.hash);
+    for (const BandKey& k : bands_.Bands(f.signature)) {
+      bands.emplace_back(k.band, k.hash);
+      keys.push_back(Mix64(k.hash + 0x9E3779B97F4A7C15ull * (uint64_t{k.band} + 1)));
+    }
     std::vector<DocId> batch;
-    index_.Add(id, f.signature, &batch);
+    table_.Query(keys, &batch);
+    for (uint64_t key : keys) table_.Insert(key, id);
     std::vector<int64_t> cands;
     cands.reserve(batch.size());
     for (DocId b : batch) cands.push_back(rowids_[b]);
@@ -60,15 +137,11 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
     int64_t best_id = -1;
     for (int64_t c : cands) {
       if (c == rowid) continue;
+      auto bytes = SignatureOf(c);
+      if (!bytes.ok()) return bytes.error();
+      if (bytes->size() != sizeof(Signature)) continue;
       Signature other;
-      if (auto it = sigs_.find(c); it != sigs_.end()) {
-        other = it->second;
-      } else {
-        auto bytes = archive_.GetSignature(c);
-        if (!bytes.ok()) return bytes.error();
-        if (bytes->size() != sizeof(Signature)) continue;
-        std::memcpy(other.data(), bytes->data(), sizeof(Signature));
-      }
+      std::memcpy(other.data(), bytes->data(), sizeof(Signature));
       double j = EstimateJaccard(f.signature, other);
       double sim = SimilarityFromJaccard(j, dopt_.shingle_words);
       if (sim < dopt_.min_similarity) continue;
@@ -81,29 +154,23 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, const std::string
       }
     }
     // A near-duplicate indexes only the fingerprints its closest original
-    // lacks: shared text yields that original's passages once.
-    // The original may be from an earlier run: its fingerprints are then
-    // read back from the archive.
-    if (auto it = fps_.find(best_id); best_id >= 0 && it != fps_.end()) {
-      SubtractFingerprints(it->second, &f.fingerprints);
-    } else if (best_id >= 0) {
-      auto stored = archive_.GetReuseFingerprints(best_id);
+    // lacks: shared text yields that original's passages once. The
+    // original's fingerprints come from this batch or from the archive.
+    if (best_id >= 0) {
+      auto stored = FingerprintsOf(best_id);
       if (!stored.ok()) return stored.error();
       SubtractFingerprints(*stored, &f.fingerprints);
     }
-    sigs_.emplace(rowid, f.signature);
   }
-  Archive::ReuseKeys keys;
-  keys.rowid = rowid;
-  if (f.has_signature)
-    keys.signature.assign(reinterpret_cast<const char*>(f.signature.data()), sizeof(Signature));
-  keys.bands = std::move(bands);
-  keys.fingerprints = f.fingerprints;
-  pending_rows_.articles.push_back(std::move(keys));
   fpi_.Add(id, groups_.Representative(id), f.fingerprints);
-  fps_.emplace(rowid, std::move(f.fingerprints));
-  docs_.emplace(rowid, std::make_pair(text, date));
-  order_.push_back(rowid);
+  Archive::ReuseKeys row;
+  row.rowid = rowid;
+  if (f.has_signature)
+    row.signature.assign(reinterpret_cast<const char*>(f.signature.data()), sizeof(Signature));
+  row.bands = std::move(bands);
+  row.fingerprints = std::move(f.fingerprints);
+  pending_index_[rowid] = pending_rows_.articles.size();
+  pending_rows_.articles.push_back(std::move(row));
   flushed_.push_back(rowid);
   return OkStatus();
 }
@@ -113,7 +180,62 @@ Status ReuseStage::Flush() {
   flushed_.clear();
   Status s = archive_.StoreReuseRows(pending_rows_);
   pending_rows_ = {};
+  pending_index_.clear();
   return s;
+}
+
+Status ReuseStage::AlignAndStore(const std::vector<std::pair<int64_t, int64_t>>& pairs,
+                                 uint64_t* count) {
+  // Texts are read on this (the writer's) thread, a chunk of pairs at a
+  // time; alignment itself is pure and runs on all cores.
+  constexpr size_t kChunk = 4096;
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> docs;  // text, date
+  unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 8));
+  for (size_t from = 0; from < pairs.size(); from += kChunk) {
+    const size_t to = std::min(pairs.size(), from + kChunk);
+    docs.clear();
+    for (size_t i = from; i < to; ++i)
+      for (int64_t id : {pairs[i].first, pairs[i].second})
+        if (!docs.count(id)) {
+          auto r = archive_.TextAndDate(id);
+          if (!r.ok()) return r.error();
+          docs.emplace(id, std::move(r).value());
+        }
+    std::vector<std::vector<Passage>> found(to - from);
+    std::atomic<size_t> next{from};
+    auto work = [&] {
+      std::vector<WordSpan> wa, wb;
+      for (size_t i; (i = next++) < to;) {
+        WordsOf(docs.at(pairs[i].first).first, &wa);
+        WordsOf(docs.at(pairs[i].second).first, &wb);
+        found[i - from] = AlignPassages(wa, wb, popt_);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    for (size_t i = from; i < to; ++i) {
+      auto [a, b] = pairs[i];
+      const std::string& da = docs.at(a).second;
+      const std::string& db = docs.at(b).second;
+      for (const Passage& p : found[i - from]) {
+        Archive::PassageRow row;
+        row.a = a;
+        row.b = b;
+        row.a_begin = p.a_begin;
+        row.a_end = p.a_end;
+        row.b_begin = p.b_begin;
+        row.b_end = p.b_end;
+        row.words = std::min(p.a_words, p.b_words);
+        row.similarity = p.similarity;
+        row.direction = Direction(da, db);
+        if (auto s = archive_.AddPassage(row); !s.ok()) return s;
+        ++*count;
+      }
+    }
+  }
+  return OkStatus();
 }
 
 Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
@@ -122,78 +244,38 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
   auto pending = archive_.ReusePending();
   if (!pending.ok()) return pending.error();
   for (int64_t id : *pending) {
-    if (docs_.count(id)) continue;
+    if (InRun(id)) continue;
     auto td = archive_.TextAndDate(id);
     if (!td.ok()) continue;
     ReuseFeatures f = ComputeReuseFeatures(td->first, dopt_, popt_);
     const DocId local = Local(id);
+    in_run_[local] = true;
     fpi_.Add(local, local, f.fingerprints);
-    fps_.emplace(id, std::move(f.fingerprints));
-    docs_.emplace(id, std::move(td).value());
-    order_.push_back(id);
   }
   std::vector<std::pair<int64_t, int64_t>> pairs;
   for (auto& [a, b] : fpi_.CandidatePairs(popt_))
     pairs.emplace_back(std::min(rowids_[a], rowids_[b]), std::max(rowids_[a], rowids_[b]));
   if (had_old_) {
     // Pairs with articles stored by earlier runs, through their fingerprints.
-    for (int64_t id : order_) {
+    for (DocId local = 0; local < rowids_.size(); ++local) {
+      if (!in_run_[local]) continue;
+      const int64_t id = rowids_[local];
+      auto fps = FingerprintsOf(id);
+      if (!fps.ok()) return fps.error();
       std::map<int64_t, int> shared;
-      for (uint64_t fp : fps_[id]) {
+      for (uint64_t fp : *fps) {
         auto post = archive_.FingerprintPostings(fp, popt_.max_df + 1);
         if (!post.ok()) return post.error();
         if (post->size() > popt_.max_df) continue;
         for (int64_t o : *post)
-          if (!docs_.count(o)) ++shared[o];
+          if (!InRun(o)) ++shared[o];
       }
       for (auto& [o, n] : shared)
         if (n >= popt_.min_shared) pairs.emplace_back(id, o);
     }
   }
-  // Texts of articles from earlier runs, read once on this (the writer's)
-  // thread; alignment itself is pure and runs on all cores.
-  for (auto& [a, b] : pairs)
-    for (int64_t id : {a, b})
-      if (!docs_.count(id)) {
-        auto r = archive_.TextAndDate(id);
-        if (!r.ok()) return r.error();
-        docs_.emplace(id, std::move(r).value());
-      }
-  std::vector<std::vector<Passage>> found(pairs.size());
-  unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 8));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    std::vector<WordSpan> wa, wb;
-    for (size_t i; (i = next++) < pairs.size();) {
-      WordsOf(docs_.at(pairs[i].first).first, &wa);
-      WordsOf(docs_.at(pairs[i].second).first, &wb);
-      found[i] = AlignPassages(wa, wb, popt_);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
   uint64_t count = 0;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    auto [a, b] = pairs[i];
-    const std::string& da = docs_.at(a).second;
-    const std::string& db = docs_.at(b).second;
-    for (const Passage& p : found[i]) {
-      Archive::PassageRow row;
-      row.a = a;
-      row.b = b;
-      row.a_begin = p.a_begin;
-      row.a_end = p.a_end;
-      row.b_begin = p.b_begin;
-      row.b_end = p.b_end;
-      row.words = std::min(p.a_words, p.b_words);
-      row.similarity = p.similarity;
-      row.direction = Direction(da, db);
-      if (auto s = archive_.AddPassage(row); !s.ok()) return s;
-      ++count;
-    }
-  }
+  if (auto s = AlignAndStore(pairs, &count); !s.ok()) return s;
   if (auto s = archive_.ClearReusePending(); !s.ok()) return s;
   if (near_duplicates) *near_duplicates = near_dups_;
   if (passages) *passages = count;
@@ -223,26 +305,37 @@ class ReusePipelineStage : public Stage {
   Status Stored(Archive&, int64_t rowid, const Article& a,
                 std::unique_ptr<StageData> slot) override {
     auto* d = static_cast<ReuseData*>(slot.get());
-    return reuse_.Add(rowid, a.analysis.date.value_or(""), a.clean.text,
+    return reuse_.Add(rowid, a.analysis.date.value_or(""),
                       d ? std::move(d->features) : ReuseFeatures{});
   }
+  Status BeginRun(Archive& archive, const RunInfo& run) override {
+    // A run that fills a new archive merges reuse_index into one segment at
+    // its end (AfterRun): merging as it goes would only be redone. A run into
+    // a filled archive looks its articles up there, so keeps it merged.
+    // Set either way, so that a killed run's setting does not linger.
+    merging_at_end_ = run.archive_articles == 0 && run.new_articles > 0;
+    return archive.SetReuseIndexAutomerge(!merging_at_end_);
+  }
   Status BeforeCommit(Archive&) override { return reuse_.Flush(); }
-  Status Finish(Archive&, bool interrupted, IngestSummary* sum) override {
+  Status Finish(Archive& archive, bool interrupted, IngestSummary* sum) override {
     if (!interrupted) return reuse_.Finish(&sum->near_duplicates, &sum->passages);
     // Keep what was stored consistent (the features of the stored
     // articles); the next run aligns their passages.
     sum->near_duplicates = reuse_.near_duplicates();
-    return reuse_.Flush();
+    if (auto s = reuse_.Flush(); !s.ok()) return s;
+    return merging_at_end_ ? archive.SetReuseIndexAutomerge(true) : OkStatus();
   }
   Status AfterRun(Archive& archive) override {
     auto articles = archive.MaxArticleRowid();
     if (!articles.ok()) return articles.error();
-    if (!reuse_.ShouldMergeIndex(static_cast<uint64_t>(*articles))) return OkStatus();
-    return archive.MergeReuseIndex(int64_t{1} << 40);
+    if (merging_at_end_ || reuse_.ShouldMergeIndex(static_cast<uint64_t>(*articles)))
+      if (auto s = archive.MergeReuseIndex(int64_t{1} << 40); !s.ok()) return s;
+    return merging_at_end_ ? archive.SetReuseIndexAutomerge(true) : OkStatus();
   }
 
  private:
   ReuseStage reuse_;
+  bool merging_at_end_ = false;
 };
 
 }  // namespace

@@ -1461,7 +1461,7 @@ int AddOne(const Args& args) {
       veille::ReuseStage stage(archive, true);
       uint64_t nd = 0, np = 0;
       veille::Status s =
-          stage.Add(archive.last_rowid(), a.analysis.date.value_or(""), a.clean.text, std::move(f));
+          stage.Add(archive.last_rowid(), a.analysis.date.value_or(""), std::move(f));
       c[3] = Clock::now();
       if (s.ok()) s = stage.Flush();
       c[4] = Clock::now();
