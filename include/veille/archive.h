@@ -38,7 +38,7 @@ namespace sql {
 class Stmt;
 }
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
 // read-only opening accepts it as it is.
 inline constexpr int kOldestSchemaVersion = 2;
@@ -125,6 +125,23 @@ struct StoredArticle {
     int direction = 0;  // +1: this article first, -1: the other first
   };
   std::vector<Reused> reuse;
+};
+
+// One version of a web article (`article_versions`): where and when it was
+// fetched, and for a replaced version, its title and clean text.
+struct ArticleVersion {
+  int64_t seq = 0;  // 1, 2, ... in the order they were stored
+  std::string content_hash;
+  std::string kind;  // "page", "feed" (full content), "feed-summary"
+  std::optional<std::string> fetched_at;
+  std::string source_file;
+  std::optional<std::string> record_id;  // WARC-Record-ID or feed guid
+  std::optional<int64_t> record_offset;  // WARC record offset in source_file
+  std::optional<int64_t> record_number;
+  std::optional<std::string> target_uri;
+  std::string stored_at;
+  bool current = false;                     // the version the article holds now
+  std::optional<std::string> title, text;  // replaced versions only
 };
 
 // An archive-wide entity: one row per real-world thing, its aliases merged
@@ -315,6 +332,10 @@ class Archive {
   Result<std::vector<int64_t>> FindEntityIds(const std::string& name);
   // Quotes matching `q`, newest first; *total receives the full count.
   Result<std::vector<StoredQuote>> Quotes(const QuoteQuery& q, size_t* total);
+
+  // The stored versions of a web article, oldest first (empty for other
+  // articles and for archives older than schema 4).
+  Result<std::vector<ArticleVersion>> Versions(const std::string& id);
 
   // Languages present in the archive (for query expansion).
   Result<std::vector<std::string>> Languages();

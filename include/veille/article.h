@@ -26,6 +26,18 @@ struct Diagnostic {
   std::string message;  // "invalid UTF-8 at byte 40 replaced by U+FFFD"
 };
 
+// Where a web record came from: a saved page, a WARC record, a feed item.
+// Empty `file` for text and JSONL input.
+struct Provenance {
+  std::string file;        // the input file
+  std::string kind;        // "page" (.html file, WARC response/resource) or "feed" (feed item)
+  std::string record_id;   // WARC-Record-ID ("<urn:uuid:...>"), or the feed item's guid
+  int64_t offset = -1;     // byte offset of the WARC record (of its gzip member) in `file`
+  uint64_t record = 0;     // WARC record number or feed item number, 1-based; 0 for a page file
+  std::string target_uri;  // WARC-Target-URI, or the feed item's link
+  std::string fetch_date;  // UTC "YYYY-MM-DDTHH:MM:SSZ": WARC-Date, file time, or the item's date
+};
+
 // One article as a reader found it. Text is valid UTF-8 (readers repair or
 // reject invalid input) but otherwise untouched.
 struct RawArticle {
@@ -44,6 +56,10 @@ struct RawArticle {
   std::optional<std::string> summary;
   std::string metadata_json;  // other input fields, as a JSON object ("{}" if none)
   std::vector<Diagnostic> diagnostics;
+  Provenance provenance;
+  // Flags the reader knows (analysis adds them to Analysis::flags), e.g.
+  // "summary-only": a feed item without its full text.
+  std::vector<std::string> flags;
 };
 
 // A line (or a trailing fragment of one) that cleaning removed.

@@ -1,12 +1,23 @@
 // read.h: the readers. Files and folders in, raw articles out.
 //
 // In:  paths to text files (.txt), JSON Lines files (.jsonl, .ndjson, either
-//      optionally gzip-compressed as .gz) and folders holding them.
-// Out: InputReader streams InputRecords (a whole text file, or one JSONL
-//      line) in a deterministic order; ParseRecord turns one record into a
-//      RawArticle (id, title, date, body text ...). Problems that do not stop
-//      the batch (a bad file, a truncated line, invalid UTF-8) come back as
-//      Diagnostics naming the file and line.
+//      optionally gzip-compressed as .gz), saved web pages (.html, .htm, and
+//      .gz), WARC archives (.warc, .warc.gz; see warc.h), feeds (.rss, .atom,
+//      .rdf, and .xml files whose content is a feed; see feed.h) and folders
+//      holding them.
+// Out: InputReader streams InputRecords (a whole text file, one JSONL line,
+//      one page: a saved file or a WARC response/resource record, or one feed
+//      item) in a deterministic order; ParseRecord turns one record into a
+//      RawArticle (id, title, date, body text ...; for a page, through the
+//      html module's charset decoding and main-content extraction). Problems
+//      that do not stop the batch (a bad file, a truncated line, a damaged
+//      WARC record, invalid UTF-8) come back as Diagnostics naming the file
+//      and line, or record and offset.
+//
+// Web records carry their Provenance (file, WARC record id and offset, target
+// URI, fetch date), and their id is their URL (the page's canonical URL, else
+// the target URI or the item's link) as NormalizeUrl gives it: a page fetched
+// twice, and a feed item and the page it links, are one article.
 // Thread-safety: an InputReader is used by one thread. The Parse* functions
 //      are pure and may run on many threads at once.
 //
@@ -33,23 +44,33 @@
 #include <vector>
 
 #include "veille/article.h"
+#include "veille/feed.h"
 #include "veille/result.h"
 
 namespace veille {
 
-// One unit of input before parsing: a whole text file or one JSONL line.
+// One unit of input before parsing: a whole text file, one JSONL line, one
+// web page or one feed item.
 struct InputRecord {
-  enum class Kind { kText, kJsonLine };
+  enum class Kind { kText, kJsonLine, kHtml, kFeedItem };
   Kind kind = Kind::kText;
-  std::string source;        // "dir/a.txt" or "dir/b.jsonl.gz:12"
+  std::string source;        // "dir/a.txt", "dir/b.jsonl.gz:12", "c.warc.gz:record 3 @ offset 812 ..."
   std::string source_group;  // text: the parent folder path; JSONL: the file path
-  std::string id_hint;       // text: file name without extension (".txt"); JSONL: empty
-  std::string bytes;
+  std::string id_hint;       // text, saved page: file name without extension; else empty
+  std::string bytes;         // the file, line or page as read (a page undecoded)
+  // Web records (kHtml, kFeedItem).
+  std::string url;           // where the page was fetched from, "" if unknown
+  std::string content_type;  // HTTP or WARC Content-Type (its charset is a hint)
+  Provenance provenance;
+  FeedItem item;              // kFeedItem
+  std::string feed_title;     // kFeedItem: the feed's title and language
+  std::string feed_language;
 };
 
 struct ReadOptions {
-  // A text file or JSONL line larger than this is reported and skipped: it is
-  // a dump or a runaway crawl, not an article, and would stall the pipeline.
+  // A text file, JSONL line or web page (decoded) larger than this is
+  // reported and skipped: it is a dump or a runaway crawl, not an article,
+  // and would stall the pipeline.
   size_t max_record_bytes = 16u << 20;
 };
 
@@ -57,7 +78,11 @@ struct ReadOptions {
 // whole JSONL(.gz) file in memory. Folders are walked recursively and their
 // files read in sorted path order, so two runs see the same sequence. Hidden
 // files and folders (".name") inside a folder are skipped silently; files of
-// other types (.html, .pdf, images ...) are skipped with a warning.
+// other types (.pdf, images ...) are skipped with a warning. In a WARC file,
+// request, metadata and warcinfo records are skipped silently, responses that
+// are not pages (images, scripts, redirects, errors) are counted, and revisit
+// records (no payload) are counted: one warning at the end of the file gives
+// the counts.
 // Not thread-safe (one reader thread).
 class InputReader {
  public:
@@ -112,11 +137,16 @@ class InputWatcher {
   std::map<std::string, State> seen_;
 };
 
-// Parses a record into a RawArticle (text layout or JSON). Errors are
-// Error::BadInput with a message naming record.source. Sets source_group:
-// text, the parent folder; JSONL, the file path + "#" + outlet when the line
-// names an outlet (one file can mix feeds).
+// Parses a record into a RawArticle (text layout, JSON, page or feed item).
+// Errors are Error::BadInput with a message naming record.source. Sets
+// source_group: text, the parent folder; JSONL, the file path + "#" + outlet
+// when the line names an outlet (one file can mix feeds); web records, the
+// URL's host (one site's pages share their boilerplate).
 Result<RawArticle> ParseRecord(const InputRecord& record);
+
+// The article id of a web record fetched from `url`: the URL as NormalizeUrl
+// gives it; "" if `url` is not an http(s) URL.
+std::string ArticleIdForUrl(std::string_view url);
 
 // Parses a text file's bytes. `id` becomes RawArticle::id. Invalid UTF-8 is
 // repaired with U+FFFD (a warning in RawArticle::diagnostics); a leading BOM

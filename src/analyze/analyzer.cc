@@ -244,6 +244,7 @@ Analysis MetadataAnalyzer::Analyze(const RawArticle& raw, const Cleaned& clean) 
   auto add_flag = [&](const std::string& f) {
     if (std::find(a.flags.begin(), a.flags.end(), f) == a.flags.end()) a.flags.push_back(f);
   };
+  for (const std::string& f : raw.flags) add_flag(f);
   for (const RemovedLine& r : clean.removed)
     for (const auto& [reason, flag] : impl_->reason_flags)
       if (r.reason == reason) add_flag(flag);

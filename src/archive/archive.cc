@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/internal.h"
+#include "archive/versions.h"
 #include "archive/migrations.h"
 #include "archive/rank.h"
 #include "archive/sqlite_util.h"
@@ -487,6 +488,9 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   if (!stored.ok()) return stored.error();
   if (*stored) {
     if ((*stored)->hash == content_hash) return StoreOutcome::kUnchanged;
+    auto keep = versions::StoredWins(db_, id, a.raw, content_hash);  // web articles
+    if (!keep.ok()) return keep.error();
+    if (*keep) return StoreOutcome::kUnchanged;
     // The article changed since it was stored: remove the old version from
     // the index (a contentless FTS5 table needs the indexed values back).
     // The new version gets a rowid never used before, even when the old one
@@ -511,6 +515,8 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
             .Bind(3, TagLanguage(lang, old.Text(2)));
         if (del.Step() != SQLITE_DONE) return DbError(db_, "unindexing " + id);
       }
+      if (auto s = versions::KeepReplaced(db_, id, old.OptText(1), old.OptText(2)); !s.ok())
+        return s.error();
       if (auto s = RemoveExtracted(rowid); !s.ok()) return s.error();
       if (auto s = RemoveReuse(rowid); !s.ok()) return s.error();
       Stmt rm(db_, "DELETE FROM removed_lines WHERE article_rowid = ?");
@@ -557,6 +563,7 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   if (ins.Step() != SQLITE_DONE) return DbError(db_, "storing " + id);
   int64_t rowid = sqlite3_last_insert_rowid(db_);
   last_rowid_ = rowid;
+  if (auto s = versions::Record(db_, a.raw, content_hash); !s.ok()) return s.error();
   if (duplicate_of) return outcome == StoreOutcome::kUpdated ? outcome : StoreOutcome::kDuplicate;
 
   sts.group_add.Reset();

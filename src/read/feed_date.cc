@@ -1,5 +1,6 @@
 // feed_date.cc: RFC 822 and ISO 8601 feed dates -> ISO 8601.
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -185,6 +186,43 @@ std::string Rfc822(std::string_view s) {
 }
 
 }  // namespace
+
+namespace read_internal {
+
+std::string UtcTimestamp(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string UtcTimestamp(std::string_view iso) {
+  std::string n = NormalizeFeedDate(iso);
+  if (n.size() < 10) return {};
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  Digits(n, 4, &y);
+  Digits(std::string_view(n).substr(5), 2, &mo);
+  Digits(std::string_view(n).substr(8), 2, &d);
+  int zone = 0;
+  if (n.size() >= 19) {
+    Digits(std::string_view(n).substr(11), 2, &h);
+    Digits(std::string_view(n).substr(14), 2, &mi);
+    Digits(std::string_view(n).substr(17), 2, &s);
+    if (n.size() > 19) ParseZone(std::string_view(n).substr(19), &zone);
+  }
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return UtcTimestamp(static_cast<int64_t>(timegm(&tm)) - zone * 60);
+}
+
+}  // namespace read_internal
 
 std::string NormalizeFeedDate(std::string_view s) {
   s = TrimAscii(s);

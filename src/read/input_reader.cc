@@ -11,16 +11,19 @@
 #include <vector>
 
 #include "read/read_internal.h"
+#include "read/web_input.h"
+#include "veille/feed.h"
 #include "veille/read.h"
 
 namespace veille {
 namespace {
 
 namespace fs = std::filesystem;
+using read_internal::BinaryKind;
 using read_internal::Problem;
 using read_internal::Warning;
 
-enum class FileType { kText, kJsonLines, kUnsupported };
+enum class FileType { kText, kJsonLines, kPage, kWarc, kFeed, kXml, kUnsupported };
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -38,27 +41,26 @@ FileType Classify(const fs::path& path) {
   for (std::string_view ext : {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}) {
     if (EndsWith(name, ext)) return FileType::kJsonLines;
   }
+  for (std::string_view ext : {".html", ".htm", ".xhtml", ".html.gz", ".htm.gz"}) {
+    if (EndsWith(name, ext)) return FileType::kPage;
+  }
+  if (EndsWith(name, ".warc") || EndsWith(name, ".warc.gz")) return FileType::kWarc;
+  for (std::string_view ext : {".rss", ".atom", ".rdf", ".rss.gz", ".atom.gz"}) {
+    if (EndsWith(name, ext)) return FileType::kFeed;
+  }
+  if (EndsWith(name, ".xml") || EndsWith(name, ".xml.gz")) return FileType::kXml;
   return FileType::kUnsupported;
 }
 
-// What a file that should hold text holds instead, or "" if it may be text.
-// Magic numbers name the common cases; NUL bytes catch the rest (UTF-8 text
-// never contains them).
-std::string BinaryKind(std::string_view head) {
-  struct Magic {
-    std::string_view bytes, what;
-  };
-  static constexpr Magic kMagic[] = {
-      {"%PDF", "a PDF document"},       {"\x89PNG", "a PNG image"},
-      {"\xFF\xD8\xFF", "a JPEG image"}, {"GIF8", "a GIF image"},
-      {"PK\x03\x04", "a ZIP archive"},  {"\x1F\x8B", "gzip-compressed data"},
-      {"\xFF\xFE", "UTF-16 text"},      {"\xFE\xFF", "UTF-16 text"},
-  };
-  for (const Magic& m : kMagic) {
-    if (head.substr(0, m.bytes.size()) == m.bytes) return std::string(m.what);
-  }
-  if (head.substr(0, 8192).find('\0') != std::string_view::npos) return "binary data (NUL bytes)";
-  return {};
+// The first bytes of a (possibly gzip-compressed) file, for sniffing.
+std::string ReadHead(const std::string& path) {
+  std::string head(4096, '\0');
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (!gz) return {};
+  int n = gzread(gz, head.data(), static_cast<unsigned>(head.size()));
+  gzclose(gz);
+  head.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return head;
 }
 
 struct FileEntry {
@@ -87,6 +89,10 @@ struct InputReader::Impl {
   std::string stream_error;  // zlib's message when the stream ended badly
   uint64_t line_no = 0;
   std::string line;
+
+  // The web file being read (page, WARC, feed).
+  std::unique_ptr<WebFileReader> web;
+  const FileEntry* web_file = nullptr;
 
   ~Impl() {
     if (gz) gzclose(gz);
@@ -373,6 +379,12 @@ bool InputReader::Next(InputRecord* record, std::vector<Diagnostic>* diagnostics
       m.CloseJsonLines();
       continue;
     }
+    if (m.web) {
+      if (m.web->Next(record, diagnostics)) return true;
+      m.web.reset();
+      m.FinishFile(*m.web_file);
+      continue;
+    }
     if (m.next_file >= m.files.size()) return false;
     const FileEntry& f = m.files[m.next_file++];
     switch (f.type) {
@@ -380,7 +392,30 @@ bool InputReader::Next(InputRecord* record, std::vector<Diagnostic>* diagnostics
         std::string ext = fs::path(f.path).extension().string();
         diagnostics->push_back(Warning(
             f.path, "unsupported file type" + (ext.empty() ? std::string() : " (" + ext + ")") +
-                        ": skipped (readers take .txt, .jsonl, .jsonl.gz)"));
+                        ": skipped (readers take .txt, .jsonl(.gz), .html(.gz), .warc(.gz), "
+                        ".rss, .atom, .xml feeds)"));
+        break;
+      }
+      case FileType::kXml:
+      case FileType::kPage:
+      case FileType::kWarc:
+      case FileType::kFeed: {
+        FileType t = f.type;
+        if (t == FileType::kXml) {
+          // Named .xml: read as a feed only if it is one (sitemaps, data ...).
+          auto head = ReadHead(f.path);
+          if (!LooksLikeFeed(head)) {
+            diagnostics->push_back(Warning(f.path, "XML file that is not an RSS or Atom feed: skipped"));
+            m.FinishFile(f);
+            break;
+          }
+          t = FileType::kFeed;
+        }
+        auto type = t == FileType::kPage   ? WebFileReader::Type::kPage
+                    : t == FileType::kWarc ? WebFileReader::Type::kWarc
+                                           : WebFileReader::Type::kFeed;
+        m.web = std::make_unique<WebFileReader>(f.path, type, m.options, diagnostics);
+        m.web_file = &f;
         break;
       }
       case FileType::kText:
@@ -395,6 +430,7 @@ bool InputReader::Next(InputRecord* record, std::vector<Diagnostic>* diagnostics
 
 uint64_t InputReader::bytes_done() const {
   uint64_t done = impl_->done_files_bytes;
+  if (impl_->web) done += impl_->web->bytes_read();
   if (impl_->gz) done += std::min<uint64_t>(gzoffset(impl_->gz), impl_->current->size);
   return done;
 }
@@ -402,6 +438,8 @@ uint64_t InputReader::bytes_total() const { return impl_->total; }
 uint64_t InputReader::files_done() const { return impl_->files_done; }
 
 Result<RawArticle> ParseRecord(const InputRecord& record) {
+  if (record.kind == InputRecord::Kind::kHtml || record.kind == InputRecord::Kind::kFeedItem)
+    return read_internal::ParseWebRecord(record);
   if (record.kind == InputRecord::Kind::kText) {
     std::string id = record.id_hint;
     if (id.empty()) id = fs::path(record.source).stem().string();

@@ -84,6 +84,23 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
+std::string BinaryKind(std::string_view head) {
+  struct Magic {
+    std::string_view bytes, what;
+  };
+  static constexpr Magic kMagic[] = {
+      {"%PDF", "a PDF document"},       {"\x89PNG", "a PNG image"},
+      {"\xFF\xD8\xFF", "a JPEG image"}, {"GIF8", "a GIF image"},
+      {"PK\x03\x04", "a ZIP archive"},  {"\x1F\x8B", "gzip-compressed data"},
+      {"\xFF\xFE", "UTF-16 text"},      {"\xFE\xFF", "UTF-16 text"},
+  };
+  for (const Magic& m : kMagic) {
+    if (head.substr(0, m.bytes.size()) == m.bytes) return std::string(m.what);
+  }
+  if (head.substr(0, 8192).find('\0') != std::string_view::npos) return "binary data (NUL bytes)";
+  return {};
+}
+
 Diagnostic Warning(std::string_view where, std::string message) {
   return {Diagnostic::Severity::kWarning, std::string(where), std::move(message)};
 }
