@@ -54,7 +54,7 @@ namespace veille {
 struct InputRecord {
   enum class Kind { kText, kJsonLine, kHtml, kFeedItem };
   Kind kind = Kind::kText;
-  std::string source;        // "dir/a.txt", "dir/b.jsonl.gz:12", "c.warc.gz:record 3 @ offset 812 ..."
+  std::string source;  // "dir/a.txt", "dir/b.jsonl.gz:12", "c.warc.gz:record 3 @ offset 812 ..."
   std::string source_group;  // text: the parent folder path; JSONL: the file path
   std::string id_hint;       // text, saved page: file name without extension; else empty
   std::string bytes;         // the file, line or page as read (a page undecoded)
@@ -62,8 +62,8 @@ struct InputRecord {
   std::string url;           // where the page was fetched from, "" if unknown
   std::string content_type;  // HTTP or WARC Content-Type (its charset is a hint)
   Provenance provenance;
-  FeedItem item;              // kFeedItem
-  std::string feed_title;     // kFeedItem: the feed's title and language
+  FeedItem item;           // kFeedItem
+  std::string feed_title;  // kFeedItem: the feed's title and language
   std::string feed_language;
 };
 
@@ -123,8 +123,8 @@ class InputWatcher {
  public:
   explicit InputWatcher(std::vector<std::string> paths,
                         std::chrono::milliseconds settle = std::chrono::milliseconds(1000));
-  // The files (.txt, .jsonl, .jsonl.gz) new or changed since the previous
-  // call, all of them on the first, in ListInputFiles order.
+  // The readable files (text, JSONL, pages, WARC, feeds) new or changed
+  // since the previous call, all of them on the first, in ListInputFiles order.
   Result<std::vector<std::string>> Changed(std::vector<Diagnostic>* problems);
 
  private:

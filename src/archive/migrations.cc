@@ -53,12 +53,12 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       // 6: web article versions: where each content of a page, WARC record or
       // feed item came from, and the replaced texts (src/archive/versions.h).
       {"article_versions: web article versions and their sources",
-       "CREATE TABLE article_versions("
+       "CREATE TABLE IF NOT EXISTS article_versions("
        " article_id TEXT NOT NULL, seq INTEGER NOT NULL, content_hash TEXT NOT NULL,"
        " kind TEXT NOT NULL, fetched_at TEXT, source_file TEXT NOT NULL, record_id TEXT,"
        " record_offset INTEGER, record_number INTEGER, target_uri TEXT, stored_at TEXT NOT NULL,"
        " title TEXT, text TEXT, PRIMARY KEY(article_id, seq)) WITHOUT ROWID;"
-       "CREATE INDEX article_versions_uri ON article_versions(target_uri);"},
+       "CREATE INDEX IF NOT EXISTS article_versions_uri ON article_versions(target_uri);"},
   };
   return kList;
 }

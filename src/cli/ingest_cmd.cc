@@ -34,7 +34,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     size_t cache_mb = 0;
   };
   auto o = std::make_shared<Opts>();
-  sub.add_option("inputs", o->inputs, "Files or folders (.txt, .jsonl, .jsonl.gz)")
+  sub.add_option("inputs", o->inputs, "Files or folders (.txt, .jsonl(.gz), .html(.gz), .warc(.gz), .rss/.atom/.xml feeds)")
       ->required()
       ->check(CLI::ExistingPath);
   sub.add_option("--threads", o->threads, "Worker threads (default: one per core)");

@@ -405,7 +405,8 @@ bool InputReader::Next(InputRecord* record, std::vector<Diagnostic>* diagnostics
           // Named .xml: read as a feed only if it is one (sitemaps, data ...).
           auto head = ReadHead(f.path);
           if (!LooksLikeFeed(head)) {
-            diagnostics->push_back(Warning(f.path, "XML file that is not an RSS or Atom feed: skipped"));
+            diagnostics->push_back(
+                Warning(f.path, "XML file that is not an RSS or Atom feed: skipped"));
             m.FinishFile(f);
             break;
           }

@@ -99,10 +99,10 @@ Result<RawArticle> ParsePage(const InputRecord& rec) {
     return Error::BadInput(rec.source + ": no HTML extractor: " + extractor.error().message);
   std::string charset;
   const std::string http_charset = CharsetOf(rec.content_type);
-  auto html = DecodeToUtf8(rec.bytes,
-                           http_charset.empty() ? std::nullopt
-                                                : std::optional<std::string_view>(http_charset),
-                           &charset);
+  auto html = DecodeToUtf8(
+      rec.bytes,
+      http_charset.empty() ? std::nullopt : std::optional<std::string_view>(http_charset),
+      &charset);
   if (!html.ok()) return Error::BadInput(rec.source + ": " + html.error().message);
   PageInput in;
   in.html = *html;
@@ -119,7 +119,8 @@ Result<RawArticle> ParsePage(const InputRecord& rec) {
   read_internal::CopyRepairingUtf8(page.text, &a.text, rec.source, &a.diagnostics);
   if (TrimBlanks(a.text).empty())
     return Error::BadInput(rec.source + ": no article text found in the page");
-  if (page.title && !TrimBlanks(*page.title).empty()) a.title = std::string(TrimBlanks(*page.title));
+  if (page.title && !TrimBlanks(*page.title).empty())
+    a.title = std::string(TrimBlanks(*page.title));
   a.date = DayOf(page.date);
   a.outlet = page.outlet;
   if (page.language) {

@@ -161,11 +161,11 @@ void WebFileReader::QueueFeed(std::string_view bytes, const std::string& url,
     return;
   }
   if (!feed->problems.empty()) {
-    std::string msg = "XML errors recovered from (" + feed->problems.front() +
-                      (feed->problems.size() > 1
-                           ? "; " + std::to_string(feed->problems.size() - 1) + " more"
-                           : std::string()) +
-                      ")";
+    std::string msg =
+        "XML errors recovered from (" + feed->problems.front() +
+        (feed->problems.size() > 1 ? "; " + std::to_string(feed->problems.size() - 1) + " more"
+                                   : std::string()) +
+        ")";
     diagnostics->push_back(Warning(where, msg));
   }
   if (feed->items.empty()) diagnostics->push_back(Warning(where, "feed has no items"));
@@ -268,7 +268,7 @@ bool WebFileReader::NextWarc(std::vector<Diagnostic>* diagnostics) {
       continue;
     }
     if (type != "response" && type != "resource") continue;  // request, metadata, warcinfo ...
-    if (r.block_skipped) continue;                            // reported by the WarcReader
+    if (r.block_skipped) continue;                           // reported by the WarcReader
     if (type == "resource") {
       TakePayload(r, std::move(r.block), std::string(r.content_type()), diagnostics);
       continue;
@@ -283,9 +283,9 @@ bool WebFileReader::NextWarc(std::vector<Diagnostic>* diagnostics) {
     auto resp = ParseHttpResponse(r.block, ho);
     if (!resp.ok()) {
       ++not_http_;
-      diagnostics->push_back(
-          Problem(WarcWhere(path_, r), "response record is not an HTTP response (" +
-                                           resp.error().message + "): skipped"));
+      diagnostics->push_back(Problem(
+          WarcWhere(path_, r),
+          "response record is not an HTTP response (" + resp.error().message + "): skipped"));
       continue;
     }
     for (const std::string& p : resp->problems)

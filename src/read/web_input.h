@@ -47,8 +47,8 @@ class WebFileReader {
   bool done_ = false;
   uint64_t size_ = 0;
   // WARC counts for the end-of-file note.
-  uint64_t records_ = 0, pages_ = 0, items_ = 0, revisits_ = 0, not_pages_ = 0,
-           not_ok_ = 0, not_http_ = 0;
+  uint64_t records_ = 0, pages_ = 0, items_ = 0, revisits_ = 0, not_pages_ = 0, not_ok_ = 0,
+           not_http_ = 0;
 };
 
 // Reads a whole (possibly gzip-compressed) file, up to `max_bytes` of

@@ -45,7 +45,8 @@ class WebIngestTest : public ::testing::Test {
   }
   std::string Db() { return (dir_ / "a.db").string(); }
 
-  IngestSummary Run(const std::vector<std::string>& inputs, std::vector<Diagnostic>* problems = nullptr) {
+  IngestSummary Run(const std::vector<std::string>& inputs,
+                    std::vector<Diagnostic>* problems = nullptr) {
     auto archive = Archive::Open(Db(), OpenMode::kReadWrite);
     EXPECT_TRUE(archive.ok()) << archive.error().message;
     IngestOptions o;
@@ -136,16 +137,16 @@ TEST_F(WebIngestTest, FeedItemAndItsPageAreOneArticleAndTheFullTextWinsInAnyOrde
   for (int i = 0; i < 5; ++i) {
     feed += "<item><title>Budget " + std::to_string(i) + "</title><link>" + Url(i) +
             "?utm_source=rss</link><pubDate>Tue, 05 Mar 2024 09:30:00 +0100</pubDate>"
-            "<description>Résumé court de l’article " + std::to_string(i) +
-            ".</description></item>";
+            "<description>Résumé court de l’article " +
+            std::to_string(i) + ".</description></item>";
     warc += Gzip(WarcBytes(Page(Url(i), NewsPage(i, Url(i))), i + 1));
   }
   feed += "</channel></rss>";
   for (bool feed_first : {true, false}) {
     fs::remove(Db());
     std::string f = Write("in/feed.rss", feed), w = Write("in/pages.warc.gz", warc);
-    std::vector<std::string> order = feed_first ? std::vector<std::string>{f, w}
-                                                : std::vector<std::string>{w, f};
+    std::vector<std::string> order =
+        feed_first ? std::vector<std::string>{f, w} : std::vector<std::string>{w, f};
     IngestSummary s = Run(order);
     EXPECT_EQ(Count("SELECT count(*) FROM articles"), 5) << feed_first;
     EXPECT_EQ(Count("SELECT count(*) FROM articles WHERE text LIKE '%a adopté mardi soir%'"), 5)
@@ -162,13 +163,14 @@ TEST_F(WebIngestTest, FeedItemAndItsPageAreOneArticleAndTheFullTextWinsInAnyOrde
 }
 
 TEST_F(WebIngestTest, PageFetchedTwiceIsOneArticleUpdatedWithItsHistory) {
-  std::string v1 = Write("a.warc", WarcBytes(Page(Url(1), NewsPage(1, Url(1)), "2024-03-05T08:00:00Z"), 1));
-  std::string v2 = Write(
-      "b.warc",
-      WarcBytes(Page(Url(1) + "#comments",
-                     NewsPage(1, Url(1), "Mise à jour : le préfet a validé le budget jeudi."),
-                     "2024-03-06T08:00:00Z"),
-                2));
+  std::string v1 =
+      Write("a.warc", WarcBytes(Page(Url(1), NewsPage(1, Url(1)), "2024-03-05T08:00:00Z"), 1));
+  std::string v2 =
+      Write("b.warc",
+            WarcBytes(Page(Url(1) + "#comments",
+                           NewsPage(1, Url(1), "Mise à jour : le préfet a validé le budget jeudi."),
+                           "2024-03-06T08:00:00Z"),
+                      2));
   EXPECT_EQ(Run({v1}).stored, 1u);
   EXPECT_EQ(Run({v2}).updated, 1u);
   EXPECT_EQ(Count("SELECT count(*) FROM articles"), 1);
@@ -206,7 +208,8 @@ TEST_F(WebIngestTest, BadWarcRecordsAreReportedAndTheRestStored) {
   std::string m;
   for (const auto& d : problems) m += d.where + ": " + d.message + "\n";
   EXPECT_NE(m.find("damaged.warc.gz @ offset " + std::to_string(cut_at)), std::string::npos) << m;
-  EXPECT_GE(Count("SELECT count(*) FROM ingest_problems WHERE location LIKE '%damaged.warc.gz%'"), 1);
+  EXPECT_GE(Count("SELECT count(*) FROM ingest_problems WHERE location LIKE '%damaged.warc.gz%'"),
+            1);
 }
 
 }  // namespace

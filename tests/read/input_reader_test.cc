@@ -43,7 +43,8 @@ TEST(InputReader, FolderWithBadFilesAmongGoodOnes) {
   dir.Write("b/nul.txt", std::string("du texte\0\0\0binaire", 19));
   dir.Write("b/scan.txt", "%PDF-1.7\n...");
   dir.Write("b/latin1.txt", "Le caf\xE9 ferme\n\nIl ouvrait depuis 1950.\n");
-  dir.Write("b/page.html", "<html><body>Article</body></html>");
+  dir.Write("b/page.html", "<html><body><p>Article</p></body></html>");
+  dir.Write("b/notes.docx", "PK\x03\x04");
   dir.Write("b/photo.jpg", "\xFF\xD8\xFF\xE0");
   dir.Write("b/.hidden.txt", "caché");
   dir.Write(".git/objects/x.txt", "caché aussi");
@@ -61,9 +62,9 @@ TEST(InputReader, FolderWithBadFilesAmongGoodOnes) {
 
   std::vector<std::string> sources;
   for (const auto& r : records) sources.push_back(r.source);
-  const std::vector<std::string> expected = {d + "/a.txt",          d + "/b/01.txt",
-                                             d + "/b/02.txt",       d + "/b/c/03.TXT",
-                                             d + "/b/feed.jsonl:1", d + "/b/latin1.txt"};
+  const std::vector<std::string> expected = {
+      d + "/a.txt",          d + "/b/01.txt",     d + "/b/02.txt",   d + "/b/c/03.TXT",
+      d + "/b/feed.jsonl:1", d + "/b/latin1.txt", d + "/b/page.html"};
   EXPECT_EQ(sources, expected);
 
   using S = Diagnostic::Severity;
@@ -71,7 +72,7 @@ TEST(InputReader, FolderWithBadFilesAmongGoodOnes) {
   EXPECT_TRUE(Mentions(diags, d + "/b/nul.txt", "NUL", S::kError));
   EXPECT_TRUE(Mentions(diags, d + "/b/scan.txt", "PDF", S::kError));
   EXPECT_TRUE(Mentions(diags, d + "/b/huge.txt", "limit", S::kError));
-  EXPECT_TRUE(Mentions(diags, d + "/b/page.html", "unsupported", S::kWarning));
+  EXPECT_TRUE(Mentions(diags, d + "/b/notes.docx", "unsupported", S::kWarning));
   EXPECT_TRUE(Mentions(diags, d + "/b/photo.jpg", "unsupported", S::kWarning));
   EXPECT_EQ(diags.size(), 6u) << "hidden files must be skipped silently";
 
@@ -90,7 +91,7 @@ TEST(InputReader, FolderWithBadFilesAmongGoodOnes) {
   ASSERT_EQ(latin->diagnostics.size(), 1u);
   EXPECT_EQ(latin->diagnostics[0].where, d + "/b/latin1.txt");
 
-  EXPECT_EQ((*reader)->files_done(), 10u);  // every .txt and .jsonl, read or skipped
+  EXPECT_EQ((*reader)->files_done(), 11u);  // every .txt, .jsonl and .html, read or skipped
   EXPECT_EQ((*reader)->bytes_done(), (*reader)->bytes_total());
   EXPECT_GT((*reader)->bytes_total(), 30u << 20);
 }

@@ -107,29 +107,43 @@ inline std::string HttpBlock(std::string_view body,
 // A news page as publishers write them: head metadata, navigation, the
 // article (headline, byline, paragraphs), related links and a footer. The
 // words depend on `n`, so that pages differ.
-inline std::string NewsPage(int n, const std::string& canonical, const std::string& extra_paragraph = "",
+inline std::string NewsPage(int n, const std::string& canonical,
+                            const std::string& extra_paragraph = "",
                             const std::string& site = "Le Courrier du Val") {
-  static const char* kPlaces[] = {"Saint-Aubin", "Villeneuve", "Montclair", "Bourg-Lès-Eaux",
-                                  "Rochefière", "Valmont", "Les Aulnes", "Pradelle"};
+  static const char* kPlaces[] = {"Saint-Aubin", "Villeneuve", "Montclair",  "Bourg-Lès-Eaux",
+                                  "Rochefière",  "Valmont",    "Les Aulnes", "Pradelle"};
   std::string place = kPlaces[n % 8];
   std::string num = std::to_string(n);
   std::string html = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\n";
   html += "<title>Le conseil de " + place + " vote le budget " + num + " | " + site + "</title>\n";
   if (!canonical.empty()) html += "<link rel=\"canonical\" href=\"" + canonical + "\">\n";
   html += "<meta property=\"og:site_name\" content=\"" + site + "\">\n";
-  html += "<meta property=\"article:published_time\" content=\"2024-03-0" + std::to_string(n % 9 + 1) +
-          "T08:00:00+01:00\">\n</head><body>\n";
-  html += "<nav><ul><li><a href=\"/\">Accueil</a></li><li><a href=\"/local\">Local</a></li></ul></nav>\n";
+  html += "<meta property=\"article:published_time\" content=\"2024-03-0" +
+          std::to_string(n % 9 + 1) + "T08:00:00+01:00\">\n</head><body>\n";
+  html +=
+      "<nav><ul><li><a href=\"/\">Accueil</a></li><li><a "
+      "href=\"/local\">Local</a></li></ul></nav>\n";
   html += "<article><h1>Le conseil de " + place + " vote le budget " + num + "</h1>\n";
   html += "<p class=\"byline\">Par Claire Morand</p>\n";
-  html += "<p>Le conseil municipal de " + place + " a adopté mardi soir, après trois heures de débat, un budget "
-          "de " + num + " millions d’euros pour l’année qui vient, en hausse par rapport au précédent.</p>\n";
-  html += "<p>« Nous avons fait le choix de l’école et des routes », a expliqué la maire devant une salle "
-          "comble, où les habitants étaient venus nombreux poser leurs questions sur le dossier numéro " + num + ".</p>\n";
-  html += "<p>L’opposition a voté contre, jugeant la hausse des taxes trop forte pour les familles de la "
-          "commune, et demande un nouveau vote avant l’été sur la piscine et la médiathèque.</p>\n";
+  html += "<p>Le conseil municipal de " + place +
+          " a adopté mardi soir, après trois heures de débat, un budget "
+          "de " +
+          num +
+          " millions d’euros pour l’année qui vient, en hausse par rapport au précédent.</p>\n";
+  html +=
+      "<p>« Nous avons fait le choix de l’école et des routes », a expliqué la maire devant une "
+      "salle "
+      "comble, où les habitants étaient venus nombreux poser leurs questions sur le dossier "
+      "numéro " +
+      num + ".</p>\n";
+  html +=
+      "<p>L’opposition a voté contre, jugeant la hausse des taxes trop forte pour les familles de "
+      "la "
+      "commune, et demande un nouveau vote avant l’été sur la piscine et la médiathèque.</p>\n";
   if (!extra_paragraph.empty()) html += "<p>" + extra_paragraph + "</p>\n";
-  html += "</article>\n<aside><h2>À lire aussi</h2><ul><li><a href=\"/a\">Autre article</a></li></ul></aside>\n";
+  html +=
+      "</article>\n<aside><h2>À lire aussi</h2><ul><li><a href=\"/a\">Autre "
+      "article</a></li></ul></aside>\n";
   html += "<footer><p>© " + site + " — Tous droits réservés.</p></footer></body></html>\n";
   return html;
 }

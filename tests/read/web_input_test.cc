@@ -163,7 +163,8 @@ TEST(WebInput, OversizedPageIsBounded) {
 
 TEST(WebInput, SavedPagesAndTheirIds) {
   TempDir dir;
-  std::string with = dir.Write("site/pont.html", NewsPage(5, "https://courrier-du-val.example/pont"));
+  std::string with =
+      dir.Write("site/pont.html", NewsPage(5, "https://courrier-du-val.example/pont"));
   std::string without = dir.Write("site/marche.htm", NewsPage(6, ""));
   dir.Write("site/logo.html", std::string("\x89PNG\r\n\x1a\n", 8));
   auto got = ReadPaths({dir.path() + "/site"});
@@ -224,7 +225,8 @@ TEST(WebInput, FeedItemsBecomeArticlesWithThePageIds) {
   auto b = ParseRecord(got.records[1]);
   ASSERT_TRUE(b.ok());
   EXPECT_TRUE(b->flags.empty());
-  EXPECT_EQ(b->text, "Le pont a rouvert lundi après huit mois de travaux.\n\n« Enfin », dit la maire.");
+  EXPECT_EQ(b->text,
+            "Le pont a rouvert lundi après huit mois de travaux.\n\n« Enfin », dit la maire.");
   auto c = ParseRecord(got.records[2]);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("courrier.xml:item 3"), std::string::npos);
