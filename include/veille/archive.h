@@ -334,7 +334,7 @@ class Archive {
   Result<std::vector<StoredQuote>> Quotes(const QuoteQuery& q, size_t* total);
 
   // The stored versions of a web article, oldest first (empty for other
-  // articles and for archives older than schema 4).
+  // articles and for archives older than schema 6).
   Result<std::vector<ArticleVersion>> Versions(const std::string& id);
 
   // Languages present in the archive (for query expansion).

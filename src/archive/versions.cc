@@ -118,7 +118,7 @@ Status Record(sqlite3* db, const RawArticle& raw, uint64_t hash) {
 Result<std::vector<ArticleVersion>> Archive::Versions(const std::string& id) {
   std::vector<ArticleVersion> out;
   Stmt has(db_, "SELECT 1 FROM sqlite_master WHERE name = 'article_versions'");
-  if (!has.ok() || has.Step() != SQLITE_ROW) return out;  // an archive from before schema 4
+  if (!has.ok() || has.Step() != SQLITE_ROW) return out;  // an archive from before schema 6
   Stmt st(db_,
           "SELECT seq, content_hash, kind, fetched_at, source_file, record_id, record_offset, "
           "record_number, target_uri, stored_at, title, text FROM article_versions "
