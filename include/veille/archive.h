@@ -34,11 +34,12 @@ namespace veille {
 
 class TextAnalyzer;
 struct DocLengths;
+struct ParsedQuery;
 namespace sql {
 class Stmt;
 }
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
 // read-only opening accepts it as it is.
 inline constexpr int kOldestSchemaVersion = 2;
@@ -339,6 +340,22 @@ class Archive {
 
   // Languages present in the archive (for query expansion).
   Result<std::vector<std::string>> Languages();
+  // Whether every full-text row was indexed with stop-word grams (text.h), so
+  // that phrases of stop words can be searched (MatchOptions): true for an
+  // archive made by this version, false for an older one until Reindex().
+  Result<bool> HasStopGrams();
+  // The FTS5 MATCH expression of `q` over `languages` for this archive's
+  // index (ToFts5Match, with stop-word phrases when HasStopGrams()). On an
+  // index without grams a phrase of stop words is an InvalidArgument error
+  // that says to run `veille reindex`.
+  Result<std::string> MatchExpression(const ParsedQuery& q,
+                                      const std::vector<std::string>& languages);
+  // Indexes every article and quote again (title, text, quotes: the
+  // full-text tables are rebuilt from the stored text) with this version's
+  // analyzer, in one transaction, then records that the index has stop-word
+  // grams. kReadWrite only. `progress` (may be null) gets (done, total)
+  // every 1,000 articles.
+  Status Reindex(const std::function<void(uint64_t, uint64_t)>& progress);
 
   sqlite3* db() { return db_; }  // for tests and the eval module's read-only checks
   // A statement prepared once on this connection and kept for the next call

@@ -23,8 +23,10 @@
 //
 // Stop words: a word that is a stop word in any of the query languages is
 // dropped (documents in that language did not index it, so requiring it would
-// exclude them). OR branches that become empty are dropped; a query left with
-// nothing to search for is an InvalidArgument error.
+// exclude them), except in a phrase made only of stop words, which is searched
+// as a stop-word gram (MatchOptions). OR branches that become empty are
+// dropped; a query left with nothing to search for is an InvalidArgument
+// error.
 #ifndef VEILLE_QUERY_H_
 #define VEILLE_QUERY_H_
 
@@ -65,6 +67,23 @@ Result<ParsedQuery> ParseQuery(std::string_view query);
 // stemmed. InvalidArgument if nothing searchable is left (only stop words).
 Result<std::string> ToFts5Match(const ParsedQuery& q, const TextAnalyzer& analyzer,
                                 const std::vector<std::string>& languages);
+
+struct MatchOptions {
+  // The index holds stop-word grams (text.h, kMaxStopGram): a phrase of two
+  // or more words that are all stop words in a language ("celle qui") is
+  // searched as its gram in that language (longer than kMaxStopGram words:
+  // its overlapping grams, NEAR one another at distance 0) instead of being
+  // dropped. Phrases mixing stop and other words are unchanged.
+  bool stop_phrases = false;
+};
+Result<std::string> ToFts5Match(const ParsedQuery& q, const TextAnalyzer& analyzer,
+                                const std::vector<std::string>& languages,
+                                const MatchOptions& options);
+
+// Whether `q` holds a phrase of two or more words all stop words in one of
+// `languages`: what MatchOptions::stop_phrases is needed for.
+bool HasStopPhrase(const ParsedQuery& q, const TextAnalyzer& analyzer,
+                   const std::vector<std::string>& languages);
 
 // Highlighted snippet of `text` (in `language`): the window of about
 // `max_tokens` index terms with the most query hits (stop words in between

@@ -48,6 +48,25 @@ struct Token {
 // Receives each term as it is produced; returns false to stop the analysis.
 // `term` is only valid during the call.
 using TokenSink = bool (*)(void* ctx, std::string_view term, uint32_t begin, uint32_t end);
+// The same, with `colocated` set for a stop-word gram (AnalyzeForIndex).
+using IndexSink = bool (*)(void* ctx, std::string_view term, uint32_t begin, uint32_t end,
+                           bool colocated);
+
+// Stop words take no position in the index, so that ranking and phrases see
+// only the words that carry the topic; phrases made only of stop words
+// ("celle qui", "il y a") are found through stop-word grams instead. Each
+// run of consecutive stop words (punctuation ignored, as in phrases) gives
+// its distinct sequences of 2 to kMaxStopGram words as single terms, the
+// words joined by kStopGramSeparator ("celle_qui", "il_y_a"), indexed at the
+// position of the term that follows the run (the last term's for a run that
+// ends the text) without taking a position of their own: document lengths,
+// positions and therefore every score stay what they are without them.
+// Analysed words never contain the separator, so grams never collide with
+// them.
+inline constexpr size_t kMaxStopGram = 4;
+inline constexpr char kStopGramSeparator = '_';
+// The gram of consecutive folded stop words.
+std::string StopGram(const std::vector<std::string_view>& words);
 
 class TextAnalyzer {
  public:
@@ -67,6 +86,11 @@ class TextAnalyzer {
   // The same terms, streamed to `sink` without building Token objects (the
   // FTS5 tokenizer uses this). Stops early when the sink returns false.
   void Analyze(std::string_view text, std::string_view language, TokenSink sink, void* ctx) const;
+  // Analyze's terms and, after each, the stop-word grams of the run of stop
+  // words just before it, with `colocated` set (see kMaxStopGram above): the
+  // terms the FTS5 tokenizer indexes for a document.
+  void AnalyzeForIndex(std::string_view text, std::string_view language, IndexSink sink,
+                       void* ctx) const;
   // The same tokens at the same offsets, each given folded but not stemmed:
   // cheaper, for when only the positions matter (the n-th token here is the
   // n-th term of Analyze, stop words being dropped by both).
@@ -119,8 +143,10 @@ Status RegisterFts5Tokenizer(sqlite3* db, const TextAnalyzer* analyzer);
 // functions), or null if this SQLite has no FTS5.
 fts5_api* GetFts5Api(sqlite3* db);
 
-// The index terms of `text` in `language`, space-separated, behind a marker
-// byte that tells the "veille" tokenizer to emit them as they are. Lets
+// The index terms of `text` in `language` (AnalyzeForIndex: stop-word grams
+// included), space-separated, behind a marker byte that tells the "veille"
+// tokenizer to emit them as they are (a term holding kStopGramSeparator as a
+// colocated gram). Lets
 // worker threads do the analysis that SQLite would otherwise do on the
 // single writer thread; the terms are exactly those of TagLanguage(language,
 // text), so either form can be inserted (and deleted) interchangeably.

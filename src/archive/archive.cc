@@ -651,7 +651,7 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
   if (!langs.ok()) return langs.error();
   std::vector<std::string> languages = *langs;
   if (o.language) languages = {*o.language};
-  auto match = ToFts5Match(*parsed, *analyzer_, languages);
+  auto match = MatchExpression(*parsed, languages);
   if (!match.ok()) return match.error();
 
   for (const auto* d : {&o.since, &o.until})
@@ -736,6 +736,85 @@ Result<SearchResult> Archive::Search(const SearchOptions& o) {
     r.hits.push_back(std::move(h));
   }
   return r;
+}
+
+Result<bool> Archive::HasStopGrams() {
+  Stmt& st = Cached("SELECT value FROM meta WHERE key = 'fts_stop_grams'");
+  ResetOnExit reset(st);
+  if (!st.ok()) return Error::Database("reading the index format: " + st.error());
+  int rc = st.Step();
+  if (rc == SQLITE_ROW) return st.Text(0) == "1";
+  if (rc != SQLITE_DONE) return DbError(db_, "reading the index format");
+  return false;
+}
+
+Result<std::string> Archive::MatchExpression(const ParsedQuery& q,
+                                             const std::vector<std::string>& languages) {
+  auto grams = HasStopGrams();
+  if (!grams.ok()) return grams.error();
+  MatchOptions options;
+  options.stop_phrases = *grams;
+  auto match = ToFts5Match(q, *analyzer_, languages, options);
+  if (!match.ok() && !*grams && HasStopPhrase(q, *analyzer_, languages))
+    return Error::InvalidArgument(
+        "phrases made only of stop words need an index made by this version of Veille: run "
+        "`veille reindex --db ARCHIVE` once");
+  return match;
+}
+
+Status Archive::Reindex(const std::function<void(uint64_t, uint64_t)>& progress) {
+  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
+  auto fail = [&](Status s) {
+    (void)Exec(db_, "ROLLBACK");
+    return s;
+  };
+  // Contentless tables cannot be rebuilt from themselves: empty them and
+  // insert every indexed text again, as Store and StoreExtracted index them.
+  if (auto s = Exec(db_,
+                    "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');"
+                    "INSERT INTO quotes_fts(quotes_fts) VALUES('delete-all');");
+      !s.ok())
+    return fail(s);
+  uint64_t total = 0, done = 0;
+  {
+    Stmt c(db_, "SELECT count(*) FROM articles WHERE duplicate_of IS NULL");
+    if (!c.ok() || c.Step() != SQLITE_ROW) return fail(DbError(db_, "reindex"));
+    total = static_cast<uint64_t>(c.Int(0));
+  }
+  Stmt rows(db_,
+            "SELECT rowid, language, coalesce(title, ''), coalesce(text, '') FROM articles "
+            "WHERE duplicate_of IS NULL ORDER BY rowid");
+  Stmt ins(db_, "INSERT INTO articles_fts(rowid, title, body) VALUES(?, ?, ?)");
+  if (!rows.ok() || !ins.ok()) return fail(DbError(db_, "reindex"));
+  int rc;
+  while ((rc = rows.Step()) == SQLITE_ROW) {
+    const std::string lang = rows.Text(1);
+    ins.Reset();
+    ins.Bind(1, rows.Int(0))
+        .Bind(2, PreAnalyze(*analyzer_, lang, rows.Text(2)))
+        .Bind(3, PreAnalyze(*analyzer_, lang, rows.Text(3)));
+    if (ins.Step() != SQLITE_DONE) return fail(DbError(db_, "reindexing an article"));
+    if (++done % 1000 == 0 && progress) progress(done, total);
+  }
+  if (rc != SQLITE_DONE) return fail(DbError(db_, "reindex"));
+  Stmt quotes(db_,
+              "SELECT q.quote_id, a.language, q.text FROM quotes q JOIN articles a ON a.rowid = "
+              "q.article_rowid ORDER BY q.quote_id");
+  Stmt qins(db_, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)");
+  if (!quotes.ok() || !qins.ok()) return fail(DbError(db_, "reindex"));
+  while ((rc = quotes.Step()) == SQLITE_ROW) {
+    qins.Reset();
+    qins.Bind(1, quotes.Int(0)).Bind(2, PreAnalyze(*analyzer_, quotes.Text(1), quotes.Text(2)));
+    if (qins.Step() != SQLITE_DONE) return fail(DbError(db_, "reindexing a quote"));
+  }
+  if (rc != SQLITE_DONE) return fail(DbError(db_, "reindex"));
+  if (auto s = Exec(db_,
+                    "INSERT INTO articles_fts(articles_fts) VALUES('optimize');"
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES('fts_stop_grams', '1');");
+      !s.ok())
+    return fail(s);
+  if (progress) progress(done, total);
+  return Exec(db_, "COMMIT");
 }
 
 Status Archive::RefreshDocLengths() {

@@ -401,7 +401,7 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
     if (!parsed.ok()) return parsed.error();
     auto langs = Languages();
     if (!langs.ok()) return langs.error();
-    auto m = ToFts5Match(*parsed, *analyzer_, *langs);
+    auto m = MatchExpression(*parsed, *langs);
     if (!m.ok()) return m.error();
     match = *m;
     where += " AND q.quote_id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?2)";

@@ -59,6 +59,14 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
        " record_offset INTEGER, record_number INTEGER, target_uri TEXT, stored_at TEXT NOT NULL,"
        " title TEXT, text TEXT, PRIMARY KEY(article_id, seq)) WITHOUT ROWID;"
        "CREATE INDEX IF NOT EXISTS article_versions_uri ON article_versions(target_uri);"},
+      // 7: the full-text indexes hold stop-word grams (veille/text.h) for
+      // what is indexed from now on. An archive that already holds articles
+      // indexed them without: `fts_stop_grams` is then left out until
+      // Archive::Reindex (`veille reindex`) has indexed everything again.
+      {"full-text index: stop-word grams", R"sql(
+INSERT OR REPLACE INTO meta(key, value)
+  SELECT 'fts_stop_grams', '1' WHERE NOT EXISTS (SELECT 1 FROM articles);
+)sql"},
   };
   return kList;
 }

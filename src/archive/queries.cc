@@ -186,7 +186,7 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
     if (!langs.ok()) return langs.error();
     languages = *langs;
   }
-  auto match = ToFts5Match(*parsed, archive.analyzer(), languages);
+  auto match = archive.MatchExpression(*parsed, languages);
   if (!match.ok()) return match.error();
   for (const auto* d : {&o.since, &o.until})
     if (*d && !IsValidDate(**d))

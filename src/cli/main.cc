@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
       {"audit", "Who searched, read or changed what, and when", RegisterAudit},
       {"extract", "Main text and metadata of HTML pages, without an archive", RegisterExtract},
       {"eval-extract", "Score HTML extraction on a benchmark folder", RegisterEvalExtract},
+      {"reindex", "Index every stored article again (after an upgrade that says so)",
+       RegisterReindex},
   };
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : cmds) {

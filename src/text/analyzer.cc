@@ -360,6 +360,9 @@ class Pass {
     folded_.reserve(64);
     lower_.reserve(64);
   }
+  // Also hands every stop word (folded) to `stop`, in text order between
+  // the terms.
+  void OnStopWord(TokenSink stop) { stop_ = stop; }
 
   void Run(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -476,7 +479,10 @@ class Pass {
       Emit(folded_, b, e);
       return;
     }
-    if (lang_->stop.find(std::string_view(folded_)) != lang_->stop.end()) return;
+    if (lang_->stop.find(std::string_view(folded_)) != lang_->stop.end()) {
+      if (stop_ && !stop_(ctx_, folded_, b, e)) stopped_ = true;
+      return;
+    }
     if (!stem_) {
       Emit(folded_, b, e);
       return;
@@ -521,6 +527,7 @@ class Pass {
   const TextAnalyzer::Tables& t_;
   const TextAnalyzer::Tables::Lang* lang_;
   TokenSink sink_;
+  TokenSink stop_ = nullptr;
   void* ctx_;
   const bool stem_;
   bool stopped_ = false;
@@ -566,6 +573,81 @@ void TextAnalyzer::Tokenize(std::string_view text, std::string_view language, To
                             void* ctx) const {
   Pass pass(*t_, t_->LangIndex(language), sink, ctx, /*stem=*/false);
   pass.Run(text);
+}
+
+namespace {
+
+// Runs of stop words between terms, turned into grams (text.h).
+struct GramPass {
+  IndexSink sink;
+  void* ctx;
+  std::vector<std::string> run;  // folded stop words since the last term
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+  bool any_term = false, stopped = false;
+  std::string gram;
+  std::vector<std::string> grams;
+
+  bool Emit(std::string_view g, uint32_t b, uint32_t e) {
+    if (!sink(ctx, g, b, e, true)) stopped = true;
+    return !stopped;
+  }
+  // The distinct grams of the run, then the run is empty.
+  void Grams() {
+    const size_t n = run.size();
+    if (n == 2) {
+      gram.assign(run[0]).append(1, kStopGramSeparator).append(run[1]);
+      Emit(gram, spans[0].first, spans[1].second);
+    } else if (n > 2) {
+      grams.clear();
+      for (size_t len = 2; len <= std::min(n, kMaxStopGram); ++len)
+        for (size_t i = 0; i + len <= n; ++i) {
+          std::vector<std::string_view> w(run.begin() + i, run.begin() + i + len);
+          grams.push_back(StopGram(w));
+        }
+      std::sort(grams.begin(), grams.end());
+      grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+      for (const auto& g : grams)
+        if (!Emit(g, spans[0].first, spans[n - 1].second)) break;
+    }
+    run.clear();
+    spans.clear();
+  }
+};
+
+}  // namespace
+
+std::string StopGram(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i) out += kStopGramSeparator;
+    out += words[i];
+  }
+  return out;
+}
+
+void TextAnalyzer::AnalyzeForIndex(std::string_view text, std::string_view language, IndexSink sink,
+                                   void* ctx) const {
+  GramPass g{sink, ctx, {}, {}, false, false, {}, {}};
+  Pass pass(
+      *t_, t_->LangIndex(language),
+      [](void* c, std::string_view term, uint32_t b, uint32_t e) {
+        auto* g = static_cast<GramPass*>(c);
+        g->any_term = true;
+        if (!g->sink(g->ctx, term, b, e, false)) return !(g->stopped = true);
+        if (!g->run.empty()) g->Grams();
+        return !g->stopped;
+      },
+      &g);
+  pass.OnStopWord([](void* c, std::string_view word, uint32_t b, uint32_t e) {
+    auto* g = static_cast<GramPass*>(c);
+    g->run.emplace_back(word);
+    g->spans.emplace_back(b, e);
+    return true;
+  });
+  pass.Run(text);
+  // A run at the end shares the last term's position; a text of stop words
+  // only has no term to attach grams to (and FTS5 would count one as a token).
+  if (!g.stopped && g.any_term && !g.run.empty()) g.Grams();
 }
 
 void TextAnalyzer::Analyze(std::string_view text, std::string_view language,

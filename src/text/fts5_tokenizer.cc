@@ -18,13 +18,12 @@ namespace {
 
 // Longest language tag accepted; anything longer is taken as plain text.
 constexpr size_t kMaxTagLength = 16;
-// Marks input already analysed into space-separated terms (PreAnalyze).
-constexpr char kPreAnalyzedTag = '\x1E';
 
 struct Callback {
   void* fts_ctx;
   int (*x_token)(void*, int, const char*, int, int, int);
   uint32_t shift;
+  int gram_flag;
   int rc = SQLITE_OK;
 };
 
@@ -36,19 +35,25 @@ int Create(void* user, const char** /*args*/, int /*nargs*/, Fts5Tokenizer** out
 
 void Delete(Fts5Tokenizer*) {}
 
-int Tokenize(Fts5Tokenizer* tok, void* fts_ctx, int /*flags*/, const char* text, int ntext,
+int Tokenize(Fts5Tokenizer* tok, void* fts_ctx, int flags, const char* text, int ntext,
              int (*x_token)(void*, int, const char*, int, int, int)) {
   const auto* analyzer = reinterpret_cast<const TextAnalyzer*>(tok);
   std::string_view in(text, ntext > 0 ? static_cast<size_t>(ntext) : 0);
+  // Stop-word grams share the position of the term before them in a
+  // document; in a query a gram is a term of its own.
+  const int gram_flag = (flags & FTS5_TOKENIZE_DOCUMENT) ? FTS5_TOKEN_COLOCATED : 0;
   if (!in.empty() && in[0] == kPreAnalyzedTag) {
     // Terms the same analyzer already produced on a worker thread (see
-    // PreAnalyze): emit them as they are, in order.
+    // PreAnalyze), or grams from the query translation: emit them as they
+    // are, in order.
     size_t pos = 1;
     while (pos < in.size()) {
       size_t end = in.find(' ', pos);
       if (end == std::string_view::npos) end = in.size();
       if (end > pos) {
-        int rc = x_token(fts_ctx, 0, in.data() + pos, static_cast<int>(end - pos),
+        std::string_view term = in.substr(pos, end - pos);
+        const int tflags = term.find(kStopGramSeparator) != std::string_view::npos ? gram_flag : 0;
+        int rc = x_token(fts_ctx, tflags, term.data(), static_cast<int>(term.size()),
                          static_cast<int>(pos), static_cast<int>(end));
         if (rc != SQLITE_OK) return rc;
       }
@@ -66,13 +71,14 @@ int Tokenize(Fts5Tokenizer* tok, void* fts_ctx, int /*flags*/, const char* text,
       in.remove_prefix(close + 1);
     }
   }
-  Callback cb{fts_ctx, x_token, shift};
-  analyzer->Analyze(
+  Callback cb{fts_ctx, x_token, shift, gram_flag};
+  analyzer->AnalyzeForIndex(
       in, language,
-      [](void* ctx, std::string_view term, uint32_t b, uint32_t e) {
+      [](void* ctx, std::string_view term, uint32_t b, uint32_t e, bool colocated) {
         auto* c = static_cast<Callback*>(ctx);
-        c->rc = c->x_token(c->fts_ctx, 0, term.data(), static_cast<int>(term.size()),
-                           static_cast<int>(b + c->shift), static_cast<int>(e + c->shift));
+        c->rc = c->x_token(c->fts_ctx, colocated ? c->gram_flag : 0, term.data(),
+                           static_cast<int>(term.size()), static_cast<int>(b + c->shift),
+                           static_cast<int>(e + c->shift));
         return c->rc == SQLITE_OK;
       },
       &cb);
@@ -96,9 +102,9 @@ std::string PreAnalyze(const TextAnalyzer& analyzer, std::string_view language,
                        std::string_view text) {
   std::string out(1, kPreAnalyzedTag);
   out.reserve(text.size());
-  analyzer.Analyze(
+  analyzer.AnalyzeForIndex(
       text, language,
-      [](void* ctx, std::string_view term, uint32_t, uint32_t) {
+      [](void* ctx, std::string_view term, uint32_t, uint32_t, bool) {
         auto* o = static_cast<std::string*>(ctx);
         if (o->size() > 1) o->push_back(' ');
         o->append(term);

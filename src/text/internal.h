@@ -26,6 +26,10 @@ enum : uint8_t {
 
 // Marks the language of a document text for the FTS5 tokenizer (TagLanguage).
 constexpr char kLanguageTag = '\x1F';
+// Marks input already analysed into space-separated terms (PreAnalyze); the
+// query translation also wraps stop-word grams in it, so that the tokenizer
+// passes them through unfolded.
+constexpr char kPreAnalyzedTag = '\x1E';
 
 struct StringHash {
   using is_transparent = void;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "text/internal.h"
 #include "text/query_internal.h"
 
 namespace veille {
@@ -270,7 +271,9 @@ std::string Quote(const std::vector<std::string>& terms, bool prefix) {
 // words, punctuation), which the parent then leaves out.
 class Translator {
  public:
-  Translator(const TextAnalyzer& a, const std::vector<std::string>& languages) : a_(a) {
+  Translator(const TextAnalyzer& a, const std::vector<std::string>& languages,
+             const MatchOptions& options)
+      : a_(a), options_(options) {
     langs_ = languages;
     if (langs_.empty()) langs_.push_back("");
   }
@@ -315,6 +318,13 @@ class Translator {
     std::vector<std::string> alts;
     for (const auto& lang : langs_) {
       auto terms = LeafTerms(a_, n, lang);
+      if (!terms && options_.stop_phrases) {
+        if (auto words = StopPhraseWords(a_, n, lang)) {
+          std::string q = GramMatch(*words);
+          if (std::find(alts.begin(), alts.end(), q) == alts.end()) alts.push_back(std::move(q));
+          continue;
+        }
+      }
       if (!terms) return std::nullopt;  // a stop word in `lang`: drop everywhere
       std::string q = Quote(*terms, n.prefix);
       if (std::find(alts.begin(), alts.end(), q) == alts.end()) alts.push_back(std::move(q));
@@ -326,9 +336,38 @@ class Translator {
     return Join(alts, " OR ");
   }
 
+  // The stop-word gram(s) of a phrase of stop words, as FTS5 strings the
+  // tokenizer passes through (kPreAnalyzedTag).
+  static std::string GramMatch(const std::vector<std::string>& words) {
+    auto quoted = [&](size_t from, size_t n) {
+      std::vector<std::string_view> w(words.begin() + from, words.begin() + from + n);
+      return std::string("\"") + kPreAnalyzedTag + StopGram(w) + "\"";
+    };
+    if (words.size() <= kMaxStopGram) return quoted(0, words.size());
+    std::string s = "NEAR(";
+    for (size_t i = 0; i + kMaxStopGram <= words.size(); ++i) {
+      if (i) s += ' ';
+      s += quoted(i, kMaxStopGram);
+    }
+    return s + ", 0)";
+  }
+
   const TextAnalyzer& a_;
+  const MatchOptions options_;
   std::vector<std::string> langs_;
 };
+
+bool AnyStopPhrase(const TextAnalyzer& a, const QueryNode& n,
+                   const std::vector<std::string>& langs) {
+  if (n.kind == QueryNode::Kind::kAnd || n.kind == QueryNode::Kind::kOr) {
+    for (const auto& c : n.children)
+      if (AnyStopPhrase(a, c, langs)) return true;
+    return false;
+  }
+  for (const auto& lang : langs)
+    if (StopPhraseWords(a, n, lang)) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -349,6 +388,20 @@ std::optional<std::vector<std::string>> LeafTerms(const TextAnalyzer& a, const Q
   }
   for (auto& t : stems) out.push_back(std::move(t.term));
   if (n.prefix) out.push_back(raw.back().term);
+  return out;
+}
+
+std::optional<std::vector<std::string>> StopPhraseWords(const TextAnalyzer& a, const QueryNode& n,
+                                                        std::string_view lang) {
+  if (n.kind != QueryNode::Kind::kPhrase || n.prefix) return std::nullopt;
+  std::vector<Token> raw;
+  a.Analyze(n.text, "", &raw);
+  if (raw.size() < 2) return std::nullopt;
+  std::vector<std::string> out;
+  for (auto& t : raw) {
+    if (!a.IsStopWord(t.term, lang)) return std::nullopt;
+    out.push_back(std::move(t.term));
+  }
   return out;
 }
 
@@ -391,7 +444,18 @@ Result<ParsedQuery> ParseQuery(std::string_view query) {
 
 Result<std::string> ToFts5Match(const ParsedQuery& q, const TextAnalyzer& analyzer,
                                 const std::vector<std::string>& languages) {
-  Translator t(analyzer, languages);
+  return ToFts5Match(q, analyzer, languages, MatchOptions{});
+}
+
+bool HasStopPhrase(const ParsedQuery& q, const TextAnalyzer& analyzer,
+                   const std::vector<std::string>& languages) {
+  return AnyStopPhrase(analyzer, q.root, languages);
+}
+
+Result<std::string> ToFts5Match(const ParsedQuery& q, const TextAnalyzer& analyzer,
+                                const std::vector<std::string>& languages,
+                                const MatchOptions& options) {
+  Translator t(analyzer, languages, options);
   auto expr = t.Node(q.root);
   if (!expr)
     return Error::InvalidArgument(

@@ -24,6 +24,11 @@ std::optional<std::vector<std::string>> LeafTerms(const TextAnalyzer& a, const Q
 std::vector<std::string> VariantTerms(const TextAnalyzer& a, const QueryNode& n,
                                       std::string_view lang);
 
+// For a phrase leaf whose words (two or more) are all stop words in `lang`:
+// those words, folded, in order. nullopt otherwise (prefix phrases too).
+std::optional<std::vector<std::string>> StopPhraseWords(const TextAnalyzer& a, const QueryNode& n,
+                                                        std::string_view lang);
+
 }  // namespace veille
 
 #endif  // VEILLE_TEXT_QUERY_INTERNAL_H_

@@ -216,5 +216,37 @@ TEST_F(Fts5Test, TagIsNotIndexed) {
   EXPECT_EQ(Found("fr"), (std::set<int>{}));
 }
 
+TEST_F(Fts5Test, IndexTermsCarryStopWordGrams) {
+  // AnalyzeForIndex: the terms of Analyze, each followed by the grams of the
+  // run of stop words before it (colocated); a run at the end follows the
+  // last term; a text of stop words only has none.
+  struct Case {
+    const char* text;
+    const char* want;  // terms, grams in brackets
+  };
+  const Case cases[] = {
+      {"celle qui a gagné", "gagn [celle_qui] [celle_qui_a] [qui_a]"},
+      {"le port", "port"},
+      {"port de la mer", "port mer [de_la]"},
+      {"il l'a dit, et il y a", "dit [il_a] [et_il] [et_il_y] [et_il_y_a] [il_y] [il_y_a] [y_a]"},
+      {"la course, de la", "cours [de_la]"},
+      {"de la de la", ""},
+      {"b c d e", "b e [c_d]"},  // b, e are not French stop words
+  };
+  for (const auto& c : cases) {
+    std::string got;
+    analyzer_->AnalyzeForIndex(
+        c.text, "fr",
+        [](void* ctx, std::string_view term, uint32_t, uint32_t, bool colocated) {
+          auto* g = static_cast<std::string*>(ctx);
+          if (!g->empty()) *g += ' ';
+          *g += colocated ? "[" + std::string(term) + "]" : std::string(term);
+          return true;
+        },
+        &got);
+    EXPECT_EQ(got, c.want) << c.text;
+  }
+}
+
 }  // namespace
 }  // namespace veille

@@ -116,3 +116,43 @@ TEST(ToFts5Match, NothingToSearch) {
 
 }  // namespace
 }  // namespace veille
+
+namespace veille {
+namespace {
+
+std::string GramMatch(std::string_view q, std::vector<std::string> langs = {"fr"}) {
+  auto p = ParseQuery(q);
+  EXPECT_TRUE(p.ok()) << q;
+  MatchOptions o;
+  o.stop_phrases = true;
+  auto m = ToFts5Match(*p, A(), langs, o);
+  return m.ok() ? *m : "ERROR: " + m.error().message;
+}
+
+TEST(ToFts5Match, PhrasesOfStopWordsBecomeGrams) {
+  EXPECT_EQ(GramMatch("\"celle qui\""),
+            "\"\x1E"
+            "celle_qui\"");
+  EXPECT_EQ(GramMatch("«\u00a0Qu’il y a\u00a0»"),
+            "\"\x1E"
+            "il_y_a\"");
+  // Longer than kMaxStopGram: the overlapping grams at one position.
+  EXPECT_EQ(GramMatch("\"ce qui a la\" AND \"ce qui a la de\""),
+            "(\"\x1E"
+            "ce_qui_a_la\" AND NEAR(\"\x1E"
+            "ce_qui_a_la\" \"\x1E"
+            "qui_a_la_de\", 0))");
+  // Mixed phrases, single stop words and prefix phrases are unchanged.
+  EXPECT_EQ(GramMatch("\"ministre de la santé\""), "\"ministr sant\"");
+  EXPECT_EQ(GramMatch("kaboul \"le\""), "\"kaboul\"");
+  EXPECT_EQ(GramMatch("\"celle qu\"*"), GramMatch("\"celle qu\"*"));
+  EXPECT_EQ(GramMatch("\"celle qui\"", {"en", "fr"}).find("celle_qui") != std::string::npos, true);
+  // Without the option, as before.
+  auto p = ParseQuery("\"celle qui\"");
+  EXPECT_FALSE(ToFts5Match(*p, A(), {"fr"}).ok());
+  EXPECT_TRUE(HasStopPhrase(*p, A(), {"fr"}));
+  EXPECT_FALSE(HasStopPhrase(*ParseQuery("\"ministre de la\""), A(), {"fr"}));
+}
+
+}  // namespace
+}  // namespace veille
