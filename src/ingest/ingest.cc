@@ -109,6 +109,7 @@ struct Input {
   InputRecord record;
   std::vector<Diagnostic> problems;  // reader problems seen before this record
   bool has_record = false;
+  uint64_t ordinal = 0;  // records read before this one in pass 2
 };
 
 // What pass 1 finds.
@@ -119,6 +120,10 @@ struct Counts {
   KnownContent known;
   // Exact duplicates under new ids: id -> content hash.
   std::unordered_map<std::string, uint64_t> duplicates;
+  // Per record, in input order: Hash64 of its id and its content hash (0, 0
+  // for a record that did not parse). Pass 2 takes the hash from here when
+  // it reads the same id at the same place, instead of hashing the text again.
+  std::vector<std::pair<uint64_t, uint64_t>> hashes;
   // Candidate boilerplate line counts and originals per source group.
   std::unordered_map<std::string, std::unordered_map<uint64_t, uint32_t>> lines;
   std::unordered_map<std::string, uint64_t> sizes;
@@ -248,6 +253,7 @@ Status Run::CountLines(Counts* counts) {
       },
       [&](Counted& c) {
         Progress(1, ++n, false);
+        counts->hashes.emplace_back(c.ok ? Hash64(c.id) : 0, c.hash);
         if (!c.ok) return true;
         if (archive_had_articles) {
           if (auto s = archive_.LookUpKnown(c.id, c.hash, &known); !s.ok()) {
@@ -320,7 +326,10 @@ Processed Run::Process(Input& in) const {
   }
   if (!p.raw.ok()) return p;
   RawArticle& raw = *p.raw;
-  {
+  if (in.ordinal < counts_.hashes.size() && counts_.hashes[in.ordinal].first == Hash64(raw.id) &&
+      counts_.hashes[in.ordinal].first != 0) {
+    p.hash = counts_.hashes[in.ordinal].second;
+  } else {  // the input changed between the passes
     Timed t(times(), step_.hash);
     p.hash = ContentHash(raw);
   }
@@ -449,12 +458,15 @@ Status Run::StoreAll(int64_t run) {
   if (!reader.ok()) return reader.error();
   InputReader& r = **reader;
   if (auto s = archive_.Begin(); !s.ok()) return s;
+  uint64_t ordinal = 0;
   RunOrdered<Input, Processed>(
       workers_, kWindow,
       [&](Input* in) {
         if (stopped()) return false;
         Timed t(times(), step_.read);
         in->has_record = Next(r, &in->record, &in->problems);
+        in->ordinal = ordinal;
+        if (in->has_record) ++ordinal;
         // The reader may report problems and then hit the end: pass them on.
         return in->has_record || !in->problems.empty();
       },
