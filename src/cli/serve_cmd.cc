@@ -28,6 +28,16 @@ Runner RegisterServe(CLI::App& sub, const Common& common) {
                  "changes)")
       ->capture_default_str()
       ->check(CLI::Range(0, 4096));
+  sub.add_option("--tls-cert", o->tls_cert, "TLS certificate chain (PEM); with --tls-key")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--tls-key", o->tls_key, "TLS private key (PEM); with --tls-cert")
+      ->check(CLI::ExistingFile);
+  sub.add_flag("--insecure-no-auth", o->insecure_no_auth,
+               "Allow listening beyond loopback on an archive without accounts (anyone who "
+               "can reach the port reads the archive)");
+  sub.add_option("--trusted-proxy", o->trusted_proxies,
+                 "Address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are "
+                 "believed (repeatable)");
   return [o, &common]() -> int {
     // SIGINT and SIGTERM are taken by one thread with sigwait(), blocked in
     // every other thread (the mask is inherited by the server's threads), so
@@ -43,11 +53,21 @@ Runner RegisterServe(CLI::App& sub, const Common& common) {
     auto server = Server::Start(options);
     if (!server.ok()) return Fail(server.error());
     Server* s = server->get();
-    std::fprintf(stderr, "veille: serving %s on http://%s:%d/ (Ctrl-C stops)\n", common.db.c_str(),
-                 options.bind.c_str(), s->port());
-    if (options.bind != "127.0.0.1" && options.bind != "localhost" && options.bind != "::1")
+    const bool tls = !options.tls_cert.empty();
+    const bool v6 = options.bind.find(':') != std::string::npos;
+    std::fprintf(stderr, "veille: serving %s on %s://%s%s%s:%d/ (Ctrl-C stops)\n",
+                 common.db.c_str(), tls ? "https" : "http", v6 ? "[" : "", options.bind.c_str(),
+                 v6 ? "]" : "", s->port());
+    if (s->auth_on()) {
       std::fprintf(stderr,
-                   "veille: warning: listening beyond loopback; the API has no access control\n");
+                   "veille: authentication on: every API request needs a token or a login; "
+                   "what each account does goes to the audit log (veille audit)\n");
+    } else if (options.insecure_no_auth) {
+      std::fprintf(stderr,
+                   "veille: WARNING: --insecure-no-auth: no authentication, and listening on %s: "
+                   "anyone who can reach this port can read the whole archive\n",
+                   options.bind.c_str());
+    }
     std::fflush(stderr);
 
     std::thread signals([&set, s] {

@@ -6,11 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "server/account_routes.h"
 #include "veille/archive_queries.h"
 #include "veille/export.h"
 #include "veille/query.h"
@@ -42,16 +41,6 @@ Reply JsonReply(const json& j) {
 }
 
 json Nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-
-// Valid UTF-8 without control characters: what every text parameter and
-// path segment must be before it goes anywhere near SQL, a file name or a log.
-bool IsCleanText(std::string_view s) {
-  if (FindInvalidUtf8(s) != std::string_view::npos) return false;
-  return std::none_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Endpoints. Each is one function taking the pool, the id from the path (for
@@ -375,11 +364,7 @@ Reply Reuse(ArchivePool& pool, std::string_view, const Params& p) {
                     {"pairs", std::move(out)}});
 }
 
-struct Endpoint {
-  std::string_view path;  // ends with '/' when the rest of the path is an id
-  std::vector<ParamSpec> params;
-  Reply (*handler)(ArchivePool&, std::string_view, const Params&);
-};
+}  // namespace
 
 const std::vector<Endpoint>& Endpoints() {
   using K = ParamSpec::Kind;
@@ -394,9 +379,10 @@ const std::vector<Endpoint>& Endpoints() {
         kPage,
         kPageSize,
         {"facets", K::kBool}},
-       Search},
-      {"/api/articles/", {}, Article},
-      {"/api/stats", {}, Stats},
+       Search,
+       Access::Reader()},
+      {"/api/articles/", {}, Article, Access::Reader()},
+      {"/api/stats", {}, Stats, Access::Reader()},
       {"/api/quotes",
        {{"speaker", K::kText, false, 0, kMaxNameBytes},
         {"about", K::kText, false, 0, kMaxQueryBytes},
@@ -404,52 +390,66 @@ const std::vector<Endpoint>& Endpoints() {
         kUntil,
         kPage,
         kPageSize},
-       Quotes},
-      {"/api/speakers", {{"top", K::kInt, false, 1, 500}}, Speakers},
+       Quotes,
+       Access::Reader()},
+      {"/api/speakers", {{"top", K::kInt, false, 1, 500}}, Speakers, Access::Reader()},
       {"/api/entities",
        {{"type", K::kChoice, false, 0, 0, "PER LOC ORG"},
         {"top", K::kInt, false, 1, 500},
         kSince,
         kUntil},
-       Entities},
-      {"/api/entities/", {}, Entity},
+       Entities,
+       Access::Reader()},
+      {"/api/entities/", {}, Entity, Access::Reader()},
       {"/api/reuse",
        {{"article", K::kText, false, 0, kMaxNameBytes},
         {"outlet", K::kText, false, 0, kMaxNameBytes},
         kPage,
         kPageSize},
-       Reuse},
+       Reuse,
+       Access::Reader()},
+      // Accounts (server/account_routes.cc).
+      {"/api/me", {}, Me, Access::Public()},
+      {"/api/login", {}, Login, Access::Public(), "POST"},
+      {"/api/logout", {}, Logout, Access::Public(), "POST"},
+      {"/api/users", {}, UsersList, Access::Admin()},
+      {"/api/audit", AuditParams(), AuditLog, Access::Admin()},
   };
   return kEndpoints;
 }
+
+std::string RouteName(const Endpoint& e) {
+  std::string out(e.path);
+  if (e.path.back() == '/') out += e.path == "/api/articles/" ? "{id}" : "{name}";
+  return out;
+}
+
+std::string_view Access::name() const {
+  static constexpr std::string_view kNames[] = {"public", "reader", "editor", "admin"};
+  return kNames[level_];
+}
+
+namespace {
 
 std::string RouteList() {
   std::string out;
   for (const auto& e : Endpoints()) {
     if (!out.empty()) out += ", ";
-    out += e.path;
-    if (e.path.back() == '/') out += e.path == "/api/articles/" ? "{id}" : "{name}";
+    if (e.method != "GET") out += std::string(e.method) + " ";
+    out += RouteName(e);
   }
   return out;
 }
 
-const char* ContentType(std::string_view ext) {
-  static const std::pair<std::string_view, const char*> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".json", "application/json; charset=utf-8"},
-      {".svg", "image/svg+xml"},
-      {".png", "image/png"},
-      {".ico", "image/x-icon"},
-      {".txt", "text/plain; charset=utf-8"},
-  };
-  for (const auto& [e, type] : kTypes)
-    if (e == ext) return type;
-  return nullptr;
-}
-
 }  // namespace
+
+bool IsCleanText(std::string_view s) {
+  if (FindInvalidUtf8(s) != std::string_view::npos) return false;
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
 
 int HttpStatusFor(const Error& e) {
   switch (e.code) {
@@ -649,25 +649,6 @@ void ArchivePool::Release(std::unique_ptr<Archive> a) {
   w->cv.notify_one();
 }
 
-Result<std::string> SafeRelativePath(std::string_view path) {
-  auto bad = [] { return Error::InvalidArgument("invalid path"); };
-  if (path.empty() || path.front() != '/' || path.size() > kMaxPathBytes) return bad();
-  if (!IsCleanText(path) || path.find('\\') != std::string_view::npos) return bad();
-  if (path == "/") return std::string("index.html");
-  std::string_view rest = path.substr(1);
-  std::string out;
-  while (true) {
-    size_t slash = rest.find('/');
-    std::string_view seg = rest.substr(0, slash);
-    if (seg.empty() || seg == "." || seg == "..") return bad();
-    out += seg;
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    rest = rest.substr(slash + 1);
-  }
-  return out;
-}
-
 std::shared_ptr<const std::string> ResponseCache::Find(const std::string& key, int64_t generation) {
   std::lock_guard<std::mutex> lock(mu_);
   ResetIfStale(generation);
@@ -710,83 +691,148 @@ void ResponseCache::ResetIfStale(int64_t generation) {
   bytes_ = 0;
 }
 
-Api::Api(ArchivePool* pool, const std::string& web_dir, size_t cache_bytes)
-    : pool_(pool), cache_(cache_bytes ? std::make_unique<ResponseCache>(cache_bytes) : nullptr) {
+Api::Api(ArchivePool* pool, Gate* gate, const std::string& web_dir, size_t cache_bytes)
+    : pool_(pool),
+      gate_(gate),
+      cache_(cache_bytes ? std::make_unique<ResponseCache>(cache_bytes) : nullptr) {
   std::error_code ec;
   auto canon = fs::canonical(web_dir, ec);
   web_dir_ = ec ? web_dir : canon.string();
   while (web_dir_.size() > 1 && web_dir_.back() == '/') web_dir_.pop_back();
 }
 
-Reply Api::Get(std::string_view path, const RawParams& raw) {
-  if (path == "/api" || path.starts_with("/api/")) {
-    for (const auto& e : Endpoints()) {
-      std::string_view id;
-      if (e.path.back() == '/') {
-        if (!path.starts_with(e.path) || path.size() == e.path.size()) continue;
-        id = path.substr(e.path.size());
-        if (id.size() > kMaxNameBytes || !IsCleanText(id))
-          return ErrorReply(400, "invalid id: at most " + std::to_string(kMaxNameBytes) +
-                                     " bytes of UTF-8 without control characters");
-      } else if (path != e.path) {
-        continue;
-      }
-      auto params = ValidateParams(e.params, raw);
-      if (!params.ok()) return ErrorReply(params.error());
-      if (!cache_) return e.handler(*pool_, id, *params);
-      // The key is the path and the parameters as sent (validated, so
-      // bounded in size); the same request in another order is another key.
-      std::string key(path);
-      for (const auto& [k, v] : raw) key.append(1, '\n').append(k).append(1, '=').append(v);
-      int64_t generation = -1;
-      {
-        auto lease = pool_->Acquire();
-        if (!lease.ok()) return ErrorReply(lease.error());
-        auto g = ArchiveGeneration(**lease);
-        if (!g.ok()) return ErrorReply(g.error());
-        generation = *g;
-      }
-      if (auto hit = cache_->Find(key, generation)) {
-        Reply r;
-        r.body = *hit;
-        r.headers.emplace_back("X-Cache", "hit");
-        return r;
-      }
-      Reply r = e.handler(*pool_, id, *params);
-      if (r.status == 200) cache_->Put(key, generation, r.body);
-      return r;
-    }
-    std::string shown = IsCleanText(path) ? std::string(path.substr(0, 100)) : "(unprintable)";
-    return ErrorReply(404, "no such API route '" + shown + "'; routes: " + RouteList());
+Reply RefusalReply(const Principal& who, bool secure) {
+  Reply r;
+  switch (who.kind) {
+    case Principal::Kind::kLimited:
+      r = ErrorReply(429, who.message);
+      r.headers.emplace_back(
+          "Retry-After", std::to_string(std::max(1, static_cast<int>(who.retry_after + 0.999))));
+      break;
+    case Principal::Kind::kError:
+      r = ErrorReply(500, "internal error");
+      break;
+    default:
+      r = ErrorReply(401, who.kind == Principal::Kind::kRefused
+                              ? who.message
+                              : "authentication required: send 'Authorization: Bearer TOKEN', "
+                                "or log in");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"veille\"");
+      break;
   }
-  if (!raw.empty()) return ErrorReply(400, "the UI's files take no parameters");
-  return Static(path);
+  if (who.clear_cookie) r.headers.emplace_back("Set-Cookie", ClearedCookieHeader(secure));
+  return r;
 }
 
-Reply Api::Static(std::string_view path) {
-  auto rel = SafeRelativePath(path);
-  if (!rel.ok()) return ErrorReply(rel.error());
-  // Hidden files (.git, .env, editor droppings) are never part of the UI.
-  if ((*rel)[0] == '.' || rel->find("/.") != std::string::npos)
-    return ErrorReply(404, "no such file");
-  fs::path full = fs::path(web_dir_) / *rel;
-  const char* type = ContentType(full.extension().string());
-  if (!type) return ErrorReply(404, "no such file");
-  // Symbolic links could still lead out of the folder: the resolved path
-  // must be inside the (canonical) web folder.
-  std::error_code ec;
-  auto canon = fs::canonical(full, ec);
-  if (ec || !canon.string().starts_with(web_dir_ + "/") || !fs::is_regular_file(canon, ec))
-    return ErrorReply(404, "no such file");
-  std::ifstream in(canon, std::ios::binary);
-  std::ostringstream body;
-  body << in.rdbuf();
-  if (!in) return ErrorReply(404, "no such file");
-  Reply r;
-  r.content_type = type;
-  r.body = std::move(body).str();
-  r.headers.emplace_back("Cache-Control", "no-cache");
-  return r;
+Reply Api::Handle(const Request& r) {
+  Reply reply = Route(r);
+  if (r.path == "/api" || r.path.starts_with("/api/")) {
+    // Answers about the archive (and who asked) stay out of every cache.
+    bool has = std::any_of(reply.headers.begin(), reply.headers.end(),
+                           [](const auto& h) { return h.first == "Cache-Control"; });
+    if (!has) reply.headers.emplace_back("Cache-Control", "no-store");
+  }
+  return reply;
+}
+
+Reply Api::Route(const Request& r) {
+  if (r.path != "/api" && !r.path.starts_with("/api/")) return Ui(r);
+  const std::string_view method = r.method == "HEAD" ? std::string_view("GET") : r.method;
+  const Endpoint* route = nullptr;
+  std::string_view id;
+  std::string allow;
+  for (const auto& e : Endpoints()) {
+    std::string_view this_id;
+    if (e.path.back() == '/') {
+      if (!r.path.starts_with(e.path) || r.path.size() == e.path.size()) continue;
+      this_id = r.path.substr(e.path.size());
+    } else if (r.path != e.path) {
+      continue;
+    }
+    if (e.method != method) {
+      if (!allow.empty()) allow += ", ";
+      allow += e.method == "GET" ? "GET, HEAD" : std::string(e.method);
+      continue;
+    }
+    route = &e;
+    id = this_id;
+    break;
+  }
+  // The role is checked first: a client without the right account learns
+  // nothing else, not even which routes exist or how parameters are checked.
+  Principal who;
+  const bool secure = gate_->Secure(r);
+  if (!route || !route->access.is_public()) {
+    who = gate_->Identify(r);
+    if (who.kind != Principal::Kind::kOwner && who.kind != Principal::Kind::kAccount)
+      return RefusalReply(who, secure);
+  }
+  if (!route) {
+    if (!allow.empty()) {
+      Reply e = ErrorReply(405, "method not allowed here: " + allow);
+      e.headers.emplace_back("Allow", allow);
+      return e;
+    }
+    std::string shown = IsCleanText(r.path) ? std::string(r.path.substr(0, 100)) : "(unprintable)";
+    return ErrorReply(404, "no such API route '" + shown + "'; routes: " + RouteList());
+  }
+  const std::string action = std::string(method) + " " + RouteName(*route);
+  if (!route->access.is_public() && !auth::Allows(who.role, route->access.role())) {
+    (void)gate_->Audit(who, action, std::string(id), "{\"refused\":403}");
+    return ErrorReply(
+        403, "forbidden: this route needs the " + std::string(route->access.name()) + " role");
+  }
+  if (method != "GET") {
+    // A change comes from the UI's own scripts: JSON (which a cross-site
+    // form cannot send, and the server allows no cross-origin request) from
+    // this origin. The session cookie is SameSite=Strict besides.
+    if (!r.content_type.starts_with("application/json"))
+      return ErrorReply(415, "the request body must be JSON (Content-Type: application/json)");
+    std::string_view origin = r.origin;
+    for (std::string_view scheme : {"https://", "http://"})
+      if (origin.starts_with(scheme)) origin.remove_prefix(scheme.size());
+    if (!r.origin.empty() && origin != r.host)
+      return ErrorReply(403, "forbidden: cross-origin request");
+  }
+  if (!id.empty() && (id.size() > kMaxNameBytes || !IsCleanText(id)))
+    return ErrorReply(400, "invalid id: at most " + std::to_string(kMaxNameBytes) +
+                               " bytes of UTF-8 without control characters");
+  auto params = ValidateParams(route->params, r.params);
+  if (!params.ok()) return ErrorReply(params.error());
+  if (!route->access.is_public()) {
+    json detail = json::object();
+    for (const auto& [k, v] : r.params) detail[k] = v;
+    std::string target(id);
+    for (const auto& spec : route->params) {
+      if (!target.empty()) break;
+      if (auto v = params->Text(spec.name)) target = *v;
+    }
+    if (!gate_->Audit(who, action, target, Dump(detail)))
+      return ErrorReply(503, "the audit log cannot be written: try again later");
+  }
+  Call call{*pool_, *gate_, id, *params, r, who};
+  if (!cache_ || !route->handler.cacheable()) return route->handler(call);
+  // The key is the path and the parameters as sent (validated, so bounded
+  // in size); the same request in another order is another key.
+  std::string key(r.path);
+  for (const auto& [k, v] : r.params) key.append(1, '\n').append(k).append(1, '=').append(v);
+  int64_t generation = -1;
+  {
+    auto lease = pool_->Acquire();
+    if (!lease.ok()) return ErrorReply(lease.error());
+    auto g = ArchiveGeneration(**lease);
+    if (!g.ok()) return ErrorReply(g.error());
+    generation = *g;
+  }
+  if (auto hit = cache_->Find(key, generation)) {
+    Reply reply;
+    reply.body = *hit;
+    reply.headers.emplace_back("X-Cache", "hit");
+    return reply;
+  }
+  Reply reply = route->handler(call);
+  if (reply.status == 200) cache_->Put(key, generation, reply.body);
+  return reply;
 }
 
 }  // namespace veille::server

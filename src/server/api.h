@@ -1,10 +1,17 @@
 // api.h: the server's request handling, without any HTTP library (internal).
 //
-// In:  a decoded request path and its decoded query parameters.
+// In:  a decoded Request (gate.h): method, path, query parameters, body and
+//      the headers that carry credentials.
 // Out: a Reply (status, content type, body, extra headers): JSON for /api/...,
-//      a file of the web folder otherwise.
+//      a file of the web folder (or a redirect into the UI) otherwise.
 // Thread-safety: Api::Handle may be called from many threads at once; each
 //      call borrows its own Archive from the pool.
+//
+// Every API route says, where it is registered, which role may call it
+// (Endpoint::access has no default: a route cannot be added without one).
+// Api::Handle checks it before anything else about the request: without an
+// account a route answers 401, with too small a role 403, and neither says
+// more. Every route that needs an account is audited.
 //
 // Kept apart from http.cc so that routing, validation and path safety are
 // tested directly, and the slow-to-compile HTTP header stays in one file.
@@ -25,8 +32,10 @@
 #include <utility>
 #include <vector>
 
+#include "server/gate.h"
 #include "veille/archive.h"
 #include "veille/archive_queries.h"
+#include "veille/auth.h"
 #include "veille/result.h"
 
 namespace veille::server {
@@ -37,6 +46,10 @@ struct Reply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Valid UTF-8 without control characters: what every text parameter and
+// path segment must be before it goes anywhere near SQL, a file name or a log.
+bool IsCleanText(std::string_view s);
 
 // The one place where Error codes become HTTP statuses.
 int HttpStatusFor(const Error& e);
@@ -152,21 +165,92 @@ class ResponseCache {
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };
 
+// Who may call a route: anyone (the UI's files, login), or an account with
+// at least the given role. No default constructor, so that an Endpoint
+// cannot be declared without one.
+class Access {
+ public:
+  static constexpr Access Public() { return Access(0); }
+  static constexpr Access Reader() { return Access(1); }
+  static constexpr Access Editor() { return Access(2); }
+  static constexpr Access Admin() { return Access(3); }
+  bool is_public() const { return level_ == 0; }
+  auth::Role role() const { return static_cast<auth::Role>(level_ == 0 ? 1 : level_); }
+  std::string_view name() const;  // "public", "reader", "editor", "admin"
+
+ private:
+  constexpr explicit Access(int level) : level_(level) {}
+  int level_;
+};
+
+// What a handler may need beyond its parameters: who is asking, the whole
+// request (body, cookies) and the gate (sessions, audit).
+struct Call {
+  ArchivePool& pool;
+  Gate& gate;
+  std::string_view id;  // from the path, for routes ending in '/'
+  const Params& params;
+  const Request& request;
+  const Principal& who;
+};
+
+// A route's handler: most take the pool, the id and the parameters (their
+// answers depend on the archive only, and are cached); those that need the
+// request or the account take a Call (never cached).
+class Handler {
+ public:
+  using Plain = Reply (*)(ArchivePool&, std::string_view, const Params&);
+  using WithCall = Reply (*)(const Call&);
+  Handler(Plain f) : plain_(f) {}    // NOLINT: implicit by design
+  Handler(WithCall f) : call_(f) {}  // NOLINT: implicit by design
+  bool cacheable() const { return plain_ != nullptr; }
+  Reply operator()(const Call& c) const {
+    return plain_ ? plain_(c.pool, c.id, c.params) : call_(c);
+  }
+
+ private:
+  Plain plain_ = nullptr;
+  WithCall call_ = nullptr;
+};
+
+struct Endpoint {
+  std::string_view path;  // ends with '/' when the rest of the path is an id
+  std::vector<ParamSpec> params;
+  Handler handler;
+  Access access;                    // required
+  std::string_view method = "GET";  // GET also answers HEAD
+};
+
+// Every API route, in the order they are matched.
+const std::vector<Endpoint>& Endpoints();
+// "/api/articles/{id}" for "/api/articles/": how routes are named in the
+// audit log, 404 messages and docs/api.md.
+std::string RouteName(const Endpoint& e);
+
 class Api {
  public:
   // `web_dir` must exist; it is made canonical once here. `cache_bytes` 0
   // disables the answer cache.
-  Api(ArchivePool* pool, const std::string& web_dir, size_t cache_bytes = 0);
+  Api(ArchivePool* pool, Gate* gate, const std::string& web_dir, size_t cache_bytes = 0);
 
-  // GET or HEAD on `path` (decoded, without the query string).
-  Reply Get(std::string_view path, const RawParams& params);
+  Reply Handle(const Request& r);
 
  private:
+  Reply Route(const Request& r);
+  Reply Ui(const Request& r);
   Reply Static(std::string_view path);
   ArchivePool* pool_;
+  Gate* gate_;
   std::string web_dir_;  // canonical, without a trailing slash
   std::unique_ptr<ResponseCache> cache_;
 };
+
+// The answer to a request whose credentials are missing, refused (401),
+// over the failure limit (429) or could not be checked (500).
+Reply RefusalReply(const Principal& who, bool secure);
+
+// The query string of `params`, percent-encoded (for redirects into the UI).
+std::string EncodeQuery(const RawParams& params);
 
 }  // namespace veille::server
 
