@@ -5,7 +5,9 @@
 # (node:test + playwright-core) driving Debian's /usr/bin/chromium, never a
 # downloaded browser. Screenshots of the search, article (with a highlighted
 # quote and its speaker), who-said-what and entity pages are written to
-# tests/browser/screenshots/. On failure the server's log is printed.
+# tests/browser/screenshots/. The archive gets an account (reader) and a token:
+# the tests log in through the UI's login page first. On failure the server's
+# log is printed.
 #
 # Usage: scripts/browser-test.sh path/to/veille
 # Needs: node, npm, chromium (scripts/install-deps.sh installs them).
@@ -59,6 +61,12 @@ echo "browser-test: ingesting demo/corpus with $VEILLE"
 timeout 120 "$VEILLE" ingest -q --db "$DB" demo/corpus >"$TMP/ingest.log" 2>&1 ||
   { cat "$TMP/ingest.log" >&2; fail "ingest of demo/corpus failed"; }
 
+# An account, so that the UI is tested as a desk uses it: behind a login.
+"$VEILLE" users add ui-test --role reader --db "$DB" 2>>"$TMP/ingest.log" ||
+  fail "veille users add failed"
+TOKEN=$("$VEILLE" tokens create ui-test --expires 1h --db "$DB" 2>>"$TMP/ingest.log") ||
+  fail "veille tokens create failed"
+
 "$VEILLE" serve --db "$DB" --port 0 --web "$ROOT/web" 2>"$LOG" &
 PID=$!
 URL=""
@@ -69,7 +77,8 @@ for _ in $(seq 150); do
   sleep 0.1
 done
 [ -n "$URL" ] || fail "veille serve did not report its address within 15 s"
-curl -fsS --max-time 5 "${URL}api/stats" >/dev/null || fail "${URL}api/stats does not answer"
+curl -fsS --max-time 5 -H "Authorization: Bearer $TOKEN" "${URL}api/stats" >/dev/null ||
+  fail "${URL}api/stats does not answer"
 echo "browser-test: serving on $URL"
 
 cd tests/browser
@@ -77,7 +86,7 @@ cd tests/browser
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm ci --ignore-scripts --no-audit --no-fund \
   --loglevel=error || fail "npm ci in tests/browser failed"
 rm -rf screenshots
-BASE_URL=$URL CHROMIUM=$CHROMIUM SCREENSHOTS=$ROOT/tests/browser/screenshots \
+BASE_URL=$URL VEILLE_TOKEN=$TOKEN CHROMIUM=$CHROMIUM SCREENSHOTS=$ROOT/tests/browser/screenshots \
   timeout "${TEST_TIMEOUT:-300}" node --test --test-reporter=spec ui.test.mjs ||
   fail "browser tests failed (screenshots so far in tests/browser/screenshots/)"
 echo "browser-test: OK; screenshots in tests/browser/screenshots/: $(ls screenshots | tr '\n' ' ')"

@@ -36,6 +36,7 @@ async function api(path, params) {
   } catch (e) {
     return {status: 0, error: 'the server cannot be reached (' + e.message + ')'};
   }
+  if (res.status === 401) goLogin();  // login.js: the archive has accounts
   let body = null;
   try { body = await res.json(); } catch (e) { /* not JSON: reported below */ }
   if (!res.ok || !body)
@@ -111,6 +112,7 @@ const routes = {
   'entities': viewEntities,
   'entity': viewEntity,
   'reuse': viewReuse,
+  'login': viewLogin,  // login.js
 };
 
 function parseHash() {

@@ -222,7 +222,10 @@ struct EventLoop::Impl {
       int peer_port = 0;
       std::string peer = NumericHost(reinterpret_cast<sockaddr*>(&ss), len, &peer_port);
       const TransportLimits& l = options.limits;
-      if (conns.size() >= l.max_connections || per_address[peer] >= l.max_connections_per_address) {
+      const auto& unlimited = options.unlimited_peers;
+      const bool exempt = std::find(unlimited.begin(), unlimited.end(), peer) != unlimited.end();
+      if (conns.size() >= l.max_connections ||
+          (!exempt && per_address[peer] >= l.max_connections_per_address)) {
         if (per_address[peer] == 0) per_address.erase(peer);
         close(fd);
         continue;

@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/request_head.h"
 #include "veille/result.h"
@@ -75,6 +76,9 @@ class EventLoop {
     int workers = 16;
     TransportLimits limits;
     std::string tls_cert, tls_key;  // PEM files; both empty: plain HTTP
+    // Peers exempt from max_connections_per_address (reverse proxies, whose
+    // connections carry many clients).
+    std::vector<std::string> unlimited_peers;
   };
 
   // Loads the certificate (if any), binds and listens. Errors name the file

@@ -403,6 +403,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions o) {
   lo.limits = limits;
   lo.tls_cert = p->options.tls_cert;
   lo.tls_key = p->options.tls_key;
+  lo.unlimited_peers = p->options.trusted_proxies;
   auto loop = server::EventLoop::Create(std::move(lo), handler, refusal);
   if (!loop.ok()) return loop.error();
   p->loop = std::move(*loop);

@@ -6,7 +6,9 @@
 // and starts the server). Without BASE_URL, the test starts
 // `$VEILLE serve --db $VEILLE_DB` itself. Other environment: CHROMIUM
 // (default /usr/bin/chromium), SCREENSHOTS (default ./screenshots), UI_QUERY
-// (a query with hits in the archive, default "inondations").
+// (a query with hits in the archive, default "inondations"), VEILLE_TOKEN (an
+// API token of the archive: the tests then log in first through the login
+// page, and call the API with it).
 import {test, before, after, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
@@ -21,6 +23,7 @@ const root = path.resolve(here, '../..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const QUERY = process.env.UI_QUERY || 'inondations';
 const SHOTS = process.env.SCREENSHOTS || path.join(here, 'screenshots');
+const TOKEN = process.env.VEILLE_TOKEN || '';
 const STEP_MS = 10000;  // any single wait; a test is bounded by TEST_MS
 const TEST_MS = 60000;
 
@@ -49,7 +52,9 @@ function startServer() {
 }
 
 async function apiGet(p) {
-  const res = await fetch(new URL(p.replace(/^\//, ''), base), {signal: AbortSignal.timeout(STEP_MS)});
+  const headers = TOKEN ? {Authorization: 'Bearer ' + TOKEN} : {};
+  const res = await fetch(new URL(p.replace(/^\//, ''), base),
+                          {headers, signal: AbortSignal.timeout(STEP_MS)});
   return {status: res.status, body: await res.json()};
 }
 
@@ -108,6 +113,11 @@ before(async () => {
   page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   page.on('pageerror', e => pageErrors.push(e.message));
+  // The Content-Security-Policy forbids inline script and style: a view that
+  // uses either fails here rather than silently in a browser.
+  page.on('console', m => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push('CSP: ' + m.text());
+  });
   // The UI must work offline: any request off the server fails the test.
   await context.route(url => !url.href.startsWith(base), r => {
     pageErrors.push('request outside the server: ' + r.request().url());
@@ -123,6 +133,31 @@ after(async () => {
 
 afterEach(() => {
   assert.deepEqual(pageErrors.splice(0), [], 'JavaScript errors in the page');
+});
+
+test('logging in: the API sends the reader to the login page, a token opens a session', {timeout: TEST_MS}, async () => {
+  if (!TOKEN) {
+    // An archive without accounts: no login, the home page opens directly.
+    await open(base, 'h1');
+    assert.equal(await page.locator('#account').innerText(), '');
+    return;
+  }
+  await page.goto(new URL('#/entities', base).href);
+  await page.waitForSelector('#login-form');
+  await waitHash(h => h.startsWith('#/login') && decodeURIComponent(h).includes('next=#/entities'));
+  await page.fill('#token', 'veille_0000000000000000_' + 'A'.repeat(43));
+  await page.press('#token', 'Enter');
+  await waitText('#login-error', t => /invalid token/.test(t));
+  await shot('login');
+  await page.fill('#token', TOKEN);
+  await page.press('#token', 'Enter');
+  // Back where the reader was going, logged in.
+  await waitHash(h => h === '#/entities');
+  await page.waitForSelector('table.list tbody tr');
+  await waitText('#who', t => /\(reader\)/.test(t));
+  // The session is in an HttpOnly cookie: scripts cannot read it.
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  await open(base, 'h1');
 });
 
 test('search with the keyboard shows highlighted hits and facets', {timeout: TEST_MS}, async () => {
@@ -173,7 +208,8 @@ test('an article highlights its quotes with their speakers, and its entities', {
   const quotes = page.locator('#article-text .quote');
   assert.ok(await quotes.count() > 0, 'no highlighted quote');
   // Every quote of the article is highlighted with exactly its words.
-  const text = await page.locator('#article-text').innerText();
+  // The previous test left another article on screen: wait for this one.
+  const text = await waitText('#article-text', t => article.quotes.every(x => t.includes(x.text)));
   for (const x of article.quotes) assert.ok(text.includes(x.text), 'quote missing: ' + x.text);
   const speakers = await page.locator('#article-text .speaker').allInnerTexts();
   assert.equal(speakers.length, article.quotes.length);
@@ -246,4 +282,40 @@ test('unknown entities and bad parameters are explained, not broken', {timeout: 
   assert.equal(r.body.error.status, 400);
   assert.equal((await apiGet('/api/nope')).status, 404);
   assert.equal((await apiGet('/api/entities/Nulle%20Part')).status, 404);
+});
+
+test('a plain URL with a query opens the search', {timeout: TEST_MS}, async () => {
+  await page.goto(new URL('/?q=' + encodeURIComponent(QUERY), base).href);
+  await page.waitForSelector('.hit');
+  assert.equal(await page.inputValue('#q'), QUERY);
+  await waitHash(h => h.startsWith('#/search?q='));
+  await page.goto(new URL('/search?q=' + encodeURIComponent(QUERY), base).href);
+  await page.waitForSelector('.hit');
+});
+
+test('no inline script or event handler in any page', {timeout: TEST_MS}, async () => {
+  for (const hash of ['#/', '#/search?q=' + encodeURIComponent(QUERY), '#/quotes', '#/entities', '#/reuse']) {
+    await page.goto(new URL(hash, base).href);
+    await page.waitForSelector('main#view > *:not(p.muted)');
+    const inline = await page.evaluate(() => {
+      const found = [];
+      for (const s of document.querySelectorAll('script')) if (!s.src) found.push('inline <script>');
+      for (const el of document.querySelectorAll('*'))
+        for (const a of el.attributes)
+          if (/^on/i.test(a.name)) found.push(`${el.tagName} ${a.name}`);
+          else if (a.name === 'style') found.push(`${el.tagName} style=`);
+          else if (/^\s*javascript:/i.test(a.value)) found.push(`${el.tagName} ${a.name}=javascript:`);
+      return found;
+    });
+    assert.deepEqual(inline, [], hash);
+  }
+});
+
+test('logging out ends the session', {timeout: TEST_MS}, async () => {
+  if (!TOKEN) return;
+  await open(base, '#logout');
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  const r = await page.evaluate(async () => (await fetch('/api/stats')).status);
+  assert.equal(r, 401);
 });
