@@ -764,6 +764,12 @@ Reply Api::Route(const Request& r) {
   const bool secure = gate_->Secure(r);
   if (!route || !route->access.is_public()) {
     who = gate_->Identify(r);
+    if (who.kind == Principal::Kind::kRefused) {
+      // Credentials that were refused are worth a line (guesses are limited,
+      // so these are few); the credentials themselves are never written.
+      std::string path = IsCleanText(r.path) ? std::string(r.path.substr(0, 200)) : "?";
+      (void)gate_->Audit(who, "auth refused", path, Dump({{"reason", who.message}}));
+    }
     if (who.kind != Principal::Kind::kOwner && who.kind != Principal::Kind::kAccount)
       return RefusalReply(who, secure);
   }

@@ -324,6 +324,15 @@ TEST_F(AuthTest, AuditLogRecordsWhoDidWhat) {
   EXPECT_EQ(mine[2].action, "GET /api/audit");
   ASSERT_FALSE(refused.empty());
   EXPECT_EQ(refused.back().action, "GET /api/users");
+  // Refused credentials are logged with the reason, from the address.
+  RawClient r3(port(), "127.0.0.3");
+  ASSERT_EQ(r3.Request("GET", "/api/stats", Bearer(*expired_)).status, 401);
+  server_->FlushAudit();
+  bool logged = false;
+  for (auto& e : archive_->Audit())
+    logged |= e.action == "auth refused" && e.address == "127.0.0.3" &&
+              e.target == "/api/stats" && e.detail.find("token expired") != std::string::npos;
+  EXPECT_TRUE(logged);
   // The log is readable through the API by admins, oldest first.
   RawResponse r =
       c.Request("GET", "/api/audit?user=audra&action=GET%20/api/articles/%7Bid%7D", Bearer(token));
