@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Speed figures: ingest OrangeSum into a fresh archive (articles/s, MB/s, peak
-# memory), then run the committed query list (bench/queries.txt) and report
-# search latency p50/p99.
+# Speed figures: a bare FTS5 insert of OrangeSum's texts (the baseline), then
+# OrangeSum ingests into fresh archives (articles/s, MB/s, peak memory; the
+# every-stage run with its CPU profile per step) and their ratios to the
+# baseline, then the committed query list (bench/queries.txt) and search
+# latency p50/p99, then the 1M-article reuse figures.
 # Usage: scripts/bench.sh [BUILD_DIR] [SHARED_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,16 +13,40 @@ CORPUS=$SHARED/corpus/orangesum-fr.jsonl.gz
 DB=${BENCH_DB:-$BUILD/orangesum.db}
 [ -f "$CORPUS" ] || { echo "bench: $CORPUS not found"; exit 1; }
 rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.base" "$DB.base-wal" "$DB.base-shm"
+# Runs `veille ingest`, prints its summary and keeps its articles/s in $RATE.
+ingest() {
+  local out
+  out=$("$BUILD/veille" ingest -q "$@")
+  echo "$out"
+  RATE=$(echo "$out" | head -1 | sed -n 's/.*(\([0-9]*\) articles\/s.*/\1/p')
+}
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1] or 0), float(sys.argv[2] or 0); print(f'{a / b:.2f}' if b else 'n/a')" "$1" "$2"; }
+echo "== bare SQLite FTS5 insert of the same titles and texts (bench/fts5_insert_peer.py; no analysis)"
+PEER=$(python3 bench/fts5_insert_peer.py "$CORPUS" "$DB.peer")
+echo "$PEER"
+PEER_RATE=$(echo "$PEER" | sed -n 's/.*(\([0-9]*\) articles\/s.*/\1/p')
+rm -f "$DB.peer" "$DB.peer-wal" "$DB.peer-shm"
 echo "== foundation pipeline only (read, clean, analyse, store, index): fresh archive $DB.base"
-"$BUILD/veille" ingest -q --no-entities --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
+ingest --no-entities --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
+BASE_RATE=$RATE
 rm -f "$DB.base" "$DB.base-wal" "$DB.base-shm"
 echo "== foundation + entities (recognise, link, store mentions): fresh archive $DB.base"
-"$BUILD/veille" ingest -q --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
+ingest --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
 rm -f "$DB.base" "$DB.base-wal" "$DB.base-shm"
-echo "== ingest $CORPUS with every stage (fresh archive $DB)"
-"$BUILD/veille" ingest -q --db "$DB" "$CORPUS"
+echo "== ingest $CORPUS with every stage (fresh archive $DB), CPU time per step (--profile)"
+ingest --profile --db "$DB" "$CORPUS"
+ALL_RATE=$RATE
+echo "== ingest ratios against the bare FTS5 insert ($PEER_RATE articles/s):" \
+  "foundation $(ratio "$BASE_RATE" "$PEER_RATE"), every stage $(ratio "$ALL_RATE" "$PEER_RATE")"
 echo "== re-ingest (must store 0)"
 "$BUILD/veille" ingest -q --db "$DB" "$CORPUS"
 "$BUILD/veille" stats --db "$DB"
 echo "== search latency, $(grep -vc '^#' bench/queries.txt) queries"
 "$BUILD/bench/veille-search-bench" --db "$DB" --queries bench/queries.txt --rounds 3
+
+# The 1M-article synthetic archive (veille-reuse scale: in-memory near-duplicate
+# and passage detection at 1M). BENCH_1M=0 skips it (scripts/eval.sh does: CI).
+if [ "${BENCH_1M:-1}" != 0 ] && [ -x "$BUILD/tools/reuse/veille-reuse" ]; then
+  echo "== reuse at scale: veille-reuse scale --n 1000000 (in memory; docs/reuse.md)"
+  "$BUILD/tools/reuse/veille-reuse" scale --corpus "$CORPUS" --n 1000000
+fi

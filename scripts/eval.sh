@@ -34,7 +34,7 @@ if [ -d "$POLNEAR" ] && [ -x "$BUILD/tools/quotes/veille-quotes" ]; then
 fi
 
 if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
-  bash scripts/bench.sh "$BUILD" "$SHARED"
+  BENCH_1M=0 bash scripts/bench.sh "$BUILD" "$SHARED"
 fi
 
 if [ -x "$BUILD/tools/reuse/veille-reuse" ] && [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
