@@ -3,7 +3,9 @@
 # OrangeSum ingests into fresh archives (articles/s, MB/s, peak memory; the
 # every-stage run with its CPU profile per step) and their ratios to the
 # baseline, then the committed query list (bench/queries.txt) and search
-# latency p50/p99, then the 1M-article reuse figures.
+# latency p50/p99 beside a bare FTS5 index of the same texts (bench/fts5_peer.py:
+# "page" = ten hits with snippets and the total, as veille search; "top10" =
+# ten rowids by rank only) and their ratios, then the 1M-article reuse figures.
 # Usage: scripts/bench.sh [BUILD_DIR] [SHARED_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,8 +43,27 @@ echo "== ingest ratios against the bare FTS5 insert ($PEER_RATE articles/s):" \
 echo "== re-ingest (must store 0)"
 "$BUILD/veille" ingest -q --db "$DB" "$CORPUS"
 "$BUILD/veille" stats --db "$DB"
-echo "== search latency, $(grep -vc '^#' bench/queries.txt) queries"
-"$BUILD/bench/veille-search-bench" --db "$DB" --queries bench/queries.txt --rounds 3
+# --- search: Veille against a bare FTS5 index of the same texts, same queries,
+# same run (bench/fts5_peer.py builds $BUILD/fts5-peer.db once, ~5 s) ---------
+echo "== search latency, $(grep -vc '^#' bench/queries.txt) queries (bench/queries.txt)"
+VEILLE_SEARCH=$("$BUILD/bench/veille-search-bench" --db "$DB" --queries bench/queries.txt --rounds 3)
+echo "$VEILLE_SEARCH"
+echo "== the same queries on a bare FTS5 index (unicode61 remove_diacritics 2, bm25 title x3)"
+PEER_SEARCH=$(python3 bench/fts5_peer.py --corpus "$CORPUS" --db "$BUILD/fts5-peer.db" \
+  --queries bench/queries.txt --rounds 3)
+echo "$PEER_SEARCH"
+pct() { sed -n "s/^$1 ms:.* $2 \([0-9.]*\).*/\1/p"; }
+# Wall clock, then CPU time of the searching thread (on a shared machine the
+# wall clock also counts the time spent waiting for a core).
+for what in latency cpu; do
+  v50=$(pct "search $what" p50 <<<"$VEILLE_SEARCH"); v99=$(pct "search $what" p99 <<<"$VEILLE_SEARCH")
+  for kind in page top10; do
+    f50=$(pct "fts5 $kind $what" p50 <<<"$PEER_SEARCH"); f99=$(pct "fts5 $kind $what" p99 <<<"$PEER_SEARCH")
+    awk -v w="$what" -v k="$kind" -v v50="$v50" -v v99="$v99" -v f50="$f50" -v f99="$f99" 'BEGIN {
+      printf "search %s ratio Veille / FTS5 %s: p50 %.2f / %.2f ms = %.2fx, p99 %.2f / %.2f ms = %.2fx\n",
+        w, k, v50, f50, v50 / f50, v99, f99, v99 / f99 }'
+  done
+done
 
 # The 1M-article synthetic archive (veille-reuse scale: in-memory near-duplicate
 # and passage detection at 1M). BENCH_1M=0 skips it (scripts/eval.sh does: CI).
