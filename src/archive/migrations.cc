@@ -67,6 +67,18 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 INSERT OR REPLACE INTO meta(key, value)
   SELECT 'fts_stop_grams', '1' WHERE NOT EXISTS (SELECT 1 FROM articles);
 )sql"},
+      // 8: the crawl's sources and state (veille/sources.h).
+      {"crawl: sources, crawl_seen",
+       "CREATE TABLE IF NOT EXISTS sources("
+       " source_id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+       " kind TEXT NOT NULL, every_seconds INTEGER NOT NULL, language TEXT,"
+       " added_at TEXT NOT NULL, next_due TEXT NOT NULL DEFAULT '', etag TEXT,"
+       " last_modified TEXT, last_fetch TEXT, last_success TEXT, last_error TEXT,"
+       " last_error_at TEXT, failures INTEGER NOT NULL DEFAULT 0,"
+       " articles INTEGER NOT NULL DEFAULT 0, failing INTEGER NOT NULL DEFAULT 0);"
+       "CREATE TABLE IF NOT EXISTS crawl_seen("
+       " url TEXT PRIMARY KEY, warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL,"
+       " fetched_at TEXT NOT NULL) WITHOUT ROWID;"},
   };
   return kList;
 }

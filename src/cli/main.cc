@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
       {"audit", "Who searched, read or changed what, and when", RegisterAudit},
       {"extract", "Main text and metadata of HTML pages, without an archive", RegisterExtract},
       {"eval-extract", "Score HTML extraction on a benchmark folder", RegisterEvalExtract},
+      {"sources", "The feeds, sitemaps and pages a crawl follows: add, list, remove, import",
+       RegisterSources},
+      {"crawl", "Fetch the sources that are due, keep WARC files, ingest what is new",
+       RegisterCrawl},
       {"reindex", "Index every stored article again (after an upgrade that says so)",
        RegisterReindex},
   };

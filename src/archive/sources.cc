@@ -1,0 +1,114 @@
+// sources.cc: the `sources` and `crawl_seen` tables (see veille/sources.h).
+#include "veille/sources.h"
+
+#include <sqlite3.h>
+
+#include "archive/internal.h"
+
+namespace veille {
+namespace {
+
+using sql::DbError;
+
+constexpr char kColumns[] =
+    "source_id, url, name, kind, every_seconds, language, added_at, next_due, etag, "
+    "last_modified, last_fetch, last_success, last_error, last_error_at, failures, articles, "
+    "failing";
+
+SourceRecord Row(Stmt& st) {
+  SourceRecord s;
+  s.id = st.Int(0);
+  s.url = st.Text(1);
+  s.name = st.Text(2);
+  s.kind = st.Text(3);
+  s.every_seconds = st.Int(4);
+  s.language = st.OptText(5);
+  s.added_at = st.Text(6);
+  s.next_due = st.Text(7);
+  s.etag = st.OptText(8);
+  s.last_modified = st.OptText(9);
+  s.last_fetch = st.OptText(10);
+  s.last_success = st.OptText(11);
+  s.last_error = st.OptText(12);
+  s.last_error_at = st.OptText(13);
+  s.failures = st.Int(14);
+  s.articles = st.Int(15);
+  s.failing = st.Int(16) != 0;
+  return s;
+}
+
+Result<std::vector<SourceRecord>> Query(Archive& a, const std::string& where,
+                                        const std::optional<std::string>& arg) {
+  std::vector<SourceRecord> out;
+  Stmt st(a.db(), std::string("SELECT ") + kColumns + " FROM sources " + where);
+  if (!st.ok()) return DbError(a.db(), "listing sources");
+  if (arg) st.Bind(1, *arg);
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Row(st));
+  if (rc != SQLITE_DONE) return DbError(a.db(), "listing sources");
+  return out;
+}
+
+}  // namespace
+
+Status AddSource(Archive& a, const SourceRecord& s) {
+  Stmt st(a.db(),
+          "INSERT INTO sources(url, name, kind, every_seconds, language, added_at, next_due) "
+          "VALUES(?,?,?,?,?,?,'') ON CONFLICT(url) DO NOTHING");
+  st.Bind(1, s.url).Bind(2, s.name).Bind(3, s.kind).Bind(4, s.every_seconds).Bind(5, s.language);
+  st.Bind(6, s.added_at);
+  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "adding source " + s.url);
+  if (sqlite3_changes(a.db()) == 0)
+    return Error::InvalidArgument("source " + s.url + " is already followed");
+  return OkStatus();
+}
+
+Status RemoveSource(Archive& a, const std::string& url) {
+  Stmt st(a.db(), "DELETE FROM sources WHERE url = ?");
+  st.Bind(1, url);
+  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "removing source " + url);
+  if (sqlite3_changes(a.db()) == 0) return Error::NotFound("no source " + url);
+  return OkStatus();
+}
+
+Result<std::vector<SourceRecord>> ListSources(Archive& a) {
+  return Query(a, "ORDER BY source_id", std::nullopt);
+}
+
+Result<std::vector<SourceRecord>> DueSources(Archive& a, const std::string& now) {
+  return Query(a, "WHERE failing = 0 AND next_due <= ? ORDER BY next_due, source_id", now);
+}
+
+Status UpdateSourceState(Archive& a, const SourceRecord& s) {
+  Stmt st(a.db(),
+          "UPDATE sources SET next_due = ?, etag = ?, last_modified = ?, last_fetch = ?, "
+          "last_success = ?, last_error = ?, last_error_at = ?, failures = ?, articles = ?, "
+          "failing = ? WHERE source_id = ?");
+  st.Bind(1, s.next_due).Bind(2, s.etag).Bind(3, s.last_modified).Bind(4, s.last_fetch);
+  st.Bind(5, s.last_success).Bind(6, s.last_error).Bind(7, s.last_error_at).Bind(8, s.failures);
+  st.Bind(9, s.articles).Bind(10, int64_t{s.failing ? 1 : 0}).Bind(11, s.id);
+  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "updating source " + s.url);
+  return OkStatus();
+}
+
+Result<bool> CrawlSeen(Archive& a, const std::string& url) {
+  Stmt st(a.db(), "SELECT 1 FROM crawl_seen WHERE url = ?");
+  if (!st.ok()) return DbError(a.db(), "looking up a crawled URL");
+  st.Bind(1, url);
+  int rc = st.Step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) return DbError(a.db(), "looking up a crawled URL");
+  return false;
+}
+
+Status MarkCrawlSeen(Archive& a, const std::string& url, const std::string& warc_file,
+                     uint64_t offset, const std::string& at) {
+  Stmt st(a.db(),
+          "INSERT INTO crawl_seen(url, warc_file, warc_offset, fetched_at) VALUES(?,?,?,?) "
+          "ON CONFLICT(url) DO NOTHING");
+  st.Bind(1, url).Bind(2, warc_file).Bind(3, static_cast<int64_t>(offset)).Bind(4, at);
+  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "recording a crawled URL");
+  return OkStatus();
+}
+
+}  // namespace veille
