@@ -29,6 +29,11 @@ namespace {
 
 constexpr uint32_t kMinParagraphText = 25;  // non-blank bytes
 constexpr int kUnlikelyWeight = -50;
+// The whole body replaces a chosen content shorter than this (non-blank
+// bytes) when it holds this many times more text (listings, pages of short
+// sections that no single container holds).
+constexpr size_t kFallbackBelow = 5000;
+constexpr size_t kFallbackRatio = 4;
 
 struct Info {
   int weight = 0;
@@ -37,6 +42,7 @@ struct Info {
   uint32_t own_text = 0;   // not inside a nested block
   uint32_t own_commas = 0;
   uint32_t inline_link = 0;  // own text inside links
+  uint32_t prose = 0;        // text of blocks below with a paragraph of own text, not links
   uint16_t n_li = 0, n_p = 0, n_img = 0, n_input = 0, n_heading = 0;
   float score = 0;
   bool scored = false;
@@ -208,12 +214,12 @@ class Extraction {
     Filter(&blocks);
     size_t main_len = TextLen(blocks);
     // Fallback 1: the body, cleaned the same way, when the choice is short.
-    if (main_len < 500 && info_[body_].text > 2 * main_len + 200) {
+    if (main_len < kFallbackBelow && info_[body_].text > kFallbackRatio * main_len + 200) {
       std::vector<Block> all;
       Render(body_, body_, &all);
       Filter(&all);
       size_t all_len = TextLen(all);
-      if (all_len > 2 * main_len + 200 && all_len < 20000) blocks = std::move(all);
+      if (all_len > kFallbackRatio * main_len + 200 && all_len < 20000) blocks = std::move(all);
     }
     // Fallback 2: JSON-LD articleBody when it holds much more text.
     if (in_.json_ld_body) {
@@ -407,9 +413,12 @@ class Extraction {
       } else if (nd.tag == Tag::kImg || nd.tag == Tag::kPicture) {
         f.n_img = 1;
       }
+      if (!nd.is_text && IsBlockTag(nd.tag) && f.own_text >= 80 && f.inline_link * 2 < f.own_text)
+        f.prose += f.own_text;
       if (nd.parent == kNone) continue;
       Info& p = info_[nd.parent];
       p.text += f.text;
+      p.prose += f.prose;
       p.link_text += f.link_text;
       p.n_img = static_cast<uint16_t>(std::min(0xFFFF, p.n_img + f.n_img));
       p.n_li = static_cast<uint16_t>(std::min(0xFFFF, p.n_li + f.n_li + (nd.tag == Tag::kLi)));
@@ -675,7 +684,7 @@ class Extraction {
         if (f.weight < 25 && ld > 0.2f && f.text < 2000 && !is_list && nd.tag != Tag::kP) {
           // Prose with links keeps most of its text outside them; a block of
           // teasers is mostly links.
-          if (f.own_text < f.text / 2 || f.text < 300) return true;
+          if ((f.own_text + f.prose) * 2 < f.text || f.text < 300) return true;
         }
         if (f.weight >= 25 && ld > 0.5f) return true;
         if (!is_list && nd.tag != Tag::kP && f.n_li > 3 && f.n_p == 0 && ld > 0.3f) return true;

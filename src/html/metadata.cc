@@ -529,9 +529,9 @@ std::optional<std::string> DateFromText(const Document& doc, const Resources& re
     cues += ' ';
     cues += AsciiLower(doc.Attribute(i, "itemprop"));
     bool dateish = false;
-    for (const char* c : {"date", "time", "publish", "posted", "byline", "datum", "fecha",
-                          "dateline", "post-meta", "entry-meta", "article-meta", "meta-info",
-                          "postinfo", "post-info", "submitted", "info"})
+    for (const char* c :
+         {"date", "time", "publish", "posted", "byline", "datum", "fecha", "dateline", "post-meta",
+          "entry-meta", "article-meta", "meta-info", "postinfo", "post-info", "submitted", "info"})
       if (cues.find(c) != std::string::npos) dateish = true;
     if (!dateish) continue;
     if (cues.find("comment") != std::string::npos || cues.find("update") != std::string::npos ||
