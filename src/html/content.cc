@@ -678,6 +678,8 @@ class Extraction {
         // layout, not furniture.
         bool holds_most = f.text * 2 > info_[top].text;
         if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25)) return true;
+        // Nor is it a list of links: what the choice holds is inside it.
+        if (holds_most && top != body_) return false;
         float ld = LinkDensity(i);
         bool is_list = nd.tag == Tag::kUl || nd.tag == Tag::kOl || nd.tag == Tag::kDl;
         if (f.weight < 25 && ld > 0.5f) return true;

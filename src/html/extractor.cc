@@ -83,6 +83,34 @@ Result<ExtractedPage> HtmlExtractor::Extract(const PageInput& page) const {
   html_internal::ContentInput in{&doc, &impl_->res, out.title, ld_body};
   std::vector<Diagnostic> diags;
   out.blocks = html_internal::ExtractContent(in, &diags);
+  // Pages that render their text for readers without scripts inside
+  // <noscript> (forum software, some single-page sites): when the page gives
+  // almost nothing, the largest <noscript> is read as HTML.
+  size_t got = 0;
+  for (const Block& b : out.blocks) got += b.text.size();
+  if (got < 200) {
+    std::string_view best;
+    for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
+      const html_internal::Node& n = doc.nodes[i];
+      if (n.is_text || n.tag != html_internal::Tag::kNoscript ||
+          n.first_child == html_internal::kNone)
+        continue;
+      std::string_view raw = doc.Text(n.first_child);
+      if (raw.size() > best.size()) best = raw;
+    }
+    if (best.size() > 1000) {
+      Document inner = html_internal::Parse(best, impl_->options.max_depth);
+      html_internal::ContentInput in2{&inner, &impl_->res, out.title, std::nullopt};
+      std::vector<Diagnostic> ignored;
+      std::vector<Block> blocks = html_internal::ExtractContent(in2, &ignored);
+      size_t n = 0;
+      for (const Block& b : blocks) n += b.text.size();
+      if (n > 2 * got + 200) {
+        out.blocks = std::move(blocks);
+        diags.clear();
+      }
+    }
+  }
   for (Diagnostic& d : diags) {
     d.where = where;
     out.diagnostics.push_back(std::move(d));
