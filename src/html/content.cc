@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <unordered_set>
 
 #include "html/internal.h"
 
@@ -857,8 +858,12 @@ class Extraction {
     std::vector<Block> out;
     out.reserve(blocks->size());
     std::string title_key = in_.title ? KeyOf(*in_.title) : std::string();
+    std::unordered_set<std::string> seen;
     for (Block& b : *blocks) {
       if (b.text.empty()) continue;
+      // The same paragraph twice is the page's mobile and desktop layouts,
+      // or a pull quote: the text once.
+      if (b.text.size() >= 60 && !seen.insert(b.text).second) continue;
       if (b.kind != Block::Kind::kPre && IsBoilerplateLine(b.text)) continue;
       // The headline repeated as the first heading is the title, not text.
       if (out.empty() && b.kind == Block::Kind::kHeading && !title_key.empty() &&
