@@ -797,9 +797,16 @@ class Extraction {
   void RenderTable(uint32_t table, uint32_t top, Writer* w, int depth) {
     std::vector<uint32_t> rows;
     CollectRows(table, &rows);
-    for (uint32_t c = doc_.nodes[table].first_child; c != kNone; c = doc_.nodes[c].next)
-      if (!doc_.nodes[c].is_text && doc_.nodes[c].tag == Tag::kCaption)
-        RenderNode(c, top, w, Block::Kind::kParagraph, depth + 1);
+    // The caption, and what misnested markup left directly in the table
+    // (cells without rows, stray blocks), read as ordinary content.
+    for (uint32_t c = doc_.nodes[table].first_child; c != kNone; c = doc_.nodes[c].next) {
+      Tag t = doc_.nodes[c].tag;
+      if (!doc_.nodes[c].is_text && (t == Tag::kTr || t == Tag::kTbody || t == Tag::kThead ||
+                                     t == Tag::kTfoot || t == Tag::kColgroup || t == Tag::kCol))
+        continue;
+      RenderNode(c, top, w, Block::Kind::kParagraph, depth + 1);
+      w->Flush();
+    }
     for (uint32_t r : rows) {
       std::vector<uint32_t> cells;
       for (uint32_t c = doc_.nodes[r].first_child; c != kNone; c = doc_.nodes[c].next)
