@@ -51,6 +51,12 @@ Result<bool> CrawlSeen(Archive& a, const std::string& url);
 Status MarkCrawlSeen(Archive& a, const std::string& url, const std::string& warc_file,
                      uint64_t offset, const std::string& at);
 
+// Whether the WARC file `name` (its file name) was ingested after the round
+// that wrote it; a crawl killed before it ingests its files leaves them for
+// the next round.
+Result<bool> WarcIngested(Archive& a, const std::string& name);
+Status MarkWarcIngested(Archive& a, const std::string& name);
+
 }  // namespace veille
 
 #endif  // VEILLE_SOURCES_H_

@@ -111,4 +111,22 @@ Status MarkCrawlSeen(Archive& a, const std::string& url, const std::string& warc
   return OkStatus();
 }
 
+// Kept in `meta` under "crawl_ingested:" + the file name.
+Result<bool> WarcIngested(Archive& a, const std::string& name) {
+  Stmt st(a.db(), "SELECT 1 FROM meta WHERE key = ?");
+  if (!st.ok()) return DbError(a.db(), "looking up an ingested WARC file");
+  st.Bind(1, "crawl_ingested:" + name);
+  int rc = st.Step();
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) return DbError(a.db(), "looking up an ingested WARC file");
+  return false;
+}
+
+Status MarkWarcIngested(Archive& a, const std::string& name) {
+  Stmt st(a.db(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, '1')");
+  st.Bind(1, "crawl_ingested:" + name);
+  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "recording an ingested WARC file");
+  return OkStatus();
+}
+
 }  // namespace veille

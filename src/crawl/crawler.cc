@@ -7,8 +7,10 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -346,15 +348,35 @@ Result<CrawlSummary> Round::Run() {
     sum_.warc_files = warc_->files();
     warc_.reset();  // flushed and closed before it is read
   }
-  if (!sum_.warc_files.empty()) {
+  // This round's files, and those of a round killed before it ingested them.
+  std::vector<std::string> to_ingest;
+  std::error_code ec;
+  if (std::filesystem::is_directory(o_.warc_dir, ec)) {
+    for (const auto& e : std::filesystem::directory_iterator(o_.warc_dir, ec)) {
+      std::string name = e.path().filename().string();
+      if (name.rfind("veille-crawl-", 0) != 0 || name.size() < 8 ||
+          name.compare(name.size() - 8, 8, ".warc.gz") != 0)
+        continue;
+      auto done = WarcIngested(a_, name);
+      if (!done.ok()) return done.error();
+      if (!*done) to_ingest.push_back(e.path().string());
+    }
+  }
+  std::sort(to_ingest.begin(), to_ingest.end());
+  if (!to_ingest.empty()) {
     IngestOptions io = o_.ingest;
-    io.inputs = sum_.warc_files;
+    io.inputs = to_ingest;
     io.stop = o_.stop;
     auto ing = Ingest(a_, io, problem_, nullptr);
     if (!ing.ok()) return ing.error();
     sum_.new_articles = ing->stored;
     sum_.updated = ing->updated;
     sum_.interrupted = sum_.interrupted || ing->interrupted;
+    if (!ing->interrupted) {
+      for (const std::string& f : to_ingest)
+        if (auto st = MarkWarcIngested(a_, std::filesystem::path(f).filename().string()); !st.ok())
+          return st.error();
+    }
   }
   return sum_;
 }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "read/warc_fixture.h"
+#include "veille/crawl.h"
 #include "veille/crawler.h"
 #include "veille/export.h"
 #include "veille/sources.h"
@@ -192,6 +193,41 @@ TEST_F(CrawlRoundTest, FetchesPolitelyStoresOnceAndReplays) {
   }
   EXPECT_EQ(Export(replay), Export(db));
   EXPECT_EQ(Export(db).size(), 4u);
+}
+
+// A crawl killed after it wrote responses to WARC but before it ingested
+// them: the next round ingests that file, and does not fetch its URLs again.
+TEST_F(CrawlRoundTest, KilledRoundLosesNothingItWrote) {
+  FixtureSite site;
+  const std::string db = (dir_ / "crawl.db").string();
+  auto archive = Archive::Open(db, OpenMode::kReadWrite);
+  ASSERT_TRUE(archive.ok());
+  const std::string warc_dir = (dir_ / "warc").string();
+  const std::string url = site.Base() + "/a/7.html";
+  {
+    WarcWriterOptions wo;
+    wo.dir = warc_dir;
+    wo.prefix = "veille-crawl";
+    auto w = WarcWriter::Open(wo);
+    ASSERT_TRUE(w.ok());
+    std::string html = testing::NewsPage(7, url);
+    auto loc = (*w)->WriteExchange(url, WarcDateNow(), "GET /a/7.html HTTP/1.1\r\n\r\n",
+                                   "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html);
+    ASSERT_TRUE(loc.ok());
+    ASSERT_TRUE(MarkCrawlSeen(**archive, url, loc->file, loc->offset, WarcDateNow()).ok());
+  }  // "killed" here: nothing ingested
+  CrawlOptions o;
+  o.warc_dir = warc_dir;
+  o.host_delay_seconds = 0;
+  o.ingest.entities = o.ingest.quotes = false;
+  auto r = CrawlRound(**archive, o, nullptr);  // no source is due: only the leftover file
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->fetched, 0u);
+  EXPECT_EQ(r->new_articles, 1u);
+  auto again = CrawlRound(**archive, o, nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->new_articles, 0u);  // ingested once
+  EXPECT_TRUE(site.Requests().empty());
 }
 
 TEST(SourceList, OpmlAndPlainLists) {
