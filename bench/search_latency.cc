@@ -1,7 +1,7 @@
 // search_latency.cc: search latency over a fixed query list.
 //
 // Usage: veille-search-bench --db ARCHIVE [--queries bench/queries.txt] [--rounds 3]
-//        [--slowest N]  (also list the N slowest queries)
+//        [--slowest N]  (also list the N queries that took the most CPU time)
 // Each line of the query file is a query, optionally followed by TAB-separated
 // filters (--lang X, --since D, --until D, --outlet O). Prints p50/p90/p99 and
 // max latency (first round warms the page cache and is not counted when
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "query '%s': %s\n", o.query.c_str(), r.error().message.c_str());
       } else {
         hits += r->total;
-        by_query.emplace_back(t, o.query + "  (" + std::to_string(r->total) + " hits)");
+        by_query.emplace_back(c, o.query + "  (" + std::to_string(r->total) + " hits)");
       }
     }
   }
@@ -121,6 +121,6 @@ int main(int argc, char** argv) {
               Pct(cpu_ms, 0.9), Pct(cpu_ms, 0.99), Pct(cpu_ms, 1.0));
   std::sort(by_query.rbegin(), by_query.rend());
   for (int i = 0; i < slowest && i < static_cast<int>(by_query.size()); ++i)
-    std::printf("  %.2f ms  %s\n", by_query[i].first, by_query[i].second.c_str());
+    std::printf("  %.2f ms CPU  %s\n", by_query[i].first, by_query[i].second.c_str());
   return errors ? 1 : 0;
 }
