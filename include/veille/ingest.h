@@ -41,9 +41,13 @@ struct IngestOptions {
   // max(recurring_min_articles, recurring_min_fraction * group size) articles.
   uint32_t recurring_min_articles = 4;
   double recurring_min_fraction = 0.002;
-  bool entities = true;                     // run the entity recogniser
-  bool quotes = true;                       // run the quote extractor
-  bool reuse = true;                        // near-duplicates and reused passages
+  bool entities = true;  // run the entity recogniser
+  bool quotes = true;    // run the quote extractor
+  bool reuse = true;     // near-duplicates and reused passages
+  // Memory the reuse stage may hold for the run's articles (about 1.6 KB
+  // each): past it, the run aligns the passages found so far and goes on
+  // looking the earlier articles up in the archive (slower per article).
+  size_t reuse_memory_bytes = size_t{3} << 30;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
   // Measure the CPU time of every step on every thread (IngestSummary::profile).
   bool profile = false;
@@ -67,6 +71,7 @@ struct IngestSummary {
   uint64_t warnings = 0;         // repaired problems
   uint64_t near_duplicates = 0;  // near-duplicate pairs found
   uint64_t passages = 0;         // reused passages found
+  uint64_t reuse_rollovers = 0;  // times the reuse stage went over its memory budget
   uint64_t input_bytes = 0;      // article text bytes processed
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

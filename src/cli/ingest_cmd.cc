@@ -30,11 +30,14 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     bool no_quotes = false;
     bool no_reuse = false;
     bool profile = false;
+    size_t reuse_memory_mb = IngestOptions{}.reuse_memory_bytes >> 20;
     unsigned watch = 0;
     size_t cache_mb = 0;
   };
   auto o = std::make_shared<Opts>();
-  sub.add_option("inputs", o->inputs, "Files or folders (.txt, .jsonl(.gz), .html(.gz), .warc(.gz), .rss/.atom/.xml feeds)")
+  sub.add_option(
+         "inputs", o->inputs,
+         "Files or folders (.txt, .jsonl(.gz), .html(.gz), .warc(.gz), .rss/.atom/.xml feeds)")
       ->required()
       ->check(CLI::ExistingPath);
   sub.add_option("--threads", o->threads, "Worker threads (default: one per core)");
@@ -48,6 +51,11 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
   sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
   sub.add_flag("--profile", o->profile,
                "Measure the CPU time of every step per thread and print it after the summary");
+  sub.add_option("--reuse-memory-mb", o->reuse_memory_mb,
+                 "Memory the reuse stage may hold for the run's articles (about 1.6 KB each); "
+                 "past it, earlier articles are looked up in the archive")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
   sub.add_option("--watch", o->watch,
                  "Keep running: every N seconds, ingest the input files that appeared or "
                  "changed (stop with Ctrl-C or SIGTERM)")
@@ -68,6 +76,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     opt.quotes = !o->no_quotes;
     opt.reuse = !o->no_reuse;
     opt.profile = o->profile;
+    opt.reuse_memory_bytes = o->reuse_memory_mb << 20;
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
     const bool tty = !o->quiet && isatty(STDERR_FILENO);

@@ -599,6 +599,7 @@ std::string SummaryJson(const IngestSummary& s) {
                       {"warnings", s.warnings},
                       {"near_duplicate_pairs", s.near_duplicates},
                       {"passages", s.passages},
+                      {"reuse_rollovers", s.reuse_rollovers},
                       {"seconds", s.seconds},
                       {"articles_per_second", s.read / secs},
                       {"mb_per_second", s.input_bytes / 1e6 / secs},

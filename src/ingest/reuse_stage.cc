@@ -175,6 +175,13 @@ Status ReuseStage::Add(int64_t rowid, const std::string& date, ReuseFeatures f) 
   return OkStatus();
 }
 
+size_t ReuseStage::MemoryBytes() const {
+  // The hash map: a node (key, value, next pointer, cached hash) and a bucket.
+  constexpr size_t kMapEntry = 40;
+  return table_.MemoryBytes() + fpi_.postings() * 8 + local_.size() * kMapEntry +
+         rowids_.capacity() * 8 + in_run_.capacity() / 8 + rowids_.size() * 16;
+}
+
 Status ReuseStage::Flush() {
   pending_rows_.pending = std::move(flushed_);
   flushed_.clear();
@@ -270,8 +277,16 @@ Status ReuseStage::Finish(uint64_t* near_duplicates, uint64_t* passages) {
         for (int64_t o : *post)
           if (!InRun(o)) ++shared[o];
       }
-      for (auto& [o, n] : shared)
-        if (n >= popt_.min_shared) pairs.emplace_back(id, o);
+      // Not with an earlier article this run linked as a near-duplicate of
+      // it (directly or through its group): their shared text is the copy.
+      const DocId group = groups_.Representative(local);
+      for (auto& [o, n] : shared) {
+        if (n < popt_.min_shared) continue;
+        if (auto it = local_.find(o);
+            it != local_.end() && groups_.Representative(it->second) == group)
+          continue;
+        pairs.emplace_back(id, o);
+      }
     }
   }
   uint64_t count = 0;
@@ -295,7 +310,8 @@ struct ReuseData : StageData {
 // as articles are stored, passages at the end of the run.
 class ReusePipelineStage : public Stage {
  public:
-  ReusePipelineStage(Archive& archive, bool had_articles) : reuse_(archive, had_articles) {}
+  ReusePipelineStage(Archive& archive, bool had_articles, size_t memory_budget)
+      : reuse_(std::make_unique<ReuseStage>(archive, had_articles)), budget_(memory_budget) {}
   std::string_view name() const override { return "reuse"; }
   void Process(Article& a, std::unique_ptr<StageData>& slot) const override {
     auto d = std::make_unique<ReuseData>();
@@ -305,8 +321,8 @@ class ReusePipelineStage : public Stage {
   Status Stored(Archive&, int64_t rowid, const Article& a,
                 std::unique_ptr<StageData> slot) override {
     auto* d = static_cast<ReuseData*>(slot.get());
-    return reuse_.Add(rowid, a.analysis.date.value_or(""),
-                      d ? std::move(d->features) : ReuseFeatures{});
+    return reuse_->Add(rowid, a.analysis.date.value_or(""),
+                       d ? std::move(d->features) : ReuseFeatures{});
   }
   Status BeginRun(Archive& archive, const RunInfo& run) override {
     // A run that fills a new archive merges reuse_index into one segment at
@@ -316,32 +332,63 @@ class ReusePipelineStage : public Stage {
     merging_at_end_ = run.archive_articles == 0 && run.new_articles > 0;
     return archive.SetReuseIndexAutomerge(!merging_at_end_);
   }
-  Status BeforeCommit(Archive&) override { return reuse_.Flush(); }
+  Status BeforeCommit(Archive& archive) override {
+    if (auto s = reuse_->Flush(); !s.ok()) return s;
+    if (reuse_->MemoryBytes() <= budget_) return OkStatus();
+    // Over budget: align what the run holds, then treat its articles as the
+    // archive's (looked up in reuse_index, which then merges as it grows).
+    uint64_t nd = 0, np = 0;
+    if (auto s = reuse_->Finish(&nd, &np); !s.ok()) return s;
+    done_near_dups_ += nd;
+    done_passages_ += np;
+    ++rollovers_;
+    reuse_ = std::make_unique<ReuseStage>(archive, true);
+    if (merging_at_end_) {
+      merging_at_end_ = false;
+      merge_at_end_ = true;
+      return archive.SetReuseIndexAutomerge(true);
+    }
+    return OkStatus();
+  }
   Status Finish(Archive& archive, bool interrupted, IngestSummary* sum) override {
-    if (!interrupted) return reuse_.Finish(&sum->near_duplicates, &sum->passages);
+    if (!interrupted) {
+      Status s = reuse_->Finish(&sum->near_duplicates, &sum->passages);
+      sum->near_duplicates += done_near_dups_;
+      sum->passages += done_passages_;
+      sum->reuse_rollovers = rollovers_;
+      return s;
+    }
     // Keep what was stored consistent (the features of the stored
     // articles); the next run aligns their passages.
-    sum->near_duplicates = reuse_.near_duplicates();
-    if (auto s = reuse_.Flush(); !s.ok()) return s;
+    sum->near_duplicates = done_near_dups_ + reuse_->near_duplicates();
+    sum->passages = done_passages_;
+    sum->reuse_rollovers = rollovers_;
+    if (auto s = reuse_->Flush(); !s.ok()) return s;
     return merging_at_end_ ? archive.SetReuseIndexAutomerge(true) : OkStatus();
   }
   Status AfterRun(Archive& archive) override {
     auto articles = archive.MaxArticleRowid();
     if (!articles.ok()) return articles.error();
-    if (merging_at_end_ || reuse_.ShouldMergeIndex(static_cast<uint64_t>(*articles)))
+    if (merging_at_end_ || merge_at_end_ ||
+        reuse_->ShouldMergeIndex(static_cast<uint64_t>(*articles)))
       if (auto s = archive.MergeReuseIndex(int64_t{1} << 40); !s.ok()) return s;
     return merging_at_end_ ? archive.SetReuseIndexAutomerge(true) : OkStatus();
   }
 
  private:
-  ReuseStage reuse_;
-  bool merging_at_end_ = false;
+  std::unique_ptr<ReuseStage> reuse_;
+  size_t budget_;
+  bool merging_at_end_ = false;                      // automerge is off until the final merge
+  bool merge_at_end_ = false;                        // a run over budget still merges at its end
+  uint64_t done_near_dups_ = 0, done_passages_ = 0;  // before the last roll-over
+  uint64_t rollovers_ = 0;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Stage>> NewReuseStage(const StageContext& c) {
-  return std::unique_ptr<Stage>(new ReusePipelineStage(c.archive, c.archive_had_articles));
+  return std::unique_ptr<Stage>(
+      new ReusePipelineStage(c.archive, c.archive_had_articles, c.options.reuse_memory_bytes));
 }
 
 }  // namespace veille

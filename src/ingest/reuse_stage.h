@@ -9,8 +9,9 @@
 // aligned at the end of the run, for pairs sharing rare fingerprints (an
 // in-memory posting list of the run), reading both texts back from the
 // archive a chunk of pairs at a time: no text is held for the run.
-// Memory: about 1.3 KB per article of the run (band table and fingerprint
-// postings), whatever the text sizes.
+// Memory: about 1.6 KB per article of the run (band table and fingerprint
+// postings), whatever the text sizes; the ingest stage rolls over to a fresh
+// ReuseStage past its budget (IngestOptions::reuse_memory_bytes).
 //
 // Runs on the writer thread; the per-article features are computed by the
 // workers (ComputeReuseFeatures is pure and thread-safe).
@@ -64,6 +65,8 @@ class ReuseStage {
   bool ShouldMergeIndex(size_t archive_articles) const {
     return run_articles_ * 8 >= archive_articles;
   }
+  // Bytes held by the in-memory indexes of the run's articles.
+  size_t MemoryBytes() const;
   // Near-duplicate pairs recorded so far (also known without Finish).
   uint64_t near_duplicates() const { return near_dups_; }
 
@@ -87,6 +90,9 @@ class ReuseStage {
    public:
     void Query(const std::vector<uint64_t>& keys, std::vector<DocId>* out) const;
     void Insert(uint64_t key, DocId id);
+    size_t MemoryBytes() const {
+      return slots_.capacity() * sizeof(Slot) + ids_.capacity() * 4 + next_.capacity() * 4;
+    }
 
    private:
     static constexpr uint32_t kNone = 0xffffffffu;

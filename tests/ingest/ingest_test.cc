@@ -42,7 +42,8 @@ class IngestTest : public ::testing::Test {
 
   IngestSummary Run(const std::string& db, std::vector<Diagnostic>* problems = nullptr,
                     const std::atomic<bool>* stop = nullptr, bool extract = true,
-                    size_t batch_size = 7) {
+                    size_t batch_size = 7,
+                    size_t reuse_memory = IngestOptions{}.reuse_memory_bytes) {
     auto archive = Archive::Open(db, OpenMode::kReadWrite);
     EXPECT_TRUE(archive.ok()) << archive.error().message;
     IngestOptions o;
@@ -50,6 +51,7 @@ class IngestTest : public ::testing::Test {
     o.batch_size = batch_size;  // small by default: many commits in small tests
     o.stop = stop;
     o.entities = o.quotes = extract;
+    o.reuse_memory_bytes = reuse_memory;
     auto s = Ingest(
         **archive, o,
         [&](const Diagnostic& d) {
@@ -347,6 +349,53 @@ TEST_F(IngestTest, ReusedPassageIsFoundAcrossRunsWithOffsets) {
   std::string theirs = other->text.substr(r.other_start, r.other_end - r.other_start);
   EXPECT_NE(theirs.find("fissures que les services"), std::string::npos) << theirs;
   EXPECT_GT(r.similarity, 0.7);
+}
+
+// An article of its own: twenty sentences of words drawn from a small
+// vocabulary by a generator seeded with `seed` (no two share a passage).
+std::string Filler(int seed) {
+  static const char* kWords[] = {
+      "marché",       "conseil",  "récolte",  "tribunal", "gare",       "musée",    "rivière",
+      "usine",        "syndicat", "hôpital",  "stade",    "port",       "lycée",    "forêt",
+      "banque",       "théâtre",  "douane",   "vignoble", "tramway",    "chantier", "festival",
+      "bibliothèque", "aéroport", "quartier", "ferme",    "commission", "piscine",  "caserne"};
+  uint64_t x = 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(seed + 1);
+  std::string out = "Chronique numéro " + std::to_string(seed) + "\n\n";
+  for (int s = 0; s < 20; ++s) {
+    out += "Le";
+    for (int w = 0; w < 9; ++w) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      out += " ";
+      out += kWords[(x >> 33) % (sizeof kWords / sizeof kWords[0])];
+    }
+    out += ". ";
+  }
+  return out + "\n";
+}
+
+// A run whose reuse stage goes over its memory budget aligns what it holds
+// and looks its earlier articles up in the archive: near-duplicates and
+// passages across the roll-overs are the same as in a run within budget.
+TEST_F(IngestTest, ReuseOverItsMemoryBudgetFindsTheSamePairsAndPassages) {
+  Write("a/first.txt", "Alerte sur le barrage\n\n" + WithBackground(kLeadA, kBackground));
+  for (int i = 0; i < 6; ++i) Write("a/filler" + std::to_string(i) + ".txt", Filler(i));
+  Write("b/v1.txt", FloodDispatch());
+  for (int i = 6; i < 12; ++i) Write("b/filler" + std::to_string(i) + ".txt", Filler(i));
+  std::string edited = kBackground;
+  edited.replace(edited.find("douze millions"), 14, "12 millions");
+  Write("c/second.txt", "Le préfet rassure\n\n" + WithBackground(kLeadB, edited));
+  Write("c/v2.txt", FloodUpdate());
+  auto within = Run(Db("within.db"), nullptr, nullptr, false, 2);
+  // One byte: every commit (two articles) rolls the in-memory state over.
+  auto over = Run(Db("over.db"), nullptr, nullptr, false, 2, 1);
+  EXPECT_EQ(within.near_duplicates, 1u);
+  EXPECT_EQ(within.passages, 1u);
+  EXPECT_EQ(within.reuse_rollovers, 0u);
+  EXPECT_GT(over.reuse_rollovers, 3u);
+  EXPECT_EQ(over.near_duplicates, within.near_duplicates);
+  EXPECT_EQ(over.passages, within.passages);
+  ExpectNearDuplicateOf(Db("over.db"), "v2", "v1");
+  EXPECT_EQ(Export(Db("over.db")), Export(Db("within.db")));
 }
 
 // reuse_index (contentless FTS5) must hold exactly the keys reuse_keys lists:
