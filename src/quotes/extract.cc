@@ -7,6 +7,52 @@
 namespace veille {
 namespace quotes {
 
+// The mention that leads into the quotation whose opening mark ends at
+// token `open`: the first subject-like mention of the clause before the mark
+// in its sentence (Et d'ajouter :, M. Andrews a exhorté ... :), else of the
+// sentence before when that sentence is the writer's own (no quotation in
+// it); -1 if none.
+int Extraction::SubjectBefore(int open) const {
+  int lo = BackwardLimit(open);
+  int hi = open;
+  if (lo >= hi) {
+    // The quotation opens its sentence: look at the previous one.
+    int k = open - 1;
+    while (k >= 0 && !(toks[k].flags & kWord) && !IsMarkTok(k) && toks[k].quote < 0) --k;
+    if (k < 0 || toks[k].quote >= 0 || IsMarkTok(k)) return -1;
+    hi = k + 1;
+    lo = hi;
+    while (lo > 0 && toks[lo - 1].sent == toks[k].sent) {
+      if (toks[lo - 1].quote >= 0 || IsMarkTok(lo - 1)) return -1;  // an incise
+      --lo;
+    }
+  }
+  for (int i = MentionFrom(lo); i < int(mentions.size()) && mentions[i].tb < hi; ++i) {
+    const Mention& m = mentions[i];
+    if (m.prep || m.kind == Mention::kPronPl || m.loc || m.channel) continue;
+    if (m.kind == Mention::kName && !m.per && !m.org) continue;
+    if (m.kind == Mention::kRole && m.generic) continue;
+    return i;
+  }
+  return -1;
+}
+
+// The person the sentence after token k is about (for a quotation that opens
+// an article before naming its speaker); -1 if none.
+int Extraction::SubjectAfter(int k) const {
+  const int n = int(toks.size());
+  while (k < n && !(toks[k].flags & kWord)) ++k;
+  if (k >= n) return -1;
+  const int sent = toks[k].sent;
+  for (int i = MentionFrom(k); i < int(mentions.size()) && toks[mentions[i].tb].sent == sent; ++i) {
+    const Mention& m = mentions[i];
+    if (m.prep || m.loc || m.channel || m.kind == Mention::kPronPl) continue;
+    if (m.kind == Mention::kName && m.per) return i;
+    if (m.kind == Mention::kRole && m.per && !m.generic) return i;
+  }
+  return -1;
+}
+
 std::vector<Quote> Extraction::Run() {
   FindQuotes();
   if (raw.empty()) return {};
@@ -16,10 +62,11 @@ std::vector<Quote> Extraction::Run() {
 
   std::vector<Quote> out;
   out.reserve(raw.size());
-  std::optional<std::string> current;  // the last speaker, for continuations
-  std::string current_role;
-  Resolved current_r;
+  Resolved current_r;  // the last speaker, for continuations and pronouns
   int current_sent = -100;
+  float current_conf = 0;
+  int pending = -1;  // an unattributed quotation that runs into this one ("…" "…", a dit X)
+  int pending_end = -1;
   int cued_sent = -100;  // sentence of the last quotation that had a cue
   const int n = int(toks.size());
   for (size_t qi = 0; qi < raw.size(); ++qi) {
@@ -126,6 +173,7 @@ std::vector<Quote> Extraction::Run() {
 
     Resolved r;
     bool attributed = false;
+    const Resolved* cur = current_r.kind != SpeakerKind::kNone ? &current_r : nullptr;
     if (a.found_cue) {
       out_q.cue =
           std::string(text.substr(toks[a.cue_tok].b, toks[a.cue_end - 1].e - toks[a.cue_tok].b));
@@ -140,28 +188,65 @@ std::vector<Quote> Extraction::Run() {
         }
       }
       if (a.inv_tok >= 0) {
-        r = ResolveInverted(a.inv_tok, current);
+        r = ResolvePronoun(a.inv_tok, cur, current_sent);
         attributed = true;
       } else if (a.mention >= 0) {
-        r = Resolve(a.mention, current);
+        r = Resolve(a.mention, cur, current_sent);
         attributed = true;
       }
     }
+    float conf = r.kind != SpeakerKind::kNone ? Confidence(r.path) : 0.0f;
     if (!attributed) {
-      // 4. Continuation: a quotation with no cue, close behind the last
-      //    attributed one, belongs to the same speaker.
+      // 4. No cue. The subject of the sentence that leads into the
+      //    quotation, when it is another person (turn-taking); else the
+      //    last speaker, when close (continuation); else, for the first
+      //    quotation, the person the next sentence is about.
       int sent = first < n ? toks[first].sent : 0;
-      if ((current || !current_role.empty()) && sent - current_sent <= 3) r = current_r;
+      int subj = SubjectBefore(before_end);
+      Resolved s;
+      if (subj >= 0) s = Resolve(subj, cur, current_sent);
+      const bool same = cur && s.speaker == cur->speaker && s.kind == cur->kind;
+      if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
+          (s.kind != SpeakerKind::kOrganisation || !cur)) {
+        r = s;
+        conf = Confidence("subject");
+      } else if (cur && sent - current_sent <= 3) {
+        r = current_r;
+        conf = std::min(current_conf,
+                        Confidence(sent - current_sent <= 1 ? "continuation" : "continuation_far"));
+      } else if (!cur && out.empty()) {
+        int next = SubjectAfter(after_begin);
+        if (next >= 0) {
+          r = Resolve(next, nullptr, -100);
+          conf = r.kind == SpeakerKind::kNone ? 0.0f : Confidence("cataphora");
+        }
+      }
     }
     out_q.speaker = r.speaker;
     out_q.speaker_mention = r.mention;
     out_q.speaker_role = r.role;
     out_q.speaker_begin = r.b;
     out_q.speaker_end = r.e;
-    if (r.speaker || !r.role.empty()) {
-      current = r.speaker;
-      current_role = r.role;
+    out_q.speaker_kind = r.kind;
+    out_q.confidence = r.kind == SpeakerKind::kNone ? 0.0f : conf;
+    if (a.found_cue && r.kind != SpeakerKind::kNone && pending >= 0 && pending_end == before_end) {
+      Quote& p = out[pending];
+      p.speaker = r.speaker;
+      p.speaker_mention = r.mention;
+      p.speaker_role = r.role;
+      p.speaker_begin = r.b;
+      p.speaker_end = r.e;
+      p.speaker_kind = r.kind;
+      p.confidence = std::min(conf, Confidence("next_quote"));
+    }
+    pending = -1;
+    if (r.kind == SpeakerKind::kNone) {
+      pending = int(out.size());
+      pending_end = after_begin;
+    }
+    if (r.kind != SpeakerKind::kNone) {
       current_r = r;
+      current_conf = out_q.confidence;
     }
     current_sent = last > first ? toks[last - 1].sent : current_sent;
     if (a.found_cue) {

@@ -122,6 +122,11 @@ struct Mention {
   bool per = false;      // a person (hint PER, two words, title, ...)
   bool org = false;      // role noun of an institution, ORG hint, acronym
   bool definite = true;  // role with a definite determiner (or none)
+  bool loc = false;      // a place (LOC hint): a speaker only as the cue's direct subject
+  bool channel = false;  // an agency or outlet (data/quotes/channels.txt)
+  bool anon = false;     // a role naming nobody: indefinite, anonymous noun or marker
+  bool generic = false;  // a noun phrase after a cue whose noun is not in roles.txt
+  uint8_t gender = kGenderUnknown;
   int hint = -1;
   uint32_t b = 0, e = 0;
 };
@@ -227,6 +232,14 @@ struct Extraction {
   std::string_view FullName(const Mention& m) const;
 
   std::string Canonical(const Mention& m) const;
+  bool IsAdjectiveLike(const Tok& t) const;
+  int PhraseEnd(int e, int sent, bool first_adjective_free) const;
+  int RoleEnd(const Mention& m) const;
+  uint32_t TitleBefore(int k) const;
+  int SplitGluedName(int tb, int te) const;
+  uint8_t FirstNameGender(std::string_view name) const;
+  bool IsGenericSubject(int k) const;
+  bool IsAnonymousRole(const Mention& m) const;
 
   // The role noun phrase starting at the role mention: noun, adjectives and
   // complements (porte-parole des talibans, gouverneur de Badghis).
@@ -256,44 +269,38 @@ struct Extraction {
   // quotation and the cue, or after the cue).
   Attribution FromCue(int c, int len, CueKind kind, int lo, int hi);
 
-  // The person a pronoun or a definite role at token k refers to: the last
-  // person named before it, else the first one named after it.
-  // The person who last spoke before token k: the named subject of the
-  // nearest speech cue in the preceding sentences (quoted or reported
-  // speech). Pronouns in incises (a-t-il ajouté, he said) refer to that
-  // person more often than to the last name seen (often an object).
-  int PreviousSpeaker(int k);
-
-  int Antecedent(int k) const;
-
-  // The person the article gives the same role noun as mention `mi` (le
-  // ministre → "Henri Vasseur, ministre de ..."): the nearest before it,
-  // else the first after it; -1 if none.
-  int SameRolePerson(int mi) const;
-
+  // The speaker a mention resolves to, and how it was found.
   struct Resolved {
     std::optional<std::string> speaker;
     std::string mention, role;
     uint32_t b = 0, e = 0;
+    SpeakerKind kind = SpeakerKind::kNone;
+    uint8_t gender = kGenderUnknown;
+    const char* path = "";  // a key of data/quotes/confidence.txt
   };
 
-  // A role mention's own name: a name within a few tokens after it in the
-  // same sentence (le porte-parole du Kremlin Dmitri Peskov; the
-  // spokesman, John Kirby).
+  float Confidence(std::string_view path) const;
+  bool ClauseStart(int tb, int lo) const;
+  uint8_t PronounGender(int k) const;
+  int CueSubject(int c);
+  bool IsPersonReferent(int mi, uint8_t g) const;
+  int RecentSubject(int k, uint8_t g);
+  int Antecedent(int k, uint8_t g) const;
+  int SameRolePerson(int mi, int* unnamed) const;
   int AppositionName(int mi) const;
-
-  // The role in apposition to a name (Zamir Kabulov, envoyé spécial ...; le
-  // gouverneur de Badghis, Hessamuddin Shams).
   std::string RoleNear(int mi) const;
-
+  std::string OrgCanonical(std::string_view name) const;
   Resolved ResolveName(int mi) const;
-
-  Resolved Resolve(int mi, const std::optional<std::string>& current);
-
-  Resolved ResolveInverted(int k, const std::optional<std::string>& current);
+  Resolved ResolveOrgRole(int mi) const;
+  // `current`: the last speaker (nullptr if none), whose last quote or cue
+  // is in sentence `current_sent`.
+  Resolved Resolve(int mi, const Resolved* current, int current_sent);
+  Resolved ResolvePronoun(int k, const Resolved* current, int current_sent);
 
   // ------------------------------------------------------------- driver --
 
+  int SubjectBefore(int open) const;
+  int SubjectAfter(int k) const;
   std::vector<Quote> Run();
 };
 

@@ -178,6 +178,49 @@ Status LoadCues(QuoteExtractor::Lexicon& lex, const std::string& path, bool engl
 
 }  // namespace
 
+std::string FoldKey(std::string_view name) {
+  std::string lower;
+  AppendLower(name, lower);
+  std::string out;
+  bool space = true;
+  for (size_t i = 0; i < lower.size();) {
+    unsigned char c = lower[i];
+    std::string_view rep;
+    size_t len = 1;
+    if (c == 0xC3 && i + 1 < lower.size()) {
+      // Latin-1 lowercase letters: à..ÿ (C3 A0..C3 BF).
+      static const char kBase[] = "aaaaaaaceeeeiiiidnooooo/ouuuuyby";
+      unsigned char d = lower[i + 1];
+      len = 2;
+      if (d >= 0xA0 && d <= 0xBF) rep = std::string_view(&kBase[d - 0xA0], 1);
+    } else if (c == 0xC5 && i + 1 < lower.size() && lower[i + 1] == '\x93') {
+      rep = "oe";
+      len = 2;
+    } else if (c >= 0x80) {
+      len = (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2;
+      rep = std::string_view(lower).substr(i, len);
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      rep = std::string_view(lower).substr(i, 1);
+    }
+    i += len;
+    if (rep.empty() || rep == "/") {
+      if (!space) out.push_back(' ');
+      space = true;
+      continue;
+    }
+    out += rep;
+    space = false;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  for (std::string_view det : {"le ", "la ", "l ", "les ", "the "}) {
+    if (out.size() > det.size() && out.compare(0, det.size(), det) == 0) {
+      out.erase(0, det.size());
+      break;
+    }
+  }
+  return out;
+}
+
 Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& dir) {
   auto lex = std::make_unique<QuoteExtractor::Lexicon>();
   auto words = ReadLines(dir + "/words.txt");
@@ -208,6 +251,10 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         bits |= kParticle;
       else if (cls == "verbish")
         bits |= kVerbish;
+      else if (cls == "masc")
+        bits |= kMasc;
+      else if (cls == "fem")
+        bits |= kFem;
       else
         return Error::BadInput(dir + "/words.txt: unknown class '" + cls + "' for " + w);
     }
@@ -223,24 +270,95 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
   auto roles = ReadLines(dir + "/roles.txt");
   if (!roles.ok()) return roles.error();
   for (const std::string& line : *roles) {
+    // WORDS PER|ORG [m|f] [anon]
     std::vector<std::string> parts = SplitWords(line);
-    if (parts.size() < 2) return Error::BadInput(dir + "/roles.txt: bad line '" + line + "'");
-    uint32_t bit;
-    if (parts.back() == "per")
-      bit = kRolePer;
-    else if (parts.back() == "org")
-      bit = kRoleOrg;
-    else
-      return Error::BadInput(dir + "/roles.txt: type must be PER or ORG: '" + line + "'");
-    parts.pop_back();
+    uint32_t bit = 0, gender = 0;
+    bool anon = false;
+    while (!parts.empty()) {
+      const std::string& f = parts.back();
+      if (f == "per" && !bit) {
+        bit = kRolePer;
+      } else if (f == "org" && !bit) {
+        bit = kRoleOrg;
+      } else if (f == "m" && !gender) {
+        gender = kMasc;
+      } else if (f == "f" && !gender) {
+        gender = kFem;
+      } else if (f == "anon") {
+        anon = true;
+      } else {
+        break;
+      }
+      parts.pop_back();
+    }
+    if (!bit || parts.empty())
+      return Error::BadInput(dir + "/roles.txt: expected WORDS PER|ORG [m|f] [anon]: '" + line +
+                             "'");
     if (parts.size() == 1) {
-      lex->classes[parts[0]] |= bit;
+      lex->classes[parts[0]] |= bit | gender;
+      if (anon) lex->anonymous_roles[parts[0]] = true;
     } else if (parts.size() == 2) {
       lex->classes[parts[0]] |= kRoleHead;
-      lex->two_word_roles[parts[0] + " " + parts[1]] = bit;
+      lex->two_word_roles[parts[0] + " " + parts[1]] = bit | gender;
+      if (anon) lex->anonymous_roles[parts[0] + " " + parts[1]] = true;
     } else {
       return Error::BadInput(dir + "/roles.txt: at most two words: '" + line + "'");
     }
+  }
+  auto names = ReadLines(dir + "/first_names.txt");
+  if (!names.ok()) return names.error();
+  for (const std::string& line : *names) {
+    std::istringstream ss(line);
+    std::string name, g;
+    ss >> name >> g;
+    if (g != "m" && g != "f")
+      return Error::BadInput(dir + "/first_names.txt: expected NAME m|f: '" + line + "'");
+    std::string lw;
+    AppendLower(name, lw);
+    lex->first_names[lw] = g == "m" ? kGenderMasc : kGenderFem;
+  }
+  auto orgs = ReadLines(dir + "/organisations.txt");
+  if (!orgs.ok()) return orgs.error();
+  for (const std::string& line : *orgs) {
+    // canonical | alias | alias ...
+    std::vector<std::string> names_of;
+    std::string cur;
+    for (char c : line + "|") {
+      if (c != '|') {
+        cur.push_back(c);
+        continue;
+      }
+      while (!cur.empty() && cur.back() == ' ') cur.pop_back();
+      size_t b = cur.find_first_not_of(' ');
+      if (b != std::string::npos) names_of.push_back(cur.substr(b));
+      cur.clear();
+    }
+    if (names_of.size() < 2)
+      return Error::BadInput(dir + "/organisations.txt: expected CANONICAL | ALIAS ...: '" + line +
+                             "'");
+    for (const std::string& n : names_of) lex->org_aliases[FoldKey(n)] = names_of[0];
+  }
+  auto channels = ReadLines(dir + "/channels.txt");
+  if (!channels.ok()) return channels.error();
+  for (const std::string& line : *channels) lex->channels[FoldKey(line)] = true;
+  auto anonymity = ReadLines(dir + "/anonymity.txt");
+  if (!anonymity.ok()) return anonymity.error();
+  for (const std::string& line : *anonymity) {
+    std::string lw;
+    AppendLower(line, lw);
+    lex->anonymity.push_back(lw);
+  }
+  auto conf = ReadLines(dir + "/confidence.txt");
+  if (!conf.ok()) return conf.error();
+  for (const std::string& line : *conf) {
+    std::istringstream ss(line);
+    std::string path;
+    float v = -1;
+    ss >> path >> v;
+    if (!(v >= 0 && v <= 1))
+      return Error::BadInput(dir + "/confidence.txt: expected PATH VALUE in [0, 1]: '" + line +
+                             "'");
+    lex->confidence[path] = v;
   }
   Status s = LoadCues(*lex, dir + "/cues_fr.txt", false);
   if (!s.ok()) return s.error();

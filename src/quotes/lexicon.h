@@ -32,7 +32,12 @@ enum WordClass : uint32_t {
   kRoleHead = 1u << 11,  // first word of a two-word role
   kCueFirst = 1u << 12,  // first word of some cue form
   kCommon = 1u << 13,    // written lowercase in news: not a name when capitalised
+  kMasc = 1u << 14,      // masculine: il, he, M., le, un, directeur
+  kFem = 1u << 15,       // feminine: elle, she, Mme, la, une, directrice
 };
+
+// Genders of people as the extractor tracks them.
+enum Gender : uint8_t { kGenderUnknown = 0, kGenderMasc = 1, kGenderFem = 2 };
 
 enum class CueKind : uint8_t { kVerb, kPrep, kLead };
 
@@ -57,6 +62,21 @@ struct QuoteExtractor::Lexicon {
   quotes::WordMap<uint32_t> classes;                   // word -> WordClass bits
   quotes::WordMap<std::vector<quotes::CueForm>> cues;  // first word -> forms
   quotes::WordMap<uint32_t> two_word_roles;            // "w1 w2" -> kRolePer/kRoleOrg
+  // Role nouns that always designate someone the text leaves unnamed (une
+  // source, l'entourage de X, un proche): "w" or "w1 w2".
+  quotes::WordMap<bool> anonymous_roles;
+  // data/quotes/first_names.txt: given name (lowercase) -> Gender.
+  quotes::WordMap<uint8_t> first_names;
+  // data/quotes/organisations.txt: FoldKey(alias) -> canonical name.
+  quotes::WordMap<std::string> org_aliases;
+  // data/quotes/channels.txt: FoldKey(name) of agencies and outlets that
+  // words pass through (à l'AFP, told Reuters, cité par Le Parisien).
+  quotes::WordMap<bool> channels;
+  // data/quotes/anonymity.txt: lowercase phrases that mark an unnamed
+  // source (sous couvert d'anonymat, on condition of anonymity).
+  std::vector<std::string> anonymity;
+  // data/quotes/confidence.txt: attribution path -> confidence.
+  quotes::WordMap<float> confidence;
 
   // `classes` copied into a compact open-addressing table of power-of-two
   // size: the tokenizer looks up every word, and in the ingest pipeline the
@@ -72,7 +92,7 @@ struct QuoteExtractor::Lexicon {
     uint16_t cls = 0;
     uint64_t word = 0;
   };
-  static_assert(quotes::kCommon < (1u << 16), "class bits must fit FlatSlot::cls");
+  static_assert(quotes::kFem < (1u << 16), "class bits must fit FlatSlot::cls");
   std::vector<FlatSlot> flat_slots;
   std::string flat_pool;
   uint64_t flat_mask = 0;
@@ -149,6 +169,11 @@ void AppendLower(std::string_view s, std::string& out);
 // Same, written to `out` (room for s.size() bytes: the lowercase is never
 // longer); returns the end of what it wrote.
 char* LowerInto(std::string_view s, char* out);
+
+// Folded form of a name for the alias and channel tables: lowercase,
+// accents removed, punctuation as spaces, leading determiners dropped
+// ("le Quai d'Orsay" -> "quai d orsay").
+std::string FoldKey(std::string_view name);
 
 // Loads the lexicon from `dir` (data/quotes).
 Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& dir);

@@ -19,10 +19,22 @@ bool Extraction::IsNameWord(const Tok& t, bool start) const {
          !(start && (t.cls & quotes::kCommon));
 }
 
+// The gender class bits of the title before token k (M. Dupont, Mme Vidal,
+// Me Laffont: abbreviation and full stop), 0 if none.
+uint32_t Extraction::TitleBefore(int k) const {
+  if (k >= 2 && (toks[k - 2].cls & kAbbrev) && toks[k - 1].e - toks[k - 1].b == 1 &&
+      text[toks[k - 1].b] == '.')
+    return toks[k - 2].cls | kAbbrev;
+  if (k >= 1 && (toks[k - 1].cls & kAbbrev) && (toks[k - 1].flags & kCap)) return toks[k - 1].cls;
+  return 0;
+}
+
 // Whether the mention starting at token k (after its determiner and
 // adjectives) is a complement: preceded by a preposition.
 bool Extraction::PrecededByPrep(int k) const {
   int j = k - 1;
+  // Skip a title (de M. Delevoye).
+  if (TitleBefore(k)) j -= (k >= 2 && text[toks[k - 1].b] == '.') ? 2 : 1;
   // Skip a determiner.
   if (j >= 0 && (toks[j].cls & (quotes::kDef | quotes::kIndef)) && !(toks[j].cls & quotes::kPrep))
     --j;
@@ -37,13 +49,12 @@ void Extraction::FindMentions() {
   if (!hints.empty()) hinted.assign(n, 0);
   for (size_t h = 0; h < hints.size(); ++h) {
     const SpeakerHint& sh = hints[h];
-    if (sh.type == "LOC" || sh.end <= sh.begin || sh.end > text.size()) continue;
+    if (sh.end <= sh.begin || sh.end > text.size()) continue;
     auto lo = std::lower_bound(toks.begin(), toks.end(), sh.begin,
                                [](const Tok& t, uint32_t v) { return t.e <= v; });
     int tb = int(lo - toks.begin()), te = tb;
     while (te < n && toks[te].b < sh.end) ++te;
     if (tb >= te || toks[tb].quote >= 0) continue;
-    for (int k = tb; k < te; ++k) hinted[k] = 1;
     Mention m;
     m.kind = Mention::kName;
     m.tb = tb;
@@ -51,9 +62,40 @@ void Extraction::FindMentions() {
     m.hint = int(h);
     m.per = sh.type == "PER";
     m.org = sh.type == "ORG";
+    m.loc = sh.type == "LOC";
     m.prep = PrecededByPrep(tb);
-    m.b = toks[tb].b;
-    m.e = toks[te - 1].e;
+    if (sh.type != "PER") {
+      int split = SplitGluedName(tb, te);
+      if (split > tb) {
+        // An institution or channel glued to the person after it: two
+        // mentions, named by their own words.
+        Mention p = m;
+        m.te = split;
+        m.hint = -1;
+        p.tb = split;
+        p.hint = -1;
+        p.per = true;
+        p.org = p.loc = false;
+        p.prep = false;
+        p.b = toks[split].b;
+        p.e = toks[te - 1].e;
+        mentions.push_back(p);
+      } else if (m.org) {
+        // A multi-word institution the recognizer cut short (Commission de
+        // régulation | de l'énergie, ministère de la Transition | écologique).
+        bool lowercase_inside = false;
+        for (int k = tb; k < te; ++k)
+          if ((toks[k].flags & kWord) && !(toks[k].flags & kCap)) lowercase_inside = true;
+        int end = lowercase_inside ? PhraseEnd(te, toks[te - 1].sent, false) : te;
+        if (end > te) {
+          m.te = te = end;
+          m.hint = -1;
+        }
+      }
+    }
+    for (int k = m.tb; k < te; ++k) hinted[k] = 1;
+    m.b = toks[m.tb].b;
+    m.e = toks[m.te - 1].e;
     mentions.push_back(m);
   }
   for (int k = 0; k < n; ++k) {
@@ -73,6 +115,11 @@ void Extraction::FindMentions() {
         role_end = k + 2;
       }
     }
+    bool generic = false;
+    if (!role && IsGenericSubject(k)) {
+      role = kRolePer;
+      generic = true;
+    }
     if (role) {
       Mention m;
       m.kind = Mention::kRole;
@@ -80,6 +127,9 @@ void Extraction::FindMentions() {
       m.te = role_end;
       m.per = role & quotes::kRolePer;
       m.org = !m.per;
+      m.generic = generic;
+      if (role & kMasc) m.gender = kGenderMasc;
+      if (role & kFem) m.gender = kGenderFem;
       // Determiner up to two words back (le nouveau ministre, un haut responsable).
       int d = k - 1;
       if (d >= 0 && (toks[d].flags & kWord) && !(toks[d].cls & (quotes::kDef | quotes::kIndef)) &&
@@ -98,6 +148,12 @@ void Extraction::FindMentions() {
       m.prep = PrecededByPrep(start) || (start == k && k > 0 && (toks[k - 1].cls & quotes::kPrep));
       m.b = toks[k].b;
       m.e = toks[role_end - 1].e;
+      if (!m.gender && start < k) {
+        uint32_t dc = toks[start].cls;
+        if ((dc & kFem) && !(dc & kMasc)) m.gender = kGenderFem;
+        if ((dc & kMasc) && !(dc & kFem)) m.gender = kGenderMasc;
+      }
+      m.anon = m.per && (!m.definite || IsAnonymousRole(m));
       mentions.push_back(m);
       k = role_end - 1;
       continue;
@@ -161,8 +217,7 @@ void Extraction::FindMentions() {
     m.b = toks[k].b;
     m.e = toks[e - 1].e;
     m.prep = PrecededByPrep(k) && m.b == t.b;
-    bool title =
-        k >= 2 && (toks[k - 2].cls & quotes::kAbbrev) && text.substr(toks[k - 1].b, 1) == ".";
+    bool title = TitleBefore(k) != 0;
     m.per = e - k >= 2 || title;
     m.org = (toks[k].flags & kAllCaps) && e - k == 1;
     mentions.push_back(m);
@@ -186,7 +241,18 @@ void Extraction::FindMentions() {
     Mention& m = mentions[i];
     if (m.kind == Mention::kName && !m.per && !m.org && m.hint < 0 && !FullName(m).empty())
       m.per = true;
-    if (m.kind == Mention::kName && m.per) persons.push_back(int(i));
+    if (m.kind != Mention::kName) continue;
+    uint32_t title = TitleBefore(m.tb);
+    if (title) m.per = !m.org && !m.loc;
+    if (m.per) {
+      if ((title & kFem) && !(title & kMasc)) m.gender = kGenderFem;
+      if ((title & kMasc) && !(title & kFem)) m.gender = kGenderMasc;
+      if (!m.gender) m.gender = FirstNameGender(Canonical(m));
+      persons.push_back(int(i));
+    }
+    m.channel = lex.channels.count(FoldKey(MentionText(m))) > 0 ||
+                (m.hint >= 0 && lex.channels.count(FoldKey(Canonical(m))) > 0);
+    if (m.channel) m.per = false;
   }
 }
 
@@ -225,37 +291,156 @@ std::string Extraction::Canonical(const Mention& m) const {
   return std::string(MentionText(m));
 }
 
-// The role noun phrase starting at the role mention: noun, adjectives and
-// complements (porte-parole des talibans, gouverneur de Badghis).
-std::string Extraction::RoleText(const Mention& m) const {
-  int e = m.te;
+// Where a recognizer span [tb, te) that is not a person glues one to its
+// end: after a channel (AFP Mira Acharya), or after an institution's first
+// capitalised complement (ministère de la Santé Kianouche Jahanpour); tb if
+// it does not.
+int Extraction::SplitGluedName(int tb, int te) const {
+  if (te - tb < 3) return tb;
+  auto caps_from = [&](int s) {
+    for (int k = s; k < te; ++k)
+      if (!(toks[k].flags & kWord) || !(toks[k].flags & kCap) || (toks[k].cls & kStop))
+        return false;
+    return true;
+  };
+  for (int s = tb + 1; s + 2 <= te; ++s) {
+    if (!caps_from(s)) continue;
+    std::string_view prefix = text.substr(toks[tb].b, toks[s - 1].e - toks[tb].b);
+    if (lex.channels.count(FoldKey(prefix))) return s;
+  }
+  if (toks[tb].flags & kCap) return tb;
+  for (int k = tb + 1; k + 1 < te; ++k) {
+    if (!(toks[k].cls & kParticle) && Lower(toks[k].b, toks[k].e) != "du" &&
+        Lower(toks[k].b, toks[k].e) != "des")
+      continue;
+    int c = k + 1;
+    if (c < te && (toks[c].cls & kDef)) ++c;
+    if (c < te && (toks[c].flags & kCap) && te - (c + 1) >= 2 && caps_from(c + 1)) return c + 1;
+    break;
+  }
+  return tb;
+}
+
+// Gender of a person from the first word of their name (data/quotes/
+// first_names.txt); unknown if the name is not there.
+uint8_t Extraction::FirstNameGender(std::string_view name) const {
+  size_t sp = name.find(' ');
+  if (sp == std::string_view::npos) return kGenderUnknown;
+  std::string first;
+  AppendLower(name.substr(0, sp), first);
+  auto it = lex.first_names.find(first);
+  return it == lex.first_names.end() ? kGenderUnknown : it->second;
+}
+
+// A lowercase noun after a determiner that follows a speech verb (a expliqué
+// au magazine un producteur de musique, raconte une habitante): the subject
+// of the verb even when the noun is not a known role.
+bool Extraction::IsGenericSubject(int k) const {
+  const Tok& t = toks[k];
+  if ((t.flags & kCap) ||
+      (t.cls & (kStop | kPrep | kVerbish | kPron | kPronPl | kCueFirst | kAbbrev | kDef | kIndef)))
+    return false;
+  if (t.e - t.b < 3 || !(text[t.b] < '0' || text[t.b] > '9')) return false;
+  int d = k - 1;
+  if (d < 1 || !(toks[d].cls & (kDef | kIndef)) || (toks[d].cls & kPrep)) return false;
+  // Back to a speech verb over at most five words (au magazine, à l'AFP,
+  // mardi soir), none of them punctuation.
+  for (int j = d - 1; j >= 0 && d - j <= 5; --j) {
+    const Tok& u = toks[j];
+    if (!(u.flags & kWord) || u.quote >= 0) return false;
+    // Not across a subordinate clause (a estimé que les manquements ...).
+    std::string_view w = Lower(u.b, u.e);
+    if (w == "que" || w == "qu'" || w == "qui" || w == "si" || w == "comme" || w == "dont" ||
+        w == "that" || w == "if")
+      return false;
+    if (u.cue_len && u.cue_kind == CueKind::kVerb) return true;
+  }
+  return false;
+}
+
+// Whether a person role names nobody: an anonymous noun (source, entourage),
+// or an anonymity marker later in its clause (sous couvert d'anonymat).
+bool Extraction::IsAnonymousRole(const Mention& m) const {
+  std::string key(Lower(toks[m.tb].b, toks[m.tb].e));
+  if (m.te - m.tb == 2) {
+    key += ' ';
+    AppendLower(text.substr(toks[m.tb + 1].b, toks[m.tb + 1].e - toks[m.tb + 1].b), key);
+  }
+  if (lex.anonymous_roles.count(key)) return true;
+  // The rest of the sentence, up to 160 bytes.
+  uint32_t end = m.e;
+  for (int k = m.te;
+       k < int(toks.size()) && toks[k].sent == toks[m.tb].sent && toks[k].b < m.e + 160; ++k)
+    end = toks[k].e;
+  std::string rest;
+  AppendLower(text.substr(m.e, end - m.e), rest);
+  for (const std::string& p : lex.anonymity)
+    if (rest.find(p) != std::string::npos) return true;
+  return false;
+}
+
+// Whether a lowercase word reads as an adjective (étrangères, supérieur,
+// écologique, népalais): the suffixes French and English adjectives take.
+bool Extraction::IsAdjectiveLike(const Tok& t) const {
+  if ((t.flags & kCap) || (t.cls & (kStop | kPrep | kVerbish | kIndef | kDef | kCueFirst)))
+    return false;
+  std::string_view w = Lower(t.b, t.e);
+  static constexpr std::string_view kSuffixes[] = {
+      "ique",  "iques", "al",   "ale",   "aux",   "ales",  "el",   "elle", "els", "elles", "aire",
+      "aires", "ier",   "ière", "iers",  "ières", "ère",   "ères", "if",   "ive", "ifs",   "ives",
+      "eur",   "eure",  "eurs", "eures", "ien",   "ienne", "ain",  "aine", "ais", "aise",  "ois",
+      "oise",  "é",     "ée",   "és",    "ées",   "ique",  "an",   "ane",  "al",  "ical",  "ial"};
+  for (std::string_view suf : kSuffixes)
+    if (w.size() > suf.size() + 2 && w.ends_with(suf)) return true;
+  return false;
+}
+
+// End (token index) of the noun phrase whose noun ends at token e in
+// sentence `sent`: adjectives and complements (des talibans, de Badghis, de
+// la Transition écologique), at most six words.
+int Extraction::PhraseEnd(int e, int sent, bool first_adjective_free) const {
   const int n = int(toks.size());
+  const int start = e;
   int words = 0;
+  bool after_noun = true;  // an adjective may follow the noun or a complement's noun
   while (e < n && words < 6) {
     const Tok& t = toks[e];
-    if (!(t.flags & kWord) || t.quote >= 0 || t.cue_len || t.sent != toks[m.tb].sent) break;
+    if (!(t.flags & kWord) || t.quote >= 0 || t.cue_len || t.sent != sent) break;
     bool prep_de = t.cls & quotes::kParticle || Lower(t.b, t.e) == "du" || Lower(t.b, t.e) == "des";
-    if (prep_de && e + 1 < n && (toks[e + 1].flags & kWord) && toks[e + 1].quote < 0) {
+    if (prep_de && e + 1 < n && (toks[e + 1].flags & kWord) && toks[e + 1].quote < 0 &&
+        !(toks[e + 1].cls & (kCueFirst | kVerbish))) {
       e += 2;
       // Article after de: de la Défense, de l'État.
       if (e < n && (toks[e - 1].cls & quotes::kDef) && (toks[e].flags & kWord)) ++e;
       words += 2;
+      after_noun = true;
       continue;
     }
     if ((t.flags & kCap) ||
         (t.cls & (quotes::kStop | quotes::kPrep | quotes::kVerbish | quotes::kIndef)))
       break;
-    // One lowercase adjective directly after the noun (porte-parole adjoint).
-    if (e == m.te) {
+    // One lowercase adjective after the noun (porte-parole adjoint), or one
+    // that reads as an adjective after a complement (de la Transition
+    // écologique).
+    if (after_noun && ((e == start && first_adjective_free) || IsAdjectiveLike(t))) {
       ++e;
       ++words;
+      after_noun = false;
       continue;
     }
     break;
   }
-  // Trailing lowercase words that are verbs are cut by the cue check above;
-  // trim a dangling determiner.
-  while (e > m.te && (toks[e - 1].cls & (quotes::kDef | quotes::kIndef))) --e;
+  // Trim a dangling determiner or preposition.
+  while (e > start && (toks[e - 1].cls & (quotes::kDef | quotes::kIndef | quotes::kParticle))) --e;
+  return e;
+}
+
+// The role noun phrase starting at the role mention: noun, adjectives and
+// complements (porte-parole des talibans, gouverneur de Badghis).
+int Extraction::RoleEnd(const Mention& m) const { return PhraseEnd(m.te, toks[m.tb].sent, true); }
+
+std::string Extraction::RoleText(const Mention& m) const {
+  int e = RoleEnd(m);
   return std::string(text.substr(toks[m.tb].b, toks[e - 1].e - toks[m.tb].b));
 }
 

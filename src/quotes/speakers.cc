@@ -24,6 +24,19 @@ int Extraction::PickMention(int lo, int hi, bool nearest_last) const {
   for (int i = MentionFrom(lo); i < int(mentions.size()) && mentions[i].tb < hi; ++i) {
     const Mention& m = mentions[i];
     if (m.prep || m.te > hi) continue;
+    // A place speaks only as the verb's own subject (Paris exige, a
+    // dénoncé Moscou).
+    if (m.loc && nearest_last && !(hi - m.te <= 1 && ClauseStart(m.tb, lo))) continue;
+    // With the recognizer's entities, a capitalised word it did not take
+    // for a name is not a speaker (l'ADN, Ris-Orangis).
+    if (m.kind == Mention::kName && m.hint < 0 && !m.per && !m.org && !m.loc && !hints.empty())
+      continue;
+    // After a verb, an agency or outlet followed by a name is the channel
+    // (a affirmé l'AFP Audrey Montel).
+    if (!nearest_last && m.channel && i + 1 < int(mentions.size()) &&
+        mentions[i + 1].tb - m.te <= 2 && mentions[i + 1].tb < hi && !mentions[i + 1].prep &&
+        mentions[i + 1].kind == Mention::kName && mentions[i + 1].per)
+      continue;
     if (m.kind == Mention::kName) {
       if (best_name < 0 || nearest_last) best_name = i;
     } else if (best_other < 0 || nearest_last) {
@@ -34,6 +47,20 @@ int Extraction::PickMention(int lo, int hi, bool nearest_last) const {
       // followed by its name in apposition, handled by Resolve.
       break;
     }
+  }
+  // "Le ministre X, ancien cadre du parti, assure": the role set off by
+  // commas is an apposition; the subject is before it.
+  while (nearest_last && best_other >= 0 && best_name < 0) {
+    const Mention& o = mentions[best_other];
+    if (o.kind != Mention::kRole || o.tb < 2) break;
+    int d = o.tb - 1;
+    if (d > lo && (toks[d].cls & (quotes::kDef | quotes::kIndef))) --d;
+    if (!(toks[d].flags & kComma) || d <= lo) break;
+    int prev = -1;
+    for (int i = MentionFrom(lo); i < best_other; ++i)
+      if (!mentions[i].prep && mentions[i].kind != Mention::kPronPl) prev = i;
+    if (prev < 0 || mentions[prev].kind == Mention::kPron) break;
+    best_other = prev;
   }
   if (best_name >= 0 && best_other >= 0 && nearest_last) {
     // A pronoun right before the verb is the subject even after a name.
@@ -123,7 +150,21 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   a.cue_tok = c;
   a.cue_end = c + len;
   if (kind == CueKind::kPrep || kind == CueKind::kLead) {
+    // The mention right after the cue word, even when that word is a
+    // preposition (Pour Philippe Vincent, ...).
+    int mi = MentionFrom(c + len);
+    if (mi < int(mentions.size()) &&
+        (mentions[mi].tb == c + len ||
+         (mentions[mi].tb == c + len + 1 && (toks[c + len].cls & (kDef | kIndef)))) &&
+        mentions[mi].kind != Mention::kPronPl && !mentions[mi].loc) {
+      a.mention = mi;
+      return a;
+    }
     a.mention = PickMention(c + len, std::min(hi, c + len + 12), false);
+    // "l'élu, selon qui ...": the one the relative pronoun stands for.
+    if (a.mention < 0 && c + len < int(toks.size()) &&
+        Lower(toks[c + len].b, toks[c + len].e) == "qui")
+      a.mention = PickMention(BackwardLimit(c), c, true);
     return a;
   }
   // Inverted pronoun on the verb or its auxiliary (a-t-il déclaré).
@@ -142,57 +183,157 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   return a;
 }
 
-// The person a pronoun or a definite role at token k refers to: the last
-// person named before it, else the first one named after it.
-// The person who last spoke before token k: the named subject of the
-// nearest speech cue in the preceding sentences (quoted or reported
-// speech). Pronouns in incises (a-t-il ajouté, he said) refer to that
-// person more often than to the last name seen (often an object).
-int Extraction::PreviousSpeaker(int k) {
-  int sent_floor = k < int(toks.size()) ? toks[k].sent - 3 : 0;
-  for (int c = k - 1; c >= 0 && toks[c].sent >= sent_floor; --c) {
-    if (!toks[c].cue_len || toks[c].quote >= 0) continue;
-    CueKind kind;
-    int len = CueAt(c, &kind);
-    if (!len) continue;
-    if (kind != CueKind::kVerb) {
-      // Selon X, / pour X, : X is the one speaking.
-      int mi = MentionFrom(c + len);
-      if (mi < int(mentions.size()) && mentions[mi].tb == c + len &&
-          mentions[mi].kind == Mention::kName && mentions[mi].per &&
-          mentions[mi].te < int(toks.size()) && (toks[mentions[mi].te].flags & kComma))
-        return mi;
-      continue;
-    }
-    int lo = BackwardLimit(c);
-    int mi = PickMention(lo, c, true);
-    if (mi < 0) mi = PickMention(c + len, ForwardLimit(c + len, 12), false);
-    if (mi >= 0 && mentions[mi].kind == Mention::kName && mentions[mi].per) return mi;
-    if (mi >= 0 && mentions[mi].kind == Mention::kRole) {
-      int ap = AppositionName(mi);
-      if (ap >= 0) return ap;
-    }
-  }
-  return -1;
+namespace {
+
+// Whether a person of gender `person` may be designated by words of gender
+// `word` (unknown fits both).
+bool GenderFits(uint8_t person, uint8_t word) { return !person || !word || person == word; }
+
+// Role and organisation nouns that stand for the complement they introduce
+// (un communiqué du ministère: the ministry speaks).
+bool IsDocumentNoun(std::string_view lower_head) {
+  return lower_head == "communiqué" || lower_head == "statement" || lower_head == "texte" ||
+         lower_head == "lettre" || lower_head == "courrier";
 }
 
-int Extraction::Antecedent(int k) const {
+// Organisation nouns that designate the last organisation named (l'entreprise,
+// l'établissement), whatever its name.
+bool IsGenericOrgNoun(std::string_view lower_head) {
+  return lower_head == "entreprise" || lower_head == "société" || lower_head == "groupe" ||
+         lower_head == "compagnie" || lower_head == "établissement" ||
+         lower_head == "constructeur" || lower_head == "organisation" || lower_head == "company" ||
+         lower_head == "firm";
+}
+
+}  // namespace
+
+// Whether token tb opens its clause within [lo, ...): first, after a
+// determiner, or after a comma.
+bool Extraction::ClauseStart(int tb, int lo) const {
+  int k = tb - 1;
+  if (k >= lo && (toks[k].cls & (kDef | kIndef))) --k;
+  return k < lo || (toks[k].flags & (kComma | kSentEnd));
+}
+
+float Extraction::Confidence(std::string_view path) const {
+  auto it = lex.confidence.find(path);
+  return it == lex.confidence.end() ? 0.5f : it->second;
+}
+
+uint8_t Extraction::PronounGender(int k) const {
+  const Tok& t = toks[k];
+  if (t.flags & (kInvPron | kInvPronPl)) {
+    std::string_view w = text.substr(t.b, t.e - t.b);
+    if (w.ends_with("elle") || w.ends_with("elles")) return kGenderFem;
+    return kGenderMasc;
+  }
+  if ((t.cls & kFem) && !(t.cls & kMasc)) return kGenderFem;
+  if ((t.cls & kMasc) && !(t.cls & kFem)) return kGenderMasc;
+  return kGenderUnknown;
+}
+
+// The subject of the speech cue at token c (a verb cue outside quotations):
+// the mention before it in its clause, else the first after it.
+int Extraction::CueSubject(int c) {
+  CueKind kind;
+  int len = CueAt(c, &kind);
+  if (!len) return -1;
+  if (kind != CueKind::kVerb) {
+    // Selon X, / pour X, : X is the one speaking.
+    int mi = MentionFrom(c + len);
+    if (mi < int(mentions.size()) && mentions[mi].tb == c + len && !mentions[mi].prep &&
+        mentions[mi].kind != Mention::kPronPl)
+      return mi;
+    return -1;
+  }
+  int lo = BackwardLimit(c);
+  int mi = PickMention(lo, c, true);
+  if (mi < 0) mi = PickMention(c + len, ForwardLimit(c + len, 12), false);
+  return mi;
+}
+
+// Whether mention `mi` can be the person a pronoun or a definite role of
+// gender `g` refers to.
+bool Extraction::IsPersonReferent(int mi, uint8_t g) const {
+  const Mention& m = mentions[mi];
+  if (m.prep || m.loc || m.org || m.channel) return false;
+  if (m.kind == Mention::kName) return m.per && GenderFits(m.gender, g);
+  if (m.kind == Mention::kRole) return m.per && GenderFits(m.gender, g);
+  return false;
+}
+
+// The person a pronoun (or a definite role) at token k most likely refers
+// to, of gender `g`: the latest of the subjects of speech cues and the
+// people who open the last three sentences; -1 if none.
+int Extraction::RecentSubject(int k, uint8_t g) {
+  const int floor = k < int(toks.size()) ? toks[k].sent - 3 : 0;
+  int best = -1;
+  // Subjects of speech cues (quoted or reported speech).
+  for (int c = k - 1; c >= 0 && toks[c].sent >= floor && best < 0; --c) {
+    if (!toks[c].cue_len || toks[c].quote >= 0) continue;
+    int mi = CueSubject(c);
+    if (mi < 0 || mentions[mi].tb >= k) continue;
+    if (mentions[mi].kind == Mention::kRole) {
+      int ap = AppositionName(mi);
+      if (ap >= 0) mi = ap;
+    }
+    if (mentions[mi].kind == Mention::kPron) {
+      // He said it before: whoever that pronoun stood for.
+      int ref = RecentSubject(mentions[mi].tb, g);
+      if (ref >= 0) best = ref;
+      continue;
+    }
+    if (IsPersonReferent(mi, g)) best = mi;
+  }
+  // The first person of each recent sentence, when later than that.
+  for (int i = MentionFrom(0); i < int(mentions.size()) && mentions[i].tb < k; ++i) {
+    const Mention& m = mentions[i];
+    if (toks[m.tb].sent < floor || (best >= 0 && m.tb <= mentions[best].tb)) continue;
+    int first = m.tb;
+    // The first mention of its sentence?
+    bool opens = true;
+    for (int j = i - 1; j >= 0 && toks[mentions[j].tb].sent == toks[m.tb].sent; --j) {
+      const Mention& o = mentions[j];
+      if (!o.prep && !o.loc && !o.org && !o.channel && o.kind != Mention::kPronPl) opens = false;
+    }
+    (void)first;
+    if (!opens) continue;
+    int mi = i;
+    if (m.kind == Mention::kRole) {
+      int ap = AppositionName(i);
+      if (ap >= 0) mi = ap;
+    }
+    if (mentions[mi].tb < k && IsPersonReferent(mi, g)) best = mi;
+  }
+  return best;
+}
+
+// The most recent person mention before token k of gender g, else the first
+// after it; -1 if none.
+int Extraction::Antecedent(int k, uint8_t g) const {
   auto it = std::lower_bound(persons.begin(), persons.end(), k,
                              [this](int mi, int v) { return mentions[mi].tb < v; });
-  if (it != persons.begin()) return *(it - 1);
-  return it != persons.end() ? *it : -1;
+  for (auto b = it; b != persons.begin();) {
+    --b;
+    if (GenderFits(mentions[*b].gender, g) && !mentions[*b].prep) return *b;
+  }
+  for (; it != persons.end(); ++it)
+    if (GenderFits(mentions[*it].gender, g)) return *it;
+  return -1;
 }
 
 // The person the article gives the same role noun as mention `mi` (le
 // ministre → "Henri Vasseur, ministre de ..."): the nearest before it,
-// else the first after it; -1 if none.
-int Extraction::SameRolePerson(int mi) const {
+// else the first after it; -1 if none. `unnamed` receives an earlier role
+// mention with that noun that named nobody (une source ... cette source).
+int Extraction::SameRolePerson(int mi, int* unnamed) const {
   const Mention& r = mentions[mi];
   std::string_view head = text.substr(r.b, r.e - r.b);
   int before = -1, after = -1;
+  *unnamed = -1;
   for (int i = 0; i < int(mentions.size()); ++i) {
     const Mention& o = mentions[i];
-    if (i == mi || o.kind != Mention::kRole || o.prep) continue;
+    if (i == mi || o.kind != Mention::kRole) continue;
     if (text.substr(o.b, o.e - o.b) != head) continue;
     int p = AppositionName(i);
     if (p < 0) {
@@ -206,13 +347,17 @@ int Extraction::SameRolePerson(int mi) const {
         }
       }
     }
-    if (p < 0) continue;
+    if (p < 0) {
+      if (o.tb < r.tb && !o.prep && o.anon) *unnamed = i;
+      continue;
+    }
     if (o.tb < r.tb) {
       before = p;
-    } else if (after < 0) {
+    } else if (after < 0 && !o.prep) {
       after = p;
     }
   }
+  if (before >= 0 && *unnamed >= 0 && mentions[*unnamed].tb > mentions[before].tb) return -1;
   return before >= 0 ? before : after;
 }
 
@@ -221,17 +366,39 @@ int Extraction::SameRolePerson(int mi) const {
 // spokesman, John Kirby).
 int Extraction::AppositionName(int mi) const {
   const Mention& r = mentions[mi];
+  const int end = RoleEnd(r);
+  // Between the role's phrase and the name there may only be commas,
+  // complements and the names of institutions and places (le maire LR de
+  // Nice Christian Estrosi, le ministre de l'Économie et des Finances Bruno
+  // Le Maire, le directeur de Voyages SNCF, Alain Krakovitch).
+  int k = end;
   for (int i = mi + 1; i < int(mentions.size()); ++i) {
     const Mention& m = mentions[i];
-    if (m.tb - r.te > 7 || toks[m.tb].sent != toks[r.tb].sent) break;
-    bool cue_between = false;
-    for (int k = r.te; k < m.tb; ++k) {
-      if (toks[k].cue_len || toks[k].quote >= 0) cue_between = true;
+    if (m.tb < k) {
+      k = std::max(k, m.te);
+      continue;
     }
-    if (cue_between) break;
-    if (m.kind == Mention::kName && !m.prep && !m.org) return i;
-    // Complements (du département d'État) may sit between role and name.
-    if (m.kind != Mention::kName && !m.prep) break;
+    if (toks[m.tb].sent != toks[r.tb].sent || m.tb - end > 8) break;
+    bool gap_ok = true;
+    for (int j = k; j < m.tb && gap_ok; ++j) {
+      const Tok& t = toks[j];
+      if (t.quote >= 0 || t.cue_len) gap_ok = false;
+      if (t.flags & kComma) continue;
+      if (!(t.flags & kWord))
+        gap_ok = false;
+      else if (!(t.cls & (kPrep | kDef | kParticle)) && Lower(t.b, t.e) != "et" &&
+               Lower(t.b, t.e) != "and")
+        gap_ok = false;
+    }
+    if (!gap_ok) break;
+    if (m.kind == Mention::kName && !m.prep && !m.org && !m.loc && !m.channel &&
+        (m.per || hints.empty()))
+      return i;
+    if (m.kind == Mention::kName || m.prep) {
+      k = m.te;  // an institution, a place or a complement: pass over it
+      continue;
+    }
+    break;
   }
   return -1;
 }
@@ -255,18 +422,103 @@ std::string Extraction::RoleNear(int mi) const {
   return {};
 }
 
+// An organisation's name as kept: the alias table's canonical name, else
+// the words as written without a leading determiner.
+std::string Extraction::OrgCanonical(std::string_view name) const {
+  auto it = lex.org_aliases.find(FoldKey(name));
+  if (it != lex.org_aliases.end()) return it->second;
+  for (std::string_view det :
+       {"le ", "la ", "les ", "Le ", "La ", "Les ", "l'", "L'", "l’", "L’", "the ", "The "}) {
+    if (name.size() > det.size() && name.starts_with(det)) {
+      name.remove_prefix(det.size());
+      break;
+    }
+  }
+  return std::string(name);
+}
+
 Extraction::Resolved Extraction::ResolveName(int mi) const {
   Resolved r;
   const Mention& m = mentions[mi];
-  r.speaker = Canonical(m);
   r.mention = std::string(MentionText(m));
-  r.role = RoleNear(mi);
   r.b = m.b;
   r.e = m.e;
+  r.gender = m.gender;
+  if (m.loc) {
+    r.speaker = Canonical(m);
+    r.kind = SpeakerKind::kOrganisation;
+    r.path = "place";
+  } else if (m.org || m.channel || (!m.per && (toks[m.tb].flags & kAllCaps))) {
+    r.speaker = OrgCanonical(Canonical(m));
+    r.kind = SpeakerKind::kOrganisation;
+    r.path = "organisation";
+  } else {
+    r.speaker = Canonical(m);
+    r.role = RoleNear(mi);
+    r.kind = SpeakerKind::kNamed;
+    r.path = "name";
+  }
   return r;
 }
 
-Extraction::Resolved Extraction::Resolve(int mi, const std::optional<std::string>& current) {
+// The organisation an organisation role mention designates: its own words
+// (le ministère de la Santé), or for a bare noun (le ministère,
+// l'entreprise) the last organisation named with that noun or, for generic
+// nouns, the last organisation named at all.
+Extraction::Resolved Extraction::ResolveOrgRole(int mi) const {
+  const Mention& m = mentions[mi];
+  Resolved r;
+  r.b = m.b;
+  r.e = m.e;
+  r.kind = SpeakerKind::kOrganisation;
+  r.path = "organisation";
+  std::string role = RoleText(m);
+  std::string head(Lower(toks[m.tb].b, toks[m.tb].e));
+  r.mention = role;
+  if (IsDocumentNoun(head)) {
+    // "un communiqué du ministère X": the ministry.
+    for (int i = mi + 1; i < int(mentions.size()) && mentions[i].tb - m.te <= 3; ++i) {
+      if (toks[mentions[i].tb].sent != toks[m.tb].sent) break;
+      if (mentions[i].kind == Mention::kRole && mentions[i].org) return ResolveOrgRole(i);
+      if (mentions[i].kind == Mention::kName && (mentions[i].org || mentions[i].loc))
+        return ResolveName(i);
+    }
+  }
+  const bool bare = role.size() == size_t(m.e - m.b);
+  if (bare && m.definite) {
+    for (int i = mi - 1; i >= 0; --i) {
+      const Mention& o = mentions[i];
+      if (o.kind == Mention::kRole && o.org &&
+          text.substr(o.b, o.e - o.b) == text.substr(m.b, m.e - m.b)) {
+        std::string full = RoleText(o);
+        if (full.size() > size_t(o.e - o.b)) {
+          r.speaker = OrgCanonical(full);
+          return r;
+        }
+      }
+      if (o.kind == Mention::kName && o.org && !o.channel) {
+        std::string name = Canonical(o);
+        std::string key = FoldKey(name), head_key = FoldKey(head);
+        // le ministère de la Santé ... le ministère; la Haute autorité ... la Haute autorité.
+        bool same_head = key.compare(0, head_key.size() + 1, head_key + " ") == 0 ||
+                         key.find(" " + head_key + " ") != std::string::npos;
+        if (IsGenericOrgNoun(head) || same_head) {
+          r.speaker = OrgCanonical(name);
+          return r;
+        }
+      }
+    }
+  }
+  if (IsDocumentNoun(head)) {
+    r.kind = SpeakerKind::kNone;
+    r.path = "";
+    return r;
+  }
+  r.speaker = OrgCanonical(role);
+  return r;
+}
+
+Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int current_sent) {
   const Mention& m = mentions[mi];
   Resolved r;
   r.b = m.b;
@@ -279,53 +531,154 @@ Extraction::Resolved Extraction::Resolve(int mi, const std::optional<std::string
       int ap = AppositionName(mi);
       if (ap >= 0) {
         Resolved n = ResolveName(ap);
-        n.role = RoleText(m);
+        if (n.kind == SpeakerKind::kNamed) {
+          n.role = RoleText(m);
+          n.path = "apposition";
+          if (!n.gender) n.gender = m.gender;
+        }
         return n;
       }
+      if (m.org) return ResolveOrgRole(mi);
       r.role = RoleText(m);
-      r.mention = r.role;
-      if (!m.definite) return r;  // un porte-parole: nobody named
-      if (m.org) {
-        r.speaker = r.role;
+      if (auto it = lex.org_aliases.find(FoldKey(r.role)); it != lex.org_aliases.end()) {
+        // le Quai d'Orsay, la diplomatie française: an institution.
+        r.speaker = it->second;
+        r.mention = r.role;
+        r.role.clear();
+        r.kind = SpeakerKind::kOrganisation;
+        r.path = "organisation";
         return r;
       }
-      int ant = SameRolePerson(mi);
-      if (ant < 0) ant = Antecedent(m.tb);
-      if (ant >= 0) r.speaker = Canonical(mentions[ant]);
-      return r;
-    }
-    case Mention::kPron: {
-      int ant = PreviousSpeaker(m.tb);
-      if (ant < 0) ant = Antecedent(m.tb);
-      if (ant >= 0) {
-        r.speaker = Canonical(mentions[ant]);
-        r.role = RoleNear(ant);
-      } else {
-        r.speaker = current;
+      r.mention = r.role;
+      r.gender = m.gender;
+      if (m.anon) {
+        r.kind = SpeakerKind::kAnonymous;
+        r.path = "anonymous";
+        return r;
       }
+      int unnamed = -1;
+      int ant = SameRolePerson(mi, &unnamed);
+      const bool ant_later = ant >= 0 && mentions[ant].tb > m.tb;
+      if (ant >= 0 && !ant_later) {
+        Resolved n = ResolveName(ant);
+        n.role = r.role;
+        n.path = "role_same";
+        n.b = r.b;
+        n.e = r.e;
+        n.mention = r.mention;
+        return n;
+      }
+      if (unnamed >= 0) {
+        r.kind = SpeakerKind::kAnonymous;
+        r.role = RoleText(mentions[unnamed]);
+        r.path = "role_unnamed";
+        return r;
+      }
+      // "ce dernier": the last person named.
+      std::string_view head = Lower(toks[m.tb].b, toks[m.tb].e);
+      if (head == "dernier" || head == "dernière") {
+        int last = Antecedent(m.tb, m.gender);
+        if (last >= 0 && mentions[last].tb < m.tb) {
+          Resolved n = ResolveName(last);
+          n.path = "pronoun_other";
+          return n;
+        }
+      }
+      // A bare role right after someone spoke is that person again (a
+      // ajouté le responsable, estime l'actuelle ministre).
+      int subj = RecentSubject(m.tb, m.gender);
+      if (subj >= 0) {
+        Resolved n = mentions[subj].kind == Mention::kRole ? Resolve(subj, nullptr, -100)
+                                                           : ResolveName(subj);
+        // Someone unnamed only through the same noun (handled above).
+        if (n.kind == SpeakerKind::kNamed) {
+          n.role = n.kind == SpeakerKind::kNamed ? r.role : n.role;
+          n.path = "role_salient";
+          n.b = r.b;
+          n.e = r.e;
+          n.mention = r.mention;
+          return n;
+        }
+      }
+      if (ant_later) {
+        // Named later in the article with that role (cataphora).
+        Resolved n = ResolveName(ant);
+        n.role = r.role;
+        n.path = "role_same";
+        n.b = r.b;
+        n.e = r.e;
+        n.mention = r.mention;
+        return n;
+      }
+      if (current && current->kind == SpeakerKind::kNamed && toks[m.tb].sent - current_sent <= 2 &&
+          GenderFits(current->gender, m.gender)) {
+        Resolved n = *current;
+        n.role = r.role;
+        n.path = "role_salient";
+        n.b = r.b;
+        n.e = r.e;
+        n.mention = r.mention;
+        return n;
+      }
+      if (Antecedent(m.tb, m.gender) < 0 || mentions[Antecedent(m.tb, m.gender)].tb > m.tb) {
+        // Nobody named yet: the person the next sentences name (a déclaré
+        // le diplomate ... L'émissaire, Karel Novak, ...).
+        int next = Antecedent(m.tb, m.gender);
+        if (next >= 0 && toks[mentions[next].tb].sent - toks[m.tb].sent <= 2) {
+          Resolved n = ResolveName(next);
+          n.role = r.role;
+          n.path = "cataphora";
+          n.b = r.b;
+          n.e = r.e;
+          n.mention = r.mention;
+          return n;
+        }
+      }
+      r.kind = SpeakerKind::kRole;
+      r.path = "role";
       return r;
     }
+    case Mention::kPron:
+      return ResolvePronoun(m.tb, current, current_sent);
     case Mention::kPronPl:
       return r;
   }
   return r;
 }
 
-Extraction::Resolved Extraction::ResolveInverted(int k, const std::optional<std::string>& current) {
+// The speaker a singular pronoun at token k (il, elle, a-t-il, he)
+// designates.
+Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, int current_sent) {
   Resolved r;
   r.b = toks[k].b;
   r.e = toks[k].e;
   r.mention = std::string(text.substr(r.b, r.e - r.b));
   if (toks[k].flags & kInvPronPl) return r;
-  int ant = PreviousSpeaker(k);
-  if (ant < 0) ant = Antecedent(k);
-  if (ant >= 0) {
-    r.speaker = Canonical(mentions[ant]);
-    r.role = RoleNear(ant);
-  } else {
-    r.speaker = current;
+  const uint8_t g = PronounGender(k);
+  int ant = RecentSubject(k, g);
+  bool from_current = false;
+  if (ant < 0 && current && current->kind != SpeakerKind::kNone &&
+      current->kind != SpeakerKind::kOrganisation && GenderFits(current->gender, g) &&
+      toks[k].sent - current_sent <= 4) {
+    Resolved n = *current;
+    n.b = r.b;
+    n.e = r.e;
+    n.mention = r.mention;
+    n.path = "pronoun";
+    return n;
   }
-  return r;
+  if (ant < 0) ant = Antecedent(k, g);
+  if (ant < 0) return r;
+  Resolved n =
+      mentions[ant].kind == Mention::kRole ? Resolve(ant, nullptr, -100) : ResolveName(ant);
+  if (n.kind == SpeakerKind::kOrganisation) return r;
+  if (current && n.speaker == current->speaker && n.role == current->role) from_current = true;
+  if (current && !n.speaker && !current->speaker && n.kind == current->kind) from_current = true;
+  n.b = r.b;
+  n.e = r.e;
+  n.mention = r.mention;
+  n.path = from_current ? "pronoun" : "pronoun_other";
+  return n;
 }
 
 }  // namespace quotes

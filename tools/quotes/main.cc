@@ -38,7 +38,8 @@ int Usage() {
                "usage: veille-quotes extract [--lang fr|en] [FILE]\n"
                "       veille-quotes seeds --dir DIR --gold GOLD.json [-v]\n"
                "       veille-quotes polnear --dir DIR [-v]\n"
-               "       veille-quotes attribution --gold GOLD.json --corpus CORPUS.jsonl.gz [-v]\n"
+               "       veille-quotes attribution --gold GOLD.json --corpus CORPUS.jsonl.gz [-v] "
+               "[--show ID]\n"
                "       veille-quotes replay EXPORT.jsonl [-v]\n");
   return 2;
 }
@@ -125,8 +126,9 @@ struct Pipeline {
   }
 };
 
+// With `show`, prints the entity hints and quotes of that one record.
 int Attribution(const veille::QuoteExtractor& ex, const std::string& gold_path,
-                const std::string& corpus, bool verbose) {
+                const std::string& corpus, bool verbose, const std::string& show) {
   auto fail = [](const std::string& m) {
     std::fprintf(stderr, "error: %s\n", m.c_str());
     return 1;
@@ -156,6 +158,18 @@ int Attribution(const veille::QuoteExtractor& ex, const std::string& gold_path,
     if (!raw.ok()) continue;
     auto it = wanted.find(raw->id);
     if (it == wanted.end()) continue;
+    if (raw->id == show) {
+      veille::Cleaned clean = p.cleaner->Clean(raw->text, nullptr);
+      for (auto& m : p.recognizer->Recognize(clean.text, "fr"))
+        std::printf("hint %s %s [%s] role=%s\n", m.type.c_str(), m.text.c_str(),
+                    m.canonical.c_str(), m.role.c_str());
+      for (const veille::Quote& q : p.Run(*raw))
+        std::printf("quote \"%s\"\n  -> %s [%s] mention=%s role=%s cue=%s conf=%.2f%s\n",
+                    q.text.substr(0, 60).c_str(), q.speaker.value_or("null").c_str(),
+                    veille::SpeakerKindName(q.speaker_kind), q.speaker_mention.c_str(),
+                    q.speaker_role.c_str(), q.cue.c_str(), q.confidence,
+                    q.partial ? " partial" : "");
+    }
     veille::Status st = veille::ScoreAttribution(*it->second, raw->text, p.Run(*raw), &score);
     if (!st.ok()) return fail(corpus + ": " + st.error().message);
     wanted.erase(it);
@@ -171,13 +185,15 @@ int Attribution(const veille::QuoteExtractor& ex, const std::string& gold_path,
 
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
-  std::string cmd = argv[1], dir, gold, file, lang, corpus;
+  std::string cmd = argv[1], dir, gold, file, lang, corpus, show;
   bool verbose = false;
   for (int i = 2; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) {
       dir = argv[++i];
     } else if (!std::strcmp(argv[i], "--gold") && i + 1 < argc) {
       gold = argv[++i];
+    } else if (!std::strcmp(argv[i], "--show") && i + 1 < argc) {
+      show = argv[++i];
     } else if (!std::strcmp(argv[i], "--corpus") && i + 1 < argc) {
       corpus = argv[++i];
     } else if (!std::strcmp(argv[i], "--lang") && i + 1 < argc) {
@@ -203,7 +219,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "attribution") {
     if (gold.empty() || corpus.empty()) return Usage();
-    return Attribution(**ex, gold, corpus, verbose);
+    return Attribution(**ex, gold, corpus, verbose, show);
   }
   if (cmd == "replay") {
     if (file.empty()) return Usage();
