@@ -281,6 +281,7 @@ struct Extraction {
 
   float Confidence(std::string_view path) const;
   bool ClauseStart(int tb, int lo) const;
+  bool IsGroupRole(const Mention& m) const;
   uint8_t PronounGender(int k) const;
   int CueSubject(int c);
   bool IsPersonReferent(int mi, uint8_t g) const;

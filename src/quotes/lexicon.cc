@@ -273,7 +273,7 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
     // WORDS PER|ORG [m|f] [anon]
     std::vector<std::string> parts = SplitWords(line);
     uint32_t bit = 0, gender = 0;
-    bool anon = false;
+    bool anon = false, group = false;
     while (!parts.empty()) {
       const std::string& f = parts.back();
       if (f == "per" && !bit) {
@@ -286,21 +286,25 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         gender = kFem;
       } else if (f == "anon") {
         anon = true;
+      } else if (f == "group") {
+        group = true;
       } else {
         break;
       }
       parts.pop_back();
     }
     if (!bit || parts.empty())
-      return Error::BadInput(dir + "/roles.txt: expected WORDS PER|ORG [m|f] [anon]: '" + line +
-                             "'");
+      return Error::BadInput(dir + "/roles.txt: expected WORDS PER|ORG [m|f] [anon|group]: '" +
+                             line + "'");
     if (parts.size() == 1) {
       lex->classes[parts[0]] |= bit | gender;
       if (anon) lex->anonymous_roles[parts[0]] = true;
+      if (group) lex->group_roles[parts[0]] = true;
     } else if (parts.size() == 2) {
       lex->classes[parts[0]] |= kRoleHead;
       lex->two_word_roles[parts[0] + " " + parts[1]] = bit | gender;
       if (anon) lex->anonymous_roles[parts[0] + " " + parts[1]] = true;
+      if (group) lex->group_roles[parts[0] + " " + parts[1]] = true;
     } else {
       return Error::BadInput(dir + "/roles.txt: at most two words: '" + line + "'");
     }

@@ -65,6 +65,9 @@ struct QuoteExtractor::Lexicon {
   // Role nouns that always designate someone the text leaves unnamed (une
   // source, l'entourage de X, un proche): "w" or "w1 w2".
   quotes::WordMap<bool> anonymous_roles;
+  // Collective nouns that speak as a group the text names by that noun
+  // only (la communauté internationale): a role, never resolved to a person.
+  quotes::WordMap<bool> group_roles;
   // data/quotes/first_names.txt: given name (lowercase) -> Gender.
   quotes::WordMap<uint8_t> first_names;
   // data/quotes/organisations.txt: FoldKey(alias) -> canonical name.

@@ -48,6 +48,32 @@ int Extraction::PickMention(int lo, int hi, bool nearest_last) const {
       break;
     }
   }
+  // "X, y compris A, B et C, a déclaré": a verb right after a comma closes
+  // a parenthetical; the subject is the first mention of the clause.
+  if (nearest_last && hi > lo) {
+    int v = hi - 1;
+    while (v > lo && (toks[v].flags & kWord) &&
+           (toks[v].cls & kVerbish || Lower(toks[v].b, toks[v].e) == "a"))
+      --v;
+    if (toks[v].flags & kComma) {
+      for (int i = MentionFrom(lo); i < int(mentions.size()) && mentions[i].tb < v; ++i) {
+        const Mention& m = mentions[i];
+        if (m.prep || m.kind == Mention::kPronPl || m.loc) continue;
+        if (m.kind == Mention::kName && m.hint < 0 && !m.per && !m.org && !hints.empty()) continue;
+        // Only when what sits between it and the comma is a parenthetical
+        // (y compris, notamment, dont, qui, including ...).
+        bool paren = false;
+        for (int k = m.te; k < v && !paren; ++k) {
+          if (!(toks[k].flags & kWord)) continue;
+          std::string_view w = Lower(toks[k].b, toks[k].e);
+          paren = w == "compris" || w == "notamment" || w == "dont" || w == "parmi" || w == "qui" ||
+                  w == "including" || w == "among" || w == "who" || w == "which";
+        }
+        if (paren) return i;
+        break;
+      }
+    }
+  }
   // "Le ministre X, ancien cadre du parti, assure": the role set off by
   // commas is an apposition; the subject is before it.
   while (nearest_last && best_other >= 0 && best_name < 0) {
@@ -213,6 +239,15 @@ bool Extraction::ClauseStart(int tb, int lo) const {
   int k = tb - 1;
   if (k >= lo && (toks[k].cls & (kDef | kIndef))) --k;
   return k < lo || (toks[k].flags & (kComma | kSentEnd));
+}
+
+bool Extraction::IsGroupRole(const Mention& m) const {
+  std::string key(Lower(toks[m.tb].b, toks[m.tb].e));
+  if (m.te - m.tb == 2) {
+    key += ' ';
+    AppendLower(text.substr(toks[m.tb + 1].b, toks[m.tb + 1].e - toks[m.tb + 1].b), key);
+  }
+  return lex.group_roles.count(key) > 0;
 }
 
 float Extraction::Confidence(std::string_view path) const {
@@ -554,6 +589,11 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
       if (m.anon) {
         r.kind = SpeakerKind::kAnonymous;
         r.path = "anonymous";
+        return r;
+      }
+      if (IsGroupRole(m)) {
+        r.kind = SpeakerKind::kRole;
+        r.path = "role";
         return r;
       }
       int unnamed = -1;
