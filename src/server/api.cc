@@ -506,7 +506,9 @@ Result<Params> ValidateParams(const std::vector<ParamSpec>& specs, const RawPara
   };
   Params out;
   for (size_t i = 0; i < raw.size(); ++i) {
-    const auto& [name, value] = raw[i];
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const std::string& name = raw[i].first;
+    const std::string& value = raw[i].second;
     auto spec = std::find_if(specs.begin(), specs.end(),
                              [&](const ParamSpec& s) { return s.name == name; });
     std::string shown = IsCleanText(name) && name.size() <= 64 ? name : "(unprintable)";

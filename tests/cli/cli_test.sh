@@ -120,6 +120,9 @@ contains "audit users add" out "users add bob"
 check "audit bad since" 2 "$VEILLE" audit --db "$T/a.db" --since 3y
 check "users remove" 0 "$VEILLE" users remove bob --db "$T/a.db"
 check "users remove unknown" 4 "$VEILLE" users remove bob --db "$T/a.db"
+# Without accounts, serve refuses to listen beyond loopback (nothing binds).
+check "serve beyond loopback without accounts" 2 "$VEILLE" serve --db "$T/a.db" --bind 0.0.0.0 --port 0
+contains "serve refusal says how" err "--insecure-no-auth"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
