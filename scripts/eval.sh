@@ -33,6 +33,17 @@ if [ -d "$POLNEAR" ] && [ -x "$BUILD/tools/quotes/veille-quotes" ]; then
   "$BUILD/tools/quotes/veille-quotes" polnear --dir "$POLNEAR"
 fi
 
+ORANGESUM=$SHARED/corpus/orangesum-fr.jsonl.gz
+if [ -f "$ORANGESUM" ] && [ -x "$BUILD/tools/quotes/veille-quotes" ]; then
+  # Hand-annotated French wire articles: the rules are developed on the first
+  # set; the held-out set is only ever scored.
+  for set in orangesum-attribution orangesum-attribution-heldout; do
+    echo "== quotes: veille-quotes attribution --gold data/quotes/dev/$set.json --corpus $ORANGESUM"
+    "$BUILD/tools/quotes/veille-quotes" attribution --gold "data/quotes/dev/$set.json" \
+      --corpus "$ORANGESUM"
+  done
+fi
+
 if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
   BENCH_1M=0 bash scripts/bench.sh "$BUILD" "$SHARED"
 fi

@@ -359,10 +359,10 @@ async function viewArticle(token, id) {
   const quotes = a.quotes || [];
   quotes.forEach((q, i) => {
     const s = span(q);
-    const who = q.speaker || q.speaker_mention || 'unattributed';
+    const who = q.speaker || q.speaker_role || q.speaker_mention || 'unattributed';
     // The label before the quote names the speaker and links to their
     // quotes; the anchor lets the list under the text jump here.
-    const label = `<a class="speaker" id="quote-${i}" ` +
+    const label = `<a class="speaker ${quoteClass(q)}" id="quote-${i}" ` +
         `href="${esc(q.speaker ? href('quotes', {speaker: q.speaker}) : '#/quotes')}"` +
         ` title="${esc([who, q.speaker_role, q.cue].filter(Boolean).join(' — '))}">${esc(who)}</a>`;
     spans.push({start: at(s.start), end: at(s.end), cls: 'quote',
@@ -384,7 +384,7 @@ async function viewArticle(token, id) {
   const quotesHtml = quotes.map((q, i) => `<li>
       <blockquote>« ${esc(q.text)} »</blockquote>
       <div class="meta muted">${q.speaker ? `<a href="${esc(entityHref(q.speaker))}">${esc(q.speaker)}</a>` :
-          esc(q.speaker_mention || 'unattributed')}${q.speaker_role ? ', ' + esc(q.speaker_role) : ''}
+          esc(q.speaker_mention || 'unattributed')}${q.speaker_role ? ', ' + esc(q.speaker_role) : ''} ${quoteBadges(q)}
         ${q.cue ? ' · ' + esc(q.cue) : ''} · <a href="#quote-${i}" data-jump="quote-${i}">in the text</a></div></li>`).join('');
   const flags = (a.flags || []).map(f => `<span class="flag">${esc(f)}</span>`).join('');
   const removed = (a.removed || []).map(x =>
@@ -476,7 +476,7 @@ async function viewQuotes(token, _arg, params) {
              <a class="small" href="${esc(entityHref(g.who))}">entity page</a>`}</h3>
           <ul class="quotes-list">${g.quotes.map(q => `<li data-hit>
             <blockquote>« ${esc(q.text)} »</blockquote>
-            <div class="meta muted">${meta([q.speaker_role, q.cue, q.date || 'undated', q.outlet])} ·
+            <div class="meta muted">${quoteBadges(q)} ${meta([q.speaker_role, q.cue, q.date || 'undated', q.outlet])} ·
               <a data-open href="${esc(articleHref(q.article))}">${esc(q.title || q.article)}</a></div>
           </li>`).join('')}</ul>`).join('') + pager;
   }

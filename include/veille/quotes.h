@@ -119,6 +119,12 @@ struct QuoteScore {
   int matched_pred = 0;   // predictions matching a gold quote
   int speaker_gold = 0;   // matched gold quotes that have a speaker
   int speaker_right = 0;  // ... whose predicted speaker is right
+  // PolNeAR: matched gold quotes whose source names someone (a capitalised
+  // word other than a pronoun or determiner), and those whose speaker is
+  // right; matched quotes with a gold source that got a speaker, and those
+  // right (speaker precision).
+  int named_gold = 0, named_right = 0;
+  int attributed = 0, attributed_right = 0;
   double precision() const { return predicted ? double(matched_pred) / predicted : 1.0; }
   double recall() const { return gold ? double(matched_gold) / gold : 1.0; }
   double f1() const {
@@ -127,6 +133,10 @@ struct QuoteScore {
   }
   double speaker_accuracy() const {
     return speaker_gold ? double(speaker_right) / speaker_gold : 1.0;
+  }
+  double named_accuracy() const { return named_gold ? double(named_right) / named_gold : 1.0; }
+  double speaker_precision() const {
+    return attributed ? double(attributed_right) / attributed : 1.0;
   }
   void Add(const QuoteScore& o);
   std::string Summary() const;      // one human-readable line

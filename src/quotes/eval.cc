@@ -91,15 +91,26 @@ void QuoteScore::Add(const QuoteScore& o) {
   matched_pred += o.matched_pred;
   speaker_gold += o.speaker_gold;
   speaker_right += o.speaker_right;
+  named_gold += o.named_gold;
+  named_right += o.named_right;
+  attributed += o.attributed;
+  attributed_right += o.attributed_right;
   errors.insert(errors.end(), o.errors.begin(), o.errors.end());
 }
 
 std::string QuoteScore::Summary() const {
-  char buf[256];
+  char buf[512];
   snprintf(buf, sizeof buf,
            "gold %d predicted %d | precision %.3f recall %.3f F1 %.3f | speaker %d/%d = %.3f", gold,
            predicted, precision(), recall(), f1(), speaker_right, speaker_gold, speaker_accuracy());
-  return buf;
+  std::string out = buf;
+  if (named_gold || attributed) {
+    snprintf(buf, sizeof buf,
+             " | named-speaker accuracy %d/%d = %.3f | speaker precision %d/%d = %.3f", named_right,
+             named_gold, named_accuracy(), attributed_right, attributed, speaker_precision());
+    out += buf;
+  }
+  return out;
 }
 
 // ----------------------------------------------------------------- seeds --
@@ -312,6 +323,31 @@ bool InsideMarks(std::string_view text, uint32_t b, uint32_t e) {
   return false;
 }
 
+// Whether a source span names someone: a capitalised word that is not a
+// pronoun or determiner (He, The, Its ...).
+bool NamesSomeone(std::string_view src) {
+  static const char* kNot[] = {"He",   "She",  "They",  "It",      "We",   "I",  "You",
+                               "His",  "Her",  "Their", "Its",     "The",  "A",  "An",
+                               "This", "That", "These", "Those",   "Our",  "My", "One",
+                               "Some", "Many", "Both",  "Another", "Other"};
+  std::string word;
+  auto check = [&]() {
+    bool named = word.size() >= 2 && word[0] >= 'A' && word[0] <= 'Z' &&
+                 std::find_if(std::begin(kNot), std::end(kNot),
+                              [&](const char* w) { return word == w; }) == std::end(kNot);
+    word.clear();
+    return named;
+  };
+  for (char c : src) {
+    if (isalnum(static_cast<unsigned char>(c)) || (c & 0x80) || c == '-' || c == '.') {
+      if (c != '.') word.push_back(c);
+    } else if (check()) {
+      return true;
+    }
+  }
+  return check();
+}
+
 std::string CapWordsOverlap(std::string_view a, std::string_view b) {
   // Returns a capitalised word of `a` also present in `b`, or empty.
   std::string word;
@@ -490,6 +526,15 @@ Result<QuoteScore> EvaluatePolnear(const QuoteExtractor& ex, const std::string& 
       bool right = q.speaker_end > q.speaker_begin && q.speaker_begin < g.source->e &&
                    g.source->b < q.speaker_end;
       if (!right && q.speaker) right = !CapWordsOverlap(*q.speaker, src).empty();
+      if (NamesSomeone(src)) {
+        // A named source: the predicted name must be that person's.
+        ++s.named_gold;
+        s.named_right += q.speaker && !CapWordsOverlap(*q.speaker, src).empty();
+      }
+      if (q.speaker) {
+        ++s.attributed;
+        s.attributed_right += right;
+      }
       if (right) {
         ++s.speaker_right;
       } else {

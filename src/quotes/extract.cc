@@ -166,8 +166,11 @@ std::vector<Quote> Extraction::Run() {
     out_q.begin = q.begin;
     out_q.end = q.end;
     if (before_end > 0 && (toks[before_end - 1].flags & kWord)) {
+      // A verb of speech right before the mark introduces the quotation (a
+      // déclaré « … », said "…"); a determiner or any other word makes it
+      // words quoted inside the writer's sentence (dénonce un « mépris »).
       const bool cue_adjacent =
-          a.found_cue && a.cue_tok < before_end && a.cue_end >= before_end - 2;
+          a.found_cue && a.cue_tok < before_end && a.cue_end >= before_end;
       out_q.partial = !cue_adjacent;
     }
 

@@ -189,6 +189,19 @@ void Extraction::FindMentions() {
         break;
       }
     }
+    // "à l'AFP Martine Leroy": a channel, then a person.
+    if (int split = SplitGluedName(k, e); split > k) {
+      Mention o;
+      o.kind = Mention::kName;
+      o.tb = k;
+      o.te = split;
+      o.b = t.b;
+      o.e = toks[split - 1].e;
+      o.prep = PrecededByPrep(k) || (k > 0 && (toks[k - 1].flags & kCap) && PrecededByPrep(k - 1));
+      o.org = true;
+      mentions.push_back(o);
+      k = split;
+    }
     // "du Sénat Gérard Larcher", "à la Santé Adrien Taquet": after a
     // preposition and article, the first word names an institution and
     // the rest a person.
@@ -244,15 +257,16 @@ void Extraction::FindMentions() {
     if (m.kind != Mention::kName) continue;
     uint32_t title = TitleBefore(m.tb);
     if (title) m.per = !m.org && !m.loc;
+    m.channel = lex.channels.count(FoldKey(MentionText(m))) > 0 ||
+                (m.hint >= 0 && lex.channels.count(FoldKey(Canonical(m))) > 0);
+    if (m.channel) m.per = false;
+
     if (m.per) {
       if ((title & kFem) && !(title & kMasc)) m.gender = kGenderFem;
       if ((title & kMasc) && !(title & kFem)) m.gender = kGenderMasc;
       if (!m.gender) m.gender = FirstNameGender(Canonical(m));
       persons.push_back(int(i));
     }
-    m.channel = lex.channels.count(FoldKey(MentionText(m))) > 0 ||
-                (m.hint >= 0 && lex.channels.count(FoldKey(Canonical(m))) > 0);
-    if (m.channel) m.per = false;
   }
 }
 
@@ -296,7 +310,15 @@ std::string Extraction::Canonical(const Mention& m) const {
 // capitalised complement (ministère de la Santé Kianouche Jahanpour); tb if
 // it does not.
 int Extraction::SplitGluedName(int tb, int te) const {
-  if (te - tb < 3) return tb;
+  // A capitalised role noun just before may belong to the channel's name
+  // (Agence France-Presse).
+  // (Agence France-Presse), and so may a capitalised common word (Financial
+  // Times).
+  const int pb = tb > 0 && (toks[tb - 1].flags & kWord) && (toks[tb - 1].flags & kCap) &&
+                         toks[tb - 1].quote < 0 && toks[tb - 1].sent == toks[tb].sent
+                     ? tb - 1
+                     : tb;
+  if (te - tb < 2 || (te - tb < 3 && pb == tb)) return tb;
   auto caps_from = [&](int s) {
     for (int k = s; k < te; ++k)
       if (!(toks[k].flags & kWord) || !(toks[k].flags & kCap) || (toks[k].cls & kStop))
@@ -306,7 +328,8 @@ int Extraction::SplitGluedName(int tb, int te) const {
   for (int s = tb + 1; s + 2 <= te; ++s) {
     if (!caps_from(s)) continue;
     std::string_view prefix = text.substr(toks[tb].b, toks[s - 1].e - toks[tb].b);
-    if (lex.channels.count(FoldKey(prefix))) return s;
+    std::string_view with_role = text.substr(toks[pb].b, toks[s - 1].e - toks[pb].b);
+    if (lex.channels.count(FoldKey(prefix)) || lex.channels.count(FoldKey(with_role))) return s;
   }
   if (toks[tb].flags & kCap) return tb;
   for (int k = tb + 1; k + 1 < te; ++k) {

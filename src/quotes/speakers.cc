@@ -483,7 +483,8 @@ Extraction::Resolved Extraction::ResolveName(int mi) const {
     r.speaker = Canonical(m);
     r.kind = SpeakerKind::kOrganisation;
     r.path = "place";
-  } else if (m.org || m.channel || (!m.per && (toks[m.tb].flags & kAllCaps))) {
+  } else if (m.org || m.channel || (!m.per && (toks[m.tb].flags & kAllCaps)) ||
+             lex.org_aliases.count(FoldKey(Canonical(m)))) {
     r.speaker = OrgCanonical(Canonical(m));
     r.kind = SpeakerKind::kOrganisation;
     r.path = "organisation";

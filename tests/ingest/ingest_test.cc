@@ -573,6 +573,43 @@ TEST_F(IngestTest, EntitiesAndQuotesAreStoredAndQueryable) {
   EXPECT_FALSE((*archive)->Entity("Nobody Atall").ok());
 }
 
+// Each quote's speaker kind, confidence and partial flag are stored, read
+// back and exported; an unnamed source has no speaker, only its role.
+TEST_F(IngestTest, QuoteAttributionIsStoredAndExported) {
+  Write("q/a.txt",
+        "Crise au port\n\nLe maire Paul Garnier a reçu les dockers. « Nous trouverons une "
+        "solution », a déclaré Paul Garnier. « Rien n'est réglé », a indiqué un responsable "
+        "syndical sous couvert d'anonymat. Le syndicat dénonce un « mépris total ».\n");
+  Run(Db());
+  auto archive = Archive::Open(Db(), OpenMode::kReadOnly);
+  ASSERT_TRUE(archive.ok());
+  auto a = (*archive)->Get("a");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_EQ(a->quotes.size(), 3u);
+  EXPECT_EQ(a->quotes[0].speaker.value_or(""), "Paul Garnier");
+  EXPECT_EQ(a->quotes[0].speaker_kind, "named");
+  EXPECT_GE(a->quotes[0].confidence, 0.9f);
+  EXPECT_FALSE(a->quotes[0].partial);
+  EXPECT_FALSE(a->quotes[1].speaker.has_value());
+  EXPECT_EQ(a->quotes[1].speaker_kind, "anonymous");
+  EXPECT_EQ(a->quotes[1].speaker_role, "responsable syndical");
+  EXPECT_TRUE(a->quotes[2].partial);
+  auto j = nlohmann::json::parse(ArticleJson(*a));
+  ASSERT_EQ(j["quotes"].size(), 3u);
+  EXPECT_TRUE(j["quotes"][1]["speaker"].is_null());
+  EXPECT_EQ(j["quotes"][1]["speaker_kind"], "anonymous");
+  EXPECT_EQ(j["quotes"][1]["speaker_role"], "responsable syndical");
+  EXPECT_EQ(j["quotes"][0]["confidence"], 0.95);
+  EXPECT_EQ(j["quotes"][2]["partial"], true);
+  size_t total = 0;
+  auto quotes = (*archive)->Quotes(QuoteQuery{}, &total);
+  ASSERT_TRUE(quotes.ok());
+  ASSERT_EQ(total, 3u);
+  bool anonymous = false;
+  for (const auto& s : *quotes) anonymous |= s.quote.speaker_kind == "anonymous";
+  EXPECT_TRUE(anonymous);
+}
+
 // A bare surname joins the one full name the archive holds for a person,
 // whether that name came in the same run or an earlier one; an ambiguous
 // surname (two full names) joins neither.

@@ -65,6 +65,10 @@ TEST(QuotesGolden, AllCases) {
       }
       EXPECT_EQ(got[i].speaker_role, e["speaker_role"].get<std::string>());
       EXPECT_EQ(got[i].cue, e["cue"].get<std::string>());
+      // The attribution classes' cases also give the kind and partial flag.
+      if (e.contains("speaker_kind"))
+        EXPECT_EQ(SpeakerKindName(got[i].speaker_kind), e["speaker_kind"].get<std::string>());
+      if (e.contains("partial")) EXPECT_EQ(got[i].partial, e["partial"].get<bool>());
     }
     ++cases;
   }
@@ -215,6 +219,7 @@ TEST(QuotesEval, PolnearDevBar) {
   std::cerr << r->Summary() << "\n";
   EXPECT_GE(r->f1(), 0.85);
   EXPECT_GE(r->speaker_accuracy(), 0.85);
+  EXPECT_GE(r->named_accuracy(), 0.88);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 // Add -v to the evaluations to list misses, false alarms and wrong speakers, and
 // to replay to list the differing articles.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -64,6 +65,9 @@ nlohmann::json ExportForm(const veille::Quote& q) {
           {"speaker", q.speaker ? nlohmann::json(*q.speaker) : nlohmann::json()},
           {"speaker_mention", q.speaker_mention},
           {"speaker_role", opt(q.speaker_role)},
+          {"speaker_kind", opt(veille::SpeakerKindName(q.speaker_kind))},
+          {"confidence", std::round(double(q.confidence) * 100) / 100},
+          {"partial", q.partial},
           {"cue", q.cue}};
 }
 
@@ -239,13 +243,7 @@ int main(int argc, char** argv) {
     }
     std::string text = ss.str();
     for (const veille::Quote& q : (*ex)->Extract(text, lang, {})) {
-      nlohmann::json j = {{"text", q.text},
-                          {"start", q.begin},
-                          {"end", q.end},
-                          {"speaker", q.speaker ? nlohmann::json(*q.speaker) : nlohmann::json()},
-                          {"speaker_mention", q.speaker_mention},
-                          {"speaker_role", q.speaker_role},
-                          {"cue", q.cue}};
+      nlohmann::json j = ExportForm(q);
       std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     return 0;
