@@ -141,7 +141,7 @@ struct ArticleVersion {
   std::optional<int64_t> record_number;
   std::optional<std::string> target_uri;
   std::string stored_at;
-  bool current = false;                     // the version the article holds now
+  bool current = false;                    // the version the article holds now
   std::optional<std::string> title, text;  // replaced versions only
 };
 
@@ -277,7 +277,8 @@ class Archive {
   Status MergeReuseIndex(int64_t pages);
   // Turns FTS5's incremental merging of reuse_index off (a run that merges
   // the whole index at its end: merging as it goes would be work thrown
-  // away) or back to its defaults (automerge 4, crisismerge 16). Persistent.
+  // away; a level still merges once it holds 512 segments) or back to its
+  // defaults (automerge 4, crisismerge 16). Persistent.
   Status SetReuseIndexAutomerge(bool on);
   // The passage fingerprints an article put in the index (sorted).
   Result<std::vector<uint64_t>> GetReuseFingerprints(int64_t rowid);

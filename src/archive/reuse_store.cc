@@ -200,12 +200,15 @@ Status Archive::MergeReuseIndex(int64_t pages) {
   return OkStatus();
 }
 
+// Off, a level still merges into the next once it holds `crisismerge`
+// segments: FTS5 refuses a table more than 2,000 segments in all (SQLITE_FULL),
+// and 512 keeps every level well under that at any size.
 Status Archive::SetReuseIndexAutomerge(bool on) {
   return sql::Exec(db_,
                    on ? "INSERT INTO reuse_index(reuse_index, rank) VALUES('automerge', 4);"
                         "INSERT INTO reuse_index(reuse_index, rank) VALUES('crisismerge', 16);"
                       : "INSERT INTO reuse_index(reuse_index, rank) VALUES('automerge', 0);"
-                        "INSERT INTO reuse_index(reuse_index, rank) VALUES('crisismerge', 1999);");
+                        "INSERT INTO reuse_index(reuse_index, rank) VALUES('crisismerge', 512);");
 }
 
 Result<std::vector<uint64_t>> Archive::GetReuseFingerprints(int64_t rowid) {

@@ -398,6 +398,26 @@ TEST_F(IngestTest, ReuseOverItsMemoryBudgetFindsTheSamePairsAndPassages) {
   EXPECT_EQ(Export(Db("over.db")), Export(Db("within.db")));
 }
 
+// With reuse_index's incremental merging off (a run filling a new archive),
+// every commit still adds a segment: FTS5 answers SQLITE_FULL past 2,000 of
+// them, so levels must still merge when they fill up.
+TEST_F(IngestTest, ReuseIndexWithoutAutomergeTakesThousandsOfCommits) {
+  auto archive = Archive::Open(Db(), OpenMode::kReadWrite);
+  ASSERT_TRUE(archive.ok());
+  ASSERT_TRUE((*archive)->SetReuseIndexAutomerge(false).ok());
+  for (int64_t i = 1; i <= 2200; ++i) {
+    ASSERT_TRUE((*archive)->Begin().ok());
+    Archive::ReuseRows rows;
+    rows.articles.push_back({i, "", {}, {static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull}});
+    auto s = (*archive)->StoreReuseRows(rows);
+    ASSERT_TRUE(s.ok()) << "commit " << i << ": " << s.error().message;
+    ASSERT_TRUE((*archive)->Commit().ok());
+  }
+  auto post = (*archive)->FingerprintPostings(uint64_t{7} * 0x9E3779B97F4A7C15ull, 10);
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(*post, std::vector<int64_t>{7});
+}
+
 // reuse_index (contentless FTS5) must hold exactly the keys reuse_keys lists:
 // an updated article's old band keys and fingerprints are deleted with it.
 TEST_F(IngestTest, UpdatedArticleLeavesNoStaleReuseKeys) {
