@@ -86,7 +86,14 @@ struct Counted {
   std::string id, group;
   uint64_t hash = 0;
   std::vector<uint64_t> fingerprints;
+  // A web record (page, feed item): what parsing made of it, which pass 2
+  // takes instead of extracting the page again; with a hash of its bytes.
+  std::optional<RawArticle> parsed;
+  uint64_t bytes_hash = 0;
 };
+
+// Text bytes of parsed web records pass 1 keeps for pass 2.
+constexpr size_t kParsedCacheBytes = size_t{256} << 20;
 
 // Pass 2 result for one record.
 struct Processed {
@@ -124,6 +131,11 @@ struct Counts {
   // for a record that did not parse). Pass 2 takes the hash from here when
   // it reads the same id at the same place, instead of hashing the text again.
   std::vector<std::pair<uint64_t, uint64_t>> hashes;
+  // Parsed web records by ordinal (up to kParsedCacheBytes of text), with a
+  // hash of the record's bytes; a pass-2 worker moves its record's entry out
+  // (each entry is touched by one thread, and the map does not change).
+  mutable std::unordered_map<uint64_t, std::pair<uint64_t, RawArticle>> parsed;
+  size_t parsed_bytes = 0;
   // Candidate boilerplate line counts and originals per source group.
   std::unordered_map<std::string, std::unordered_map<uint64_t, uint32_t>> lines;
   std::unordered_map<std::string, uint64_t> sizes;
@@ -249,10 +261,19 @@ Status Run::CountLines(Counts* counts) {
         c.id = raw->id;
         c.group = raw->source_group;
         c.fingerprints = CandidateLineFingerprints(raw->text);
+        if (rec.kind == InputRecord::Kind::kHtml || rec.kind == InputRecord::Kind::kFeedItem) {
+          c.bytes_hash = Hash64(rec.bytes);
+          c.parsed = std::move(raw).value();
+        }
         return c;
       },
       [&](Counted& c) {
         Progress(1, ++n, false);
+        if (c.parsed && counts->parsed_bytes + c.parsed->text.size() <= kParsedCacheBytes) {
+          counts->parsed_bytes += c.parsed->text.size();
+          counts->parsed.emplace(counts->hashes.size(),
+                                 std::make_pair(c.bytes_hash, std::move(*c.parsed)));
+        }
         counts->hashes.emplace_back(c.ok ? Hash64(c.id) : 0, c.hash);
         if (!c.ok) return true;
         if (archive_had_articles) {
@@ -322,7 +343,12 @@ Processed Run::Process(Input& in) const {
   p.source = in.record.source;
   {
     Timed t(times(), step_.parse);
-    p.raw = ParseRecord(in.record);
+    auto cached = counts_.parsed.find(in.ordinal);
+    if (cached != counts_.parsed.end() && cached->second.first == Hash64(in.record.bytes)) {
+      p.raw = std::move(cached->second.second);
+    } else {
+      p.raw = ParseRecord(in.record);
+    }
   }
   if (!p.raw.ok()) return p;
   RawArticle& raw = *p.raw;
