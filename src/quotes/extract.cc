@@ -169,8 +169,7 @@ std::vector<Quote> Extraction::Run() {
       // A verb of speech right before the mark introduces the quotation (a
       // déclaré « … », said "…"); a determiner or any other word makes it
       // words quoted inside the writer's sentence (dénonce un « mépris »).
-      const bool cue_adjacent =
-          a.found_cue && a.cue_tok < before_end && a.cue_end >= before_end;
+      const bool cue_adjacent = a.found_cue && a.cue_tok < before_end && a.cue_end >= before_end;
       out_q.partial = !cue_adjacent;
     }
 

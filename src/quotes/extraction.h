@@ -153,7 +153,8 @@ struct Extraction {
   std::vector<Tok> toks;
   std::vector<Mention> mentions;
   std::vector<RawQuote> raw;
-  mutable std::string lower;                          // scratch buffer, reused per token
+  mutable std::string lower;  // scratch buffer, reused per token
+  bool cues_settled = false;  // every cue token's cue_len is its longest form
   uint8_t langs = quotes::kLangFr | quotes::kLangEn;  // cue sets in use
 
   Extraction(const QuoteExtractor::Lexicon& l, std::string_view t,
@@ -232,6 +233,8 @@ struct Extraction {
   std::string_view FullName(const Mention& m) const;
 
   std::string Canonical(const Mention& m) const;
+  std::string_view CanonicalView(const Mention& m) const;
+  bool IsChannelName(std::string_view name) const;
   bool IsAdjectiveLike(const Tok& t) const;
   int PhraseEnd(int e, int sent, bool first_adjective_free) const;
   int RoleEnd(const Mention& m) const;

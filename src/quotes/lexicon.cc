@@ -344,13 +344,27 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
   }
   auto channels = ReadLines(dir + "/channels.txt");
   if (!channels.ok()) return channels.error();
-  for (const std::string& line : *channels) lex->channels[FoldKey(line)] = true;
+  for (const std::string& line : *channels) {
+    lex->channels[FoldKey(line)] = true;
+    std::string first;
+    AppendLower(line.substr(0, line.find_first_of(" -'")), first);
+    lex->channel_first_words[first] = true;
+    // Written with its article: l'AFP, L'Obs, l'Express.
+    if (line.size() > 2 && line[1] == '\'') {
+      std::string rest;
+      AppendLower(line.substr(2, line.find_first_of(" -'", 2) - 2), rest);
+      lex->channel_first_words[rest] = true;
+    }
+  }
   auto anonymity = ReadLines(dir + "/anonymity.txt");
   if (!anonymity.ok()) return anonymity.error();
   for (const std::string& line : *anonymity) {
+    std::vector<std::string> words = SplitWords(line);
+    if (words.empty()) continue;
     std::string lw;
     AppendLower(line, lw);
     lex->anonymity.push_back(lw);
+    lex->classes[words.back()] |= kAnonKey;
   }
   auto conf = ReadLines(dir + "/confidence.txt");
   if (!conf.ok()) return conf.error();

@@ -34,6 +34,7 @@ enum WordClass : uint32_t {
   kCommon = 1u << 13,    // written lowercase in news: not a name when capitalised
   kMasc = 1u << 14,      // masculine: il, he, M., le, un, directeur
   kFem = 1u << 15,       // feminine: elle, she, Mme, la, une, directrice
+  kAnonKey = 1u << 16,   // last word of an anonymity marker (anonymat, anonymity)
 };
 
 // Genders of people as the extractor tracks them.
@@ -75,6 +76,7 @@ struct QuoteExtractor::Lexicon {
   // data/quotes/channels.txt: FoldKey(name) of agencies and outlets that
   // words pass through (à l'AFP, told Reuters, cité par Le Parisien).
   quotes::WordMap<bool> channels;
+  quotes::WordMap<bool> channel_first_words;  // their first words, lowercase
   // data/quotes/anonymity.txt: lowercase phrases that mark an unnamed
   // source (sous couvert d'anonymat, on condition of anonymity).
   std::vector<std::string> anonymity;
@@ -90,12 +92,12 @@ struct QuoteExtractor::Lexicon {
   // `flat_pool`). `flat_filter`, one bit per 16 hash bits (8 KB), turns most
   // lookups of words not in the table into one bit test.
   struct FlatSlot {
-    uint32_t tag = 0;
+    uint16_t tag = 0;
     uint16_t len = 0;  // 0: empty slot
-    uint16_t cls = 0;
+    uint32_t cls = 0;
     uint64_t word = 0;
   };
-  static_assert(quotes::kFem < (1u << 16), "class bits must fit FlatSlot::cls");
+  static_assert(sizeof(FlatSlot) == 16, "a slot is a quarter of a cache line");
   std::vector<FlatSlot> flat_slots;
   std::string flat_pool;
   uint64_t flat_mask = 0;
@@ -135,9 +137,9 @@ struct QuoteExtractor::Lexicon {
       uint64_t h = Hash(k), i = h & flat_mask;
       while (flat_slots[i].len) i = (i + 1) & flat_mask;
       FlatSlot& slot = flat_slots[i];
-      slot.tag = uint32_t(h >> 32);
+      slot.tag = uint16_t(h >> 48);
       slot.len = uint16_t(k.size());
-      slot.cls = uint16_t(v);
+      slot.cls = v;
       if (k.size() <= 8) {
         slot.word = Pack(k.data(), k.size());
       } else {
@@ -156,7 +158,7 @@ struct QuoteExtractor::Lexicon {
     for (uint64_t i = h & flat_mask;; i = (i + 1) & flat_mask) {
       const FlatSlot& slot = flat_slots[i];
       if (!slot.len) return 0;
-      if (slot.tag != uint32_t(h >> 32) || slot.len != lower.size()) continue;
+      if (slot.tag != uint16_t(h >> 48) || slot.len != lower.size()) continue;
       if (inline_word ? slot.word == packed
                       : std::string_view(flat_pool.data() + slot.word, slot.len) == lower)
         return slot.cls;

@@ -257,14 +257,13 @@ void Extraction::FindMentions() {
     if (m.kind != Mention::kName) continue;
     uint32_t title = TitleBefore(m.tb);
     if (title) m.per = !m.org && !m.loc;
-    m.channel = lex.channels.count(FoldKey(MentionText(m))) > 0 ||
-                (m.hint >= 0 && lex.channels.count(FoldKey(Canonical(m))) > 0);
+    m.channel = IsChannelName(MentionText(m)) || (m.hint >= 0 && IsChannelName(CanonicalView(m)));
     if (m.channel) m.per = false;
 
     if (m.per) {
       if ((title & kFem) && !(title & kMasc)) m.gender = kGenderFem;
       if ((title & kMasc) && !(title & kFem)) m.gender = kGenderMasc;
-      if (!m.gender) m.gender = FirstNameGender(Canonical(m));
+      if (!m.gender) m.gender = FirstNameGender(CanonicalView(m));
       persons.push_back(int(i));
     }
   }
@@ -292,17 +291,27 @@ std::string_view Extraction::FullName(const Mention& m) const {
   return it != full_names.end() && it->first == w ? it->second : std::string_view();
 }
 
-std::string Extraction::Canonical(const Mention& m) const {
+std::string_view Extraction::CanonicalView(const Mention& m) const {
   if (m.hint >= 0) {
     const SpeakerHint& h = hints[m.hint];
     return h.canonical.empty() ? h.text : h.canonical;
   }
   std::string_view full = FullName(m);
-  if (!full.empty()) {
-    // Prefer the hint canonical of the full form when there is one.
-    return std::string(full);
-  }
-  return std::string(MentionText(m));
+  return full.empty() ? MentionText(m) : full;
+}
+
+std::string Extraction::Canonical(const Mention& m) const { return std::string(CanonicalView(m)); }
+
+// Whether the name is an agency or outlet of channels.txt. The table of
+// their first words (lowercase) keeps the folding off most names.
+bool Extraction::IsChannelName(std::string_view name) const {
+  size_t sp = name.find_first_of(" -'");
+  std::string_view first = name.substr(0, sp);
+  if (first.size() > 64) return false;
+  char buf[64];
+  std::string_view lower(buf, size_t(LowerInto(first, buf) - buf));
+  if (!lex.channel_first_words.count(lower)) return false;
+  return lex.channels.count(FoldKey(name)) > 0;
 }
 
 // Where a recognizer span [tb, te) that is not a person glues one to its
@@ -329,7 +338,7 @@ int Extraction::SplitGluedName(int tb, int te) const {
     if (!caps_from(s)) continue;
     std::string_view prefix = text.substr(toks[tb].b, toks[s - 1].e - toks[tb].b);
     std::string_view with_role = text.substr(toks[pb].b, toks[s - 1].e - toks[pb].b);
-    if (lex.channels.count(FoldKey(prefix)) || lex.channels.count(FoldKey(with_role))) return s;
+    if (IsChannelName(prefix) || IsChannelName(with_role)) return s;
   }
   if (toks[tb].flags & kCap) return tb;
   for (int k = tb + 1; k + 1 < te; ++k) {
@@ -348,9 +357,9 @@ int Extraction::SplitGluedName(int tb, int te) const {
 // first_names.txt); unknown if the name is not there.
 uint8_t Extraction::FirstNameGender(std::string_view name) const {
   size_t sp = name.find(' ');
-  if (sp == std::string_view::npos) return kGenderUnknown;
-  std::string first;
-  AppendLower(name.substr(0, sp), first);
+  if (sp == std::string_view::npos || sp > 64) return kGenderUnknown;
+  char buf[64];
+  std::string_view first(buf, size_t(LowerInto(name.substr(0, sp), buf) - buf));
   auto it = lex.first_names.find(first);
   return it == lex.first_names.end() ? kGenderUnknown : it->second;
 }
@@ -371,11 +380,14 @@ bool Extraction::IsGenericSubject(int k) const {
   for (int j = d - 1; j >= 0 && d - j <= 5; --j) {
     const Tok& u = toks[j];
     if (!(u.flags & kWord) || u.quote >= 0) return false;
+    if (u.cue_len && u.cue_kind == CueKind::kVerb) return true;
     // Not across a subordinate clause (a estimé que les manquements ...).
-    std::string_view w = Lower(u.b, u.e);
-    if (w == "que" || w == "qu'" || w == "qui" || w == "si" || w == "comme" || w == "dont" ||
-        w == "that" || w == "if")
-      return false;
+    if (u.cls & kStop) {
+      std::string_view w = Lower(u.b, u.e);
+      if (w == "que" || w == "qu'" || w == "qui" || w == "si" || w == "comme" || w == "dont" ||
+          w == "that" || w == "if")
+        return false;
+    }
     if (u.cue_len && u.cue_kind == CueKind::kVerb) return true;
   }
   return false;
@@ -384,21 +396,21 @@ bool Extraction::IsGenericSubject(int k) const {
 // Whether a person role names nobody: an anonymous noun (source, entourage),
 // or an anonymity marker later in its clause (sous couvert d'anonymat).
 bool Extraction::IsAnonymousRole(const Mention& m) const {
-  std::string key(Lower(toks[m.tb].b, toks[m.tb].e));
-  if (m.te - m.tb == 2) {
-    key += ' ';
-    AppendLower(text.substr(toks[m.tb + 1].b, toks[m.tb + 1].e - toks[m.tb + 1].b), key);
-  }
-  if (lex.anonymous_roles.count(key)) return true;
-  // The rest of the sentence, up to 160 bytes.
+  if (lex.anonymous_roles.count(Lower(toks[m.tb].b, toks[m.te - 1].e))) return true;
+  // The rest of the sentence, up to 160 bytes, when it holds the last word
+  // of a marker.
   uint32_t end = m.e;
+  bool key = false;
   for (int k = m.te;
-       k < int(toks.size()) && toks[k].sent == toks[m.tb].sent && toks[k].b < m.e + 160; ++k)
+       k < int(toks.size()) && toks[k].sent == toks[m.tb].sent && toks[k].b < m.e + 160; ++k) {
     end = toks[k].e;
-  std::string rest;
-  AppendLower(text.substr(m.e, end - m.e), rest);
+    key |= (toks[k].cls & kAnonKey) != 0;
+  }
+  if (!key) return false;
+  // The markers are lowercase words written lowercase in running text.
+  std::string_view rest = text.substr(m.e, end - m.e);
   for (const std::string& p : lex.anonymity)
-    if (rest.find(p) != std::string::npos) return true;
+    if (rest.find(p) != std::string_view::npos) return true;
   return false;
 }
 

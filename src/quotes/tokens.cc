@@ -153,23 +153,33 @@ bool Extraction::IsDotInsideWord(size_t i, char32_t c) {
 void Extraction::MatchCue(Tok& t, std::string_view w) {
   auto it = lex.cues.find(w);
   if (it == lex.cues.end()) return;
-  bool any = false;
+  bool single = false, multi = false;
   for (const CueForm& f : it->second) {
     if (!(f.langs & langs)) continue;
-    any = true;
     if (f.words.size() == 1) {
-      t.cue_len = 1;
-      t.cue_kind = f.kind;
-      return;
+      if (!single) t.cue_kind = f.kind;
+      single = true;
+    } else {
+      multi = true;
     }
   }
-  if (any) t.cue_len = 0xFF;  // only multi-word forms: resolved by CueAt
+  // Multi-word forms (mis en garde) are resolved by CueAt once the next
+  // tokens are known.
+  if (multi) {
+    t.cue_len = 0xFF;
+  } else if (single) {
+    t.cue_len = 1;
+  }
 }
 
 // Length in tokens of the cue form starting at token k (0 if none).
 int Extraction::CueAt(int k, CueKind* kind) {
   Tok& t = toks[k];
   if (t.cue_len == 0) return 0;
+  if (cues_settled) {
+    *kind = t.cue_kind;
+    return t.cue_len;
+  }
   std::string first(Lower(t.b, t.e));
   for (std::string_view suf : {"-t-il", "-t-elle", "-il", "-elle", "-ils", "-elles"}) {
     if (first.ends_with(suf)) {
@@ -202,7 +212,8 @@ void Extraction::AssignQuotesToTokens() {
     while (q < raw.size() && raw[q].end <= t.b) ++q;
     if (q < raw.size() && t.b >= raw[q].begin && t.e <= raw[q].end) t.quote = int(q);
   }
-  // Settle the cues known only by their first word (d' après, mis en garde).
+  // Settle the cues that have multi-word forms (d' après, mis en garde):
+  // their longest form, looked up once; CueAt() then reads the token.
   for (int k = 0; k < int(toks.size()); ++k) {
     if (toks[k].cue_len == 0xFF) {
       CueKind kind = CueKind::kVerb;
@@ -211,6 +222,7 @@ void Extraction::AssignQuotesToTokens() {
       toks[k].cue_kind = kind;
     }
   }
+  cues_settled = true;
 }
 
 }  // namespace quotes
