@@ -484,7 +484,7 @@ Extraction::Resolved Extraction::ResolveName(int mi) const {
     r.kind = SpeakerKind::kOrganisation;
     r.path = "place";
   } else if (m.org || m.channel || (!m.per && (toks[m.tb].flags & kAllCaps)) ||
-             (!m.per && lex.org_aliases.count(FoldKey(CanonicalView(m))))) {
+             ((!m.per || m.hint < 0) && lex.org_aliases.count(FoldKey(CanonicalView(m))))) {
     r.speaker = OrgCanonical(Canonical(m));
     r.kind = SpeakerKind::kOrganisation;
     r.path = "organisation";
