@@ -88,6 +88,8 @@ struct IngestSummary {
   double pass1_seconds = 0;        // wall time of pass 1
   double writer_idle_seconds = 0;  // pass 2: the writer waiting for the workers
   double writer_busy_seconds = 0;  // pass 2: the writer storing (wall)
+  double finish_seconds = 0;       // after the last article: stages' Finish (wall)
+  double after_run_seconds = 0;    // then the stages' AfterRun (wall)
 };
 
 using ProblemFn = std::function<void(const Diagnostic&)>;

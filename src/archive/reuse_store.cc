@@ -232,17 +232,18 @@ Result<std::vector<int64_t>> Archive::FingerprintPostings(uint64_t fingerprint, 
 
 Status Archive::AddNearDuplicate(int64_t a, int64_t b, double similarity) {
   if (a < b) std::swap(a, b);
-  Stmt st(db_, "INSERT OR REPLACE INTO near_duplicates(a, b, similarity) VALUES(?, ?, ?)");
+  Stmt& st = Cached("INSERT OR REPLACE INTO near_duplicates(a, b, similarity) VALUES(?, ?, ?)");
+  sql::ResetOnExit reset(st);
   st.Bind(1, a).Bind(2, b).Bind(3, similarity);
   if (st.Step() != SQLITE_DONE) return DbError(db_, "storing near-duplicate");
   return OkStatus();
 }
 
 Status Archive::AddPassage(const PassageRow& p) {
-  Stmt st(
-      db_,
+  Stmt& st = Cached(
       "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, words, similarity, direction) "
       "VALUES(?,?,?,?,?,?,?,?,?)");
+  sql::ResetOnExit reset(st);
   st.Bind(1, p.a).Bind(2, p.b).Bind(3, static_cast<int64_t>(p.a_begin));
   st.Bind(4, static_cast<int64_t>(p.a_end)).Bind(5, static_cast<int64_t>(p.b_begin));
   st.Bind(6, static_cast<int64_t>(p.b_end)).Bind(7, static_cast<int64_t>(p.words));

@@ -498,6 +498,7 @@ Status Run::StoreAll(int64_t run) {
       },
       [&](Input& in) { return Process(in); }, [&](Processed& p) { return Consume(p, run); },
       &sum_.writer_idle_seconds);
+  const Clock::time_point finish0 = Clock::now();
   if (failure_.ok()) {
     sum_.interrupted = stopped();
     for (size_t i = 0; i < stages_.size(); ++i) {
@@ -508,6 +509,7 @@ Status Run::StoreAll(int64_t run) {
       }
     }
   }
+  sum_.finish_seconds = Since(finish0);
   if (!failure_.ok()) {
     (void)archive_.Rollback();
     return failure_;
@@ -553,6 +555,7 @@ Result<IngestSummary> Run::Go() {
   if (!sum_.interrupted) {
     // Maintenance that commits in steps of its own (the reuse index merge),
     // after the run's rows are committed.
+    const Clock::time_point after0 = Clock::now();
     {
       Timed t(times(), step_.commit);
       if (auto s = archive_.Commit(); !s.ok()) return s.error();
@@ -562,6 +565,7 @@ Result<IngestSummary> Run::Go() {
       if (auto s = stages_[i]->AfterRun(archive_); !s.ok()) return s.error();
     }
     if (auto s = archive_.Begin(); !s.ok()) return s.error();
+    sum_.after_run_seconds = Since(after0);
   }
   sum_.seconds = Since(t0_);
   if (opt_.profile) sum_.profile = times_.Steps();
@@ -597,8 +601,9 @@ std::string FormatSummary(const IngestSummary& s) {
 std::string FormatProfile(const IngestSummary& s) {
   std::string out = fmt::format(
       "pass 1 {:.2f} s wall; pass 2: writer busy {:.2f} s, idle (waiting for the workers) "
-      "{:.2f} s\n",
-      s.pass1_seconds, s.writer_busy_seconds, s.writer_idle_seconds);
+      "{:.2f} s; end of run: stages' Finish {:.2f} s, commit and AfterRun {:.2f} s\n",
+      s.pass1_seconds, s.writer_busy_seconds, s.writer_idle_seconds, s.finish_seconds,
+      s.after_run_seconds);
   double total = 0;
   for (const auto& st : s.profile) total += st.cpu_seconds;
   for (const char* thread : {"reader", "worker", "writer"}) {
@@ -638,6 +643,8 @@ std::string SummaryJson(const IngestSummary& s) {
     j["profile"] = {{"pass1_seconds", s.pass1_seconds},
                     {"writer_busy_seconds", s.writer_busy_seconds},
                     {"writer_idle_seconds", s.writer_idle_seconds},
+                    {"finish_seconds", s.finish_seconds},
+                    {"after_run_seconds", s.after_run_seconds},
                     {"steps", steps}};
   }
   return j.dump();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -194,38 +195,48 @@ Status ReuseStage::Flush() {
 Status ReuseStage::AlignAndStore(const std::vector<std::pair<int64_t, int64_t>>& pairs,
                                  uint64_t* count) {
   // Texts are read on this (the writer's) thread, a chunk of pairs at a
-  // time; alignment itself is pure and runs on all cores.
-  constexpr size_t kChunk = 4096;
-  std::unordered_map<int64_t, std::pair<std::string, std::string>> docs;  // text, date
+  // time; each text of the chunk is split into words once, and the pairs are
+  // aligned, on all cores.
+  constexpr size_t kChunk = 2048;
+  struct Doc {
+    std::string text, date;
+    std::vector<WordSpan> words;
+  };
+  std::unordered_map<int64_t, size_t> index;  // row id -> docs
+  std::vector<Doc> docs;
   unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 8));
-  for (size_t from = 0; from < pairs.size(); from += kChunk) {
-    const size_t to = std::min(pairs.size(), from + kChunk);
-    docs.clear();
-    for (size_t i = from; i < to; ++i)
-      for (int64_t id : {pairs[i].first, pairs[i].second})
-        if (!docs.count(id)) {
-          auto r = archive_.TextAndDate(id);
-          if (!r.ok()) return r.error();
-          docs.emplace(id, std::move(r).value());
-        }
-    std::vector<std::vector<Passage>> found(to - from);
-    std::atomic<size_t> next{from};
+  auto parallel = [&](size_t n, const std::function<void(size_t)>& fn) {
+    std::atomic<size_t> next{0};
     auto work = [&] {
-      std::vector<WordSpan> wa, wb;
-      for (size_t i; (i = next++) < to;) {
-        WordsOf(docs.at(pairs[i].first).first, &wa);
-        WordsOf(docs.at(pairs[i].second).first, &wb);
-        found[i - from] = AlignPassages(wa, wb, popt_);
-      }
+      for (size_t i; (i = next++) < n;) fn(i);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+  };
+  for (size_t from = 0; from < pairs.size(); from += kChunk) {
+    const size_t to = std::min(pairs.size(), from + kChunk);
+    index.clear();
+    docs.clear();
+    for (size_t i = from; i < to; ++i)
+      for (int64_t id : {pairs[i].first, pairs[i].second}) {
+        if (index.count(id)) continue;
+        auto r = archive_.TextAndDate(id);
+        if (!r.ok()) return r.error();
+        index.emplace(id, docs.size());
+        docs.push_back({std::move(r->first), std::move(r->second), {}});
+      }
+    parallel(docs.size(), [&](size_t d) { WordsOf(docs[d].text, &docs[d].words); });
+    std::vector<std::vector<Passage>> found(to - from);
+    parallel(to - from, [&](size_t k) {
+      const auto& [a, b] = pairs[from + k];
+      found[k] = AlignPassages(docs[index.at(a)].words, docs[index.at(b)].words, popt_);
+    });
     for (size_t i = from; i < to; ++i) {
       auto [a, b] = pairs[i];
-      const std::string& da = docs.at(a).second;
-      const std::string& db = docs.at(b).second;
+      const std::string& da = docs[index.at(a)].date;
+      const std::string& db = docs[index.at(b)].date;
       for (const Passage& p : found[i - from]) {
         Archive::PassageRow row;
         row.a = a;
