@@ -44,6 +44,32 @@ if [ -f "$ORANGESUM" ] && [ -x "$BUILD/tools/quotes/veille-quotes" ]; then
   done
 fi
 
+EXTRACTION=$SHARED/data/extraction
+if [ -d "$EXTRACTION" ]; then
+  # HTML main-content extraction: Veille, then Mozilla Readability (jsdom) on
+  # the same pages and metrics. Veille takes about 10 s for the three sets;
+  # the Readability peer about 5 minutes on 2 cores (EXTRACT_PEER=0 skips it).
+  for set in scrapinghub:scrapinghub wcxb:wcxb-dev htmldate:htmldate; do
+    fmt=${set%%:*}
+    dir=$EXTRACTION/${set#*:}
+    [ -d "$dir" ] || continue
+    echo "== extraction: veille eval-extract --format $fmt $dir"
+    "$VEILLE" eval-extract --format "$fmt" "$dir"
+  done
+  if [ "${EXTRACT_PEER:-1}" != 0 ] && command -v npm >/dev/null && command -v node >/dev/null; then
+    if (cd bench/readability && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+      for set in scrapinghub:scrapinghub wcxb:wcxb-dev; do
+        dir=$EXTRACTION/${set#*:}
+        [ -d "$dir" ] || continue
+        echo "== extraction peer: node bench/readability/peer.mjs --format ${set%%:*} $dir"
+        node bench/readability/peer.mjs --format "${set%%:*}" --jobs 2 "$dir"
+      done
+    else
+      echo "== extraction peer: npm ci in bench/readability failed; Readability not run"
+    fi
+  fi
+fi
+
 if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
   BENCH_1M=0 bash scripts/bench.sh "$BUILD" "$SHARED"
 fi
