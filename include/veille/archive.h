@@ -1,16 +1,19 @@
-// archive.h: the SQLite archive — store articles, look them up, search them.
+// archive.h: the archive — store articles, look them up, search them.
 //
 // In:  analysed Articles (from the ingest pipeline); queries and filters.
-// Out: one SQLite file (WAL mode) holding articles, removed boilerplate,
-//      corpus line statistics, ingest runs, and an FTS5 index whose
-//      tokenizer is the project's TextAnalyzer; search hits with snippets.
-// Thread-safety: an Archive is one SQLite connection; use it from one thread
-//      at a time. Several Archives (processes or threads) may open the same
-//      file: one writer and any number of readers (WAL).
+// Out: an archive holding articles, removed boilerplate, corpus line
+//      statistics, ingest runs, entities, quotes, reuse rows and a full-text
+//      index whose terms are the project's TextAnalyzer's; search hits with
+//      snippets.
+// Where: a SQLite file (WAL mode, FTS5), behind a backend interface
+//      (src/archive/backend.h) that a PostgreSQL backend also implements.
+// Thread-safety: an Archive is one database connection; use it from one
+//      thread at a time. Several Archives (processes or threads) may open the
+//      same archive: on SQLite one writer and any number of readers (WAL).
 //
 // This is the only module that writes SQL. The schema is documented in
-// docs/schema.md; a change is a new entry of src/archive/migrations.cc and a
-// bump of kSchemaVersion.
+// docs/schema.md; a change is a new entry of src/archive/migrations.cc (for
+// both backends) and a bump of kSchemaVersion.
 #ifndef VEILLE_ARCHIVE_H_
 #define VEILLE_ARCHIVE_H_
 
@@ -28,16 +31,15 @@
 #include "veille/article.h"
 #include "veille/result.h"
 
-struct sqlite3;
-
 namespace veille {
 
+class Backend;
 class TextAnalyzer;
-struct DocLengths;
 struct ParsedQuery;
 namespace sql {
+class Db;
 class Stmt;
-}
+}  // namespace sql
 
 inline constexpr int kSchemaVersion = 8;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
@@ -201,10 +203,10 @@ struct ArchiveStats {
 
 class Archive {
  public:
-  // Opens (and in kReadWrite mode creates or migrates) the archive at `path`.
-  // Registers the "veille" FTS5 tokenizer on the connection.
-  static Result<std::unique_ptr<Archive>> Open(const std::string& path, OpenMode mode);
-  ~Archive();
+  // Opens (and in kReadWrite mode creates or migrates) the archive at
+  // `location`: a SQLite file path, or a PostgreSQL URI (IsPostgresUri). On
+  // SQLite, registers the "veille" FTS5 tokenizer on the connection.
+  static Result<std::unique_ptr<Archive>> Open(const std::string& location, OpenMode mode);
   Archive(const Archive&) = delete;
   Archive& operator=(const Archive&) = delete;
 
@@ -213,7 +215,9 @@ class Archive {
   // --- ingest side (kReadWrite) ---
   // Holds up to `mb` MiB of the archive's pages in this process's memory
   // (SQLite's page cache, memory-mapped reads off): for a long-running
-  // ingest, whose lookups then do not depend on the OS page cache.
+  // ingest, whose lookups then do not depend on the OS page cache, and for
+  // the server's many connections (a small cache each). Nothing on
+  // PostgreSQL, whose server keeps the cache.
   Status SetCacheSize(size_t mb);
   // Reads into that cache what adding an article looks up: the reuse index
   // and signatures, the article id and content-hash indexes (about 3 GB at
@@ -358,31 +362,41 @@ class Archive {
   // every 1,000 articles.
   Status Reindex(const std::function<void(uint64_t, uint64_t)>& progress);
 
-  sqlite3* db() { return db_; }  // for tests and the eval module's read-only checks
+  // Whether other processes may write while this one does (PostgreSQL):
+  // an ingest then looks its near-duplicates up in the archive even when it
+  // started on an empty one.
+  bool shared() const;
+
+  // For the archive module's own files, the eval module's read-only checks
+  // and tests: the connection (archive/db.h) and the backend.
+  sql::Db& db() { return *db_; }
+  Backend& backend() { return *backend_; }
   // A statement prepared once on this connection and kept for the next call
   // with the same SQL (for the archive module's query code: a search runs
   // the same few statements every time). Wrap each use in sql::ResetOnExit.
   sql::Stmt& Cached(std::string_view sql);
 
+  ~Archive();
+
  private:
-  Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer);
-  Status CreateSchema();
-  Status MigrateFromVersion2();
+  Archive(std::unique_ptr<sql::Db> db, std::unique_ptr<TextAnalyzer> analyzer);
   // What the archive holds under `id`, and the original stored with a content
   // hash (indexed lookups; the open transaction's writes count).
   struct StoredId {
+    int64_t rowid;
     uint64_t hash;
     bool original;  // not an exact duplicate
     std::string source_group;
   };
   Result<std::optional<StoredId>> FindStored(const std::string& id);
   Result<std::optional<std::string>> FindOriginal(uint64_t hash);
+  // Removes the stored version of an article that is being replaced.
+  Status RemoveStored(const std::string& id, const StoredId& stored);
   // Entities and quotes of a stored article (in archive/extracted.cc).
   Status StoreExtracted(int64_t rowid, const Article& a);
   Status RemoveExtracted(int64_t rowid);
   Status LoadExtracted(int64_t rowid, StoredArticle* a);
   Status LoadReuse(int64_t rowid, StoredArticle* a);
-  Status RemoveReuseKeys(int64_t rowid);
   // Entity counts and aliases gathered by StoreExtracted in the open
   // transaction: written by Commit(), dropped by Rollback().
   Status FlushEntityCounts();
@@ -392,21 +406,19 @@ class Archive {
   struct Statements;  // prepared statements reused by Store()
   Statements& stmts();
 
-  sqlite3* db_;
+  std::unique_ptr<sql::Db> db_;
   std::unique_ptr<TextAnalyzer> analyzer_;
+  std::unique_ptr<Backend> backend_;
   std::unique_ptr<Statements> stmts_;
   int64_t last_rowid_ = 0;
   std::unordered_map<std::string, std::unique_ptr<sql::Stmt>> cached_;
   std::optional<std::vector<std::string>> languages_cache_;
-  int64_t languages_version_ = -1;  // PRAGMA data_version the cache was read at
-  // Full-text token counts by rowid (archive/rank.h), read by the second
-  // Search of the connection and extended when the archive changed, so that
-  // ranking a match costs no %_docsize lookup.
-  Status RefreshDocLengths();
-  std::unique_ptr<DocLengths> doc_lengths_;
-  int64_t doc_lengths_version_ = -1;
-  int searches_ = 0;
+  int64_t languages_version_ = -1;  // Backend::DataVersion the cache was read at
 };
+
+// Whether `location` names a PostgreSQL database (postgresql:// or
+// postgres://) rather than a SQLite file.
+bool IsPostgresUri(std::string_view location);
 
 // Date range helpers: "2021-08" covers 2021-08-01..2021-08-31.
 std::string DateLow(std::string_view date);

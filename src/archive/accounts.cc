@@ -3,7 +3,8 @@
 
 #include <algorithm>
 
-#include "archive/sqlite_util.h"
+#include "archive/backend.h"
+#include "archive/db.h"
 
 namespace veille {
 
@@ -13,35 +14,25 @@ using sql::Stmt;
 
 namespace {
 
-std::string Blob(Stmt& st, int col) {
-  const void* p = sqlite3_column_blob(st.get(), col);
-  int n = sqlite3_column_bytes(st.get(), col);
-  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-}
-
 Result<int64_t> UserId(Archive& a, const std::string& name) {
   Stmt& st = a.Cached("SELECT id FROM users WHERE name = ?1");
   ResetOnExit reset(st);
   st.Bind(1, name);
   int rc = st.Step();
-  if (rc == SQLITE_ROW) return st.Int(0);
-  if (rc != SQLITE_DONE) return DbError(a.db(), "looking up a user");
+  if (rc == sql::kRow) return st.Int(0);
+  if (rc != sql::kDone) return DbError(a.db(), "looking up a user");
   return Error::NotFound("no user '" + name + "'");
 }
 
 }  // namespace
 
 Result<bool> HasAccounts(Archive& a) {
-  Stmt& table =
-      a.Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'");
-  {
-    ResetOnExit reset(table);
-    if (table.Step() != SQLITE_ROW) return DbError(a.db(), "reading the schema");
-    if (table.Int(0) == 0) return false;
-  }
+  auto table = a.backend().HasTable("users");
+  if (!table.ok()) return table.error();
+  if (!*table) return false;
   Stmt& st = a.Cached("SELECT EXISTS (SELECT 1 FROM users)");
   ResetOnExit reset(st);
-  if (st.Step() != SQLITE_ROW) return DbError(a.db(), "counting users");
+  if (st.Step() != sql::kRow) return DbError(a.db(), "counting users");
   return st.Int(0) != 0;
 }
 
@@ -51,9 +42,12 @@ Status AddUser(Archive& a, const std::string& name, const std::string& role,
   ResetOnExit reset(st);
   st.Bind(1, name).Bind(2, role).Bind(3, created);
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return OkStatus();
-  if ((sqlite3_extended_errcode(a.db()) & 0xff) == SQLITE_CONSTRAINT) {
-    if (std::string(sqlite3_errmsg(a.db())).find("users.name") != std::string::npos)
+  if (rc == sql::kDone) return OkStatus();
+  if (a.db().LastErrorWasConstraint()) {
+    const std::string message = a.db().ErrorMessage();
+    // SQLite names the column ("users.name"), PostgreSQL the index ("users_name_key").
+    if (message.find("users.name") != std::string::npos ||
+        message.find("users_name_key") != std::string::npos)
       return Error::InvalidArgument("user '" + name + "' already exists");
     return Error::InvalidArgument("bad role '" + role + "': reader, editor or admin");
   }
@@ -68,7 +62,7 @@ Status RemoveUser(Archive& a, const std::string& name) {
     Stmt& st = a.Cached(q);
     ResetOnExit reset(st);
     st.Bind(1, *id);
-    if (st.Step() != SQLITE_DONE) return DbError(a.db(), "removing a user");
+    if (st.Step() != sql::kDone) return DbError(a.db(), "removing a user");
   }
   return OkStatus();
 }
@@ -83,9 +77,9 @@ Result<std::vector<UserRecord>> Users(Archive& a, const std::string& now) {
   st.Bind(1, now);
   std::vector<UserRecord> out;
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW)
+  while ((rc = st.Step()) == sql::kRow)
     out.push_back({st.Text(0), st.Text(1), st.Text(2), static_cast<uint64_t>(st.Int(3))});
-  if (rc != SQLITE_DONE) return DbError(a.db(), "listing users");
+  if (rc != sql::kDone) return DbError(a.db(), "listing users");
   return out;
 }
 
@@ -98,7 +92,7 @@ Status AddToken(Archive& a, const std::string& user, const TokenRecord& t) {
   ResetOnExit reset(st);
   st.Bind(1, t.id).Bind(2, *id).BindBlob(3, t.salt).BindBlob(4, t.hash).Bind(5, t.label);
   st.Bind(6, t.created).Bind(7, t.expires);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "adding a token");
+  if (st.Step() != sql::kDone) return DbError(a.db(), "adding a token");
   return OkStatus();
 }
 
@@ -110,7 +104,7 @@ Status RevokeToken(Archive& a, const std::string& id, const std::string& at) {
   Stmt& st = a.Cached("UPDATE tokens SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL");
   ResetOnExit reset(st);
   st.Bind(1, id).Bind(2, at);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "revoking a token");
+  if (st.Step() != sql::kDone) return DbError(a.db(), "revoking a token");
   return OkStatus();
 }
 
@@ -118,12 +112,12 @@ Result<std::vector<TokenRecord>> Tokens(Archive& a, const std::optional<std::str
   Stmt& st = a.Cached(
       "SELECT t.id, u.name, u.role, t.label, t.created, t.expires, t.revoked "
       "FROM tokens t JOIN users u ON u.id = t.user_id "
-      "WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.created DESC, t.id");
+      "WHERE CAST(?1 AS TEXT) IS NULL OR u.name = ?1 ORDER BY t.created DESC, t.id");
   ResetOnExit reset(st);
   st.Bind(1, user);
   std::vector<TokenRecord> out;
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
+  while ((rc = st.Step()) == sql::kRow) {
     TokenRecord t;
     t.id = st.Text(0);
     t.user = st.Text(1);
@@ -134,7 +128,7 @@ Result<std::vector<TokenRecord>> Tokens(Archive& a, const std::optional<std::str
     t.revoked = st.OptText(6);
     out.push_back(std::move(t));
   }
-  if (rc != SQLITE_DONE) return DbError(a.db(), "listing tokens");
+  if (rc != sql::kDone) return DbError(a.db(), "listing tokens");
   return out;
 }
 
@@ -145,14 +139,14 @@ Result<std::optional<TokenRecord>> FindToken(Archive& a, const std::string& id) 
   ResetOnExit reset(st);
   st.Bind(1, id);
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return std::optional<TokenRecord>();
-  if (rc != SQLITE_ROW) return DbError(a.db(), "looking up a token");
+  if (rc == sql::kDone) return std::optional<TokenRecord>();
+  if (rc != sql::kRow) return DbError(a.db(), "looking up a token");
   TokenRecord t;
   t.id = st.Text(0);
   t.user = st.Text(1);
   t.role = st.Text(2);
-  t.salt = Blob(st, 3);
-  t.hash = Blob(st, 4);
+  t.salt = st.Blob(3);
+  t.hash = st.Blob(4);
   t.label = st.OptText(5);
   t.created = st.Text(6);
   t.expires = st.OptText(7);
@@ -168,7 +162,7 @@ Status AppendAudit(Archive& a, const std::vector<AuditRecord>& entries) {
     ResetOnExit reset(st);
     st.Bind(1, e.at).Bind(2, e.user).Bind(3, e.address).Bind(4, e.action).Bind(5, e.target);
     st.Bind(6, e.detail);
-    if (st.Step() != SQLITE_DONE) return DbError(a.db(), "writing the audit log");
+    if (st.Step() != sql::kDone) return DbError(a.db(), "writing the audit log");
   }
   return OkStatus();
 }
@@ -180,9 +174,11 @@ Result<std::vector<AuditRecord>> ReadAudit(Archive& a, const AuditQuery& q) {
   if (q.action && q.action->ends_with('*')) prefix = q.action->substr(0, q.action->size() - 1);
   Stmt& st = a.Cached(
       "SELECT id, at, user_name, address, action, target, detail FROM audit_log "
-      "WHERE (?1 IS NULL OR user_name = ?1) AND (?2 IS NULL OR at >= ?2) "
-      "AND (?3 IS NULL OR substr(at, 1, length(?3)) <= ?3) "
-      "AND (?4 IS NULL OR action = ?4) AND (?5 IS NULL OR substr(action, 1, length(?5)) = ?5) "
+      "WHERE (CAST(?1 AS TEXT) IS NULL OR user_name = ?1) "
+      "AND (CAST(?2 AS TEXT) IS NULL OR at >= ?2) "
+      "AND (CAST(?3 AS TEXT) IS NULL OR substr(at, 1, length(CAST(?3 AS TEXT))) <= ?3) "
+      "AND (CAST(?4 AS TEXT) IS NULL OR action = ?4) "
+      "AND (CAST(?5 AS TEXT) IS NULL OR substr(action, 1, length(CAST(?5 AS TEXT))) = ?5) "
       "ORDER BY id DESC LIMIT ?6");
   ResetOnExit reset(st);
   st.Bind(1, q.user).Bind(2, q.since).Bind(3, q.until);
@@ -190,10 +186,10 @@ Result<std::vector<AuditRecord>> ReadAudit(Archive& a, const AuditQuery& q) {
   st.Bind(6, static_cast<int64_t>(q.limit));
   std::vector<AuditRecord> out;
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW)
+  while ((rc = st.Step()) == sql::kRow)
     out.push_back(
         {st.Int(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4), st.Text(5), st.Text(6)});
-  if (rc != SQLITE_DONE) return DbError(a.db(), "reading the audit log");
+  if (rc != sql::kDone) return DbError(a.db(), "reading the audit log");
   std::reverse(out.begin(), out.end());
   return out;
 }

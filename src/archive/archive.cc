@@ -1,7 +1,7 @@
-// archive.cc: the SQLite archive: schema, storage, look-ups and search.
+// archive.cc: the archive's shared logic: opening, storing and replacing
+// articles, ingest runs, reading articles back (backend.h says what each
+// backend does its own way).
 #include "veille/archive.h"
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "archive/backend.h"
 #include "archive/internal.h"
-#include "archive/versions.h"
-#include "archive/migrations.h"
 #include "archive/rank.h"
-#include "archive/sqlite_util.h"
+#include "archive/sqlite_db.h"
+#include "archive/versions.h"
 #include "veille/hash.h"
 #include "veille/query.h"
 #include "veille/text.h"
@@ -26,160 +26,6 @@ using sql::ResetOnExit;
 using sql::Stmt;
 
 namespace {
-
-// The schema. Kept in step with docs/schema.md.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta(
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS articles(
-  rowid        INTEGER PRIMARY KEY,
-  id           TEXT NOT NULL UNIQUE,
-  content_hash TEXT NOT NULL,
-  source       TEXT NOT NULL,
-  source_group TEXT NOT NULL,
-  title        TEXT,
-  date         TEXT,
-  date_lo      TEXT,
-  date_hi      TEXT,
-  date_in_text TEXT,
-  language     TEXT NOT NULL,
-  outlet       TEXT,
-  url          TEXT,
-  summary      TEXT,
-  flags        TEXT NOT NULL DEFAULT '[]',
-  text         TEXT,
-  metadata     TEXT NOT NULL DEFAULT '{}',
-  duplicate_of TEXT,
-  run_id       INTEGER,
-  ingested_at  TEXT NOT NULL
-);
--- Exact duplicates: the lookup of an original by its hash reads only this index.
-CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash, id, source_group, duplicate_of);
-CREATE INDEX IF NOT EXISTS articles_date ON articles(date_lo);
-CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
-CREATE INDEX IF NOT EXISTS articles_dup ON articles(duplicate_of);
-CREATE TABLE IF NOT EXISTS removed_lines(
-  article_rowid INTEGER NOT NULL,
-  seq           INTEGER NOT NULL,
-  text          TEXT NOT NULL,
-  reason        TEXT NOT NULL,
-  PRIMARY KEY(article_rowid, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS line_counts(
-  source_group TEXT NOT NULL,
-  fingerprint  INTEGER NOT NULL,
-  count        INTEGER NOT NULL,
-  PRIMARY KEY(source_group, fingerprint)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS source_groups(
-  source_group TEXT PRIMARY KEY,
-  articles     INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ingest_runs(
-  run_id      INTEGER PRIMARY KEY,
-  started_at  TEXT NOT NULL,
-  finished_at TEXT,
-  inputs      TEXT NOT NULL,
-  status      TEXT NOT NULL DEFAULT 'running',
-  summary     TEXT
-);
-CREATE TABLE IF NOT EXISTS ingest_problems(
-  run_id   INTEGER NOT NULL,
-  severity TEXT NOT NULL,
-  location TEXT NOT NULL,
-  message  TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-  title, body, content='', tokenize='veille'
-);
-CREATE TABLE IF NOT EXISTS entities(
-  entity_id INTEGER PRIMARY KEY,
-  key       TEXT NOT NULL UNIQUE,
-  name      TEXT NOT NULL,
-  per_count INTEGER NOT NULL DEFAULT 0,
-  loc_count INTEGER NOT NULL DEFAULT 0,
-  org_count INTEGER NOT NULL DEFAULT 0,
-  mentions  INTEGER NOT NULL DEFAULT 0,
-  articles  INTEGER NOT NULL DEFAULT 0,
-  type      TEXT GENERATED ALWAYS AS (CASE WHEN per_count >= loc_count AND per_count >= org_count
-                  THEN 'PER' WHEN loc_count >= org_count THEN 'LOC' ELSE 'ORG' END) VIRTUAL
-);
-CREATE INDEX IF NOT EXISTS entities_articles ON entities(articles DESC);
-CREATE TABLE IF NOT EXISTS entity_aliases(
-  entity_id INTEGER NOT NULL,
-  alias     TEXT NOT NULL,
-  alias_key TEXT NOT NULL,
-  mentions  INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY(entity_id, alias)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_aliases_key ON entity_aliases(alias_key);
-CREATE TABLE IF NOT EXISTS mentions(
-  article_rowid INTEGER NOT NULL,
-  seq           INTEGER NOT NULL,
-  entity_id     INTEGER NOT NULL,
-  start         INTEGER NOT NULL,
-  end           INTEGER NOT NULL,
-  text          TEXT NOT NULL,
-  type          TEXT NOT NULL,
-  role          TEXT,
-  PRIMARY KEY(article_rowid, seq)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id, article_rowid);
-CREATE TABLE IF NOT EXISTS quotes(
-  quote_id          INTEGER PRIMARY KEY,
-  article_rowid     INTEGER NOT NULL,
-  seq               INTEGER NOT NULL,
-  text              TEXT NOT NULL,
-  speaker           TEXT,
-  speaker_entity_id INTEGER,
-  speaker_mention   TEXT,
-  speaker_role      TEXT,
-  cue               TEXT,
-  start             INTEGER NOT NULL,
-  end               INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_rowid);
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_entity_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, content='', tokenize='veille');
-CREATE TABLE IF NOT EXISTS signatures(
-  article_rowid INTEGER PRIMARY KEY,
-  sig           BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reuse_keys(
-  article_rowid INTEGER PRIMARY KEY,
-  bands         BLOB NOT NULL,
-  fps           BLOB NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS reuse_index USING fts5(
-  key, content='', detail='none', columnsize=0, tokenize='ascii'
-);
-CREATE TABLE IF NOT EXISTS near_duplicates(
-  a          INTEGER NOT NULL,
-  b          INTEGER NOT NULL,
-  similarity REAL NOT NULL,
-  PRIMARY KEY(a, b)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS near_duplicates_b ON near_duplicates(b);
-CREATE TABLE IF NOT EXISTS passages(
-  passage_id INTEGER PRIMARY KEY,
-  a          INTEGER NOT NULL,
-  b          INTEGER NOT NULL,
-  a_start    INTEGER NOT NULL,
-  a_end      INTEGER NOT NULL,
-  b_start    INTEGER NOT NULL,
-  b_end      INTEGER NOT NULL,
-  words      INTEGER NOT NULL,
-  similarity REAL NOT NULL,
-  direction  INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reuse_pending(
-  article_rowid INTEGER PRIMARY KEY
-);
-CREATE INDEX IF NOT EXISTS passages_a ON passages(a);
-CREATE INDEX IF NOT EXISTS passages_b ON passages(b);
-)sql";
 
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
@@ -248,164 +94,101 @@ std::string DateHigh(std::string_view date) {
   return std::string(date);
 }
 
+bool IsPostgresUri(std::string_view location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
 Stmt& Archive::Cached(std::string_view sql) {
   auto it = cached_.find(std::string(sql));
   if (it == cached_.end()) it = cached_.emplace(std::string(sql), std::make_unique<Stmt>()).first;
   Stmt& st = *it->second;
-  if (!st.ok()) st.Prepare(db_, sql);  // again after a failure: the schema may have changed
+  if (!st.ok()) st.Prepare(*db_, sql);  // again after a failure: the schema may have changed
   st.Reset();
   return st;
 }
 
 Archive::Statements& Archive::stmts() {
-  if (!stmts_) stmts_ = std::make_unique<Statements>(db_);
+  if (!stmts_) stmts_ = std::make_unique<Statements>(*db_, backend_->registry());
   return *stmts_;
 }
 
-Archive::Archive(sqlite3* db, std::unique_ptr<TextAnalyzer> analyzer)
-    : db_(db), analyzer_(std::move(analyzer)) {}
+Archive::Archive(std::unique_ptr<sql::Db> db, std::unique_ptr<TextAnalyzer> analyzer)
+    : db_(std::move(db)), analyzer_(std::move(analyzer)) {}
 
 Archive::~Archive() {
-  stmts_.reset();  // statements must be finalised before the connection closes
-  if (db_) sqlite3_close_v2(db_);
+  // Statements must be finalised before the connection closes.
+  stmts_.reset();
+  cached_.clear();
+  backend_.reset();
+  db_.reset();
 }
 
-Result<std::unique_ptr<Archive>> Archive::Open(const std::string& path, OpenMode mode) {
+bool Archive::shared() const { return backend_->shared(); }
+
+namespace {
+
+Result<std::unique_ptr<sql::Db>> OpenSqlite(const std::string& path, OpenMode mode,
+                                            const TextAnalyzer& analyzer) {
   if (mode == OpenMode::kReadOnly && !std::filesystem::exists(path))
     return Error::NotFound("archive " + path + " does not exist (run `veille ingest` first)");
-  auto analyzer = TextAnalyzer::Create();
-  if (!analyzer.ok()) return analyzer.error();
-  sqlite3* db = nullptr;
+  sqlite3* h = nullptr;
   int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY
                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &h, flags, nullptr) != SQLITE_OK) {
     std::string msg =
-        "cannot open archive " + path + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-    sqlite3_close_v2(db);
+        "cannot open archive " + path + ": " + (h ? sqlite3_errmsg(h) : "out of memory");
+    sqlite3_close_v2(h);
     return Error::Io(msg);
   }
-  std::unique_ptr<Archive> a(new Archive(db, std::move(analyzer).value()));
-  sqlite3_busy_timeout(db, 5000);
-  if (auto s = RegisterFts5Tokenizer(db, a->analyzer_.get()); !s.ok()) return s.error();
-  if (auto s = RegisterRankFunction(db); !s.ok()) return s.error();
+  auto db = std::make_unique<sql::SqliteDb>(h);
+  sqlite3_busy_timeout(h, 5000);
+  if (auto s = RegisterFts5Tokenizer(h, &analyzer); !s.ok()) return s.error();
+  if (auto s = RegisterRankFunction(h); !s.ok()) return s.error();
+  return std::unique_ptr<sql::Db>(std::move(db));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Archive>> Archive::Open(const std::string& location, OpenMode mode) {
+  auto analyzer = TextAnalyzer::Create();
+  if (!analyzer.ok()) return analyzer.error();
+  const bool postgres = IsPostgresUri(location);
+  if (postgres) return Error::InvalidArgument("PostgreSQL archives are not supported yet");
+  auto db = OpenSqlite(location, mode, **analyzer);
+  if (!db.ok()) return db.error();
+  std::unique_ptr<Archive> a(new Archive(std::move(db).value(), std::move(analyzer).value()));
+  a->backend_ = NewSqliteBackend(*a->db_, *a->analyzer_);
   if (mode == OpenMode::kReadWrite) {
-    // Checkpoint less often while writing: hot pages (B-tree interiors, FTS
-    // segments) are then copied to the database once per 64 MB of WAL, not
-    // once per 4 MB.
-    if (auto s = Exec(db,
-                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                      "PRAGMA wal_autocheckpoint=16384;");
-        !s.ok())
-      return s.error();
-    if (auto s = a->CreateSchema(); !s.ok()) return s.error();
+    if (auto s = a->backend_->CreateOrMigrate(); !s.ok()) return s.error();
   } else {
-    Stmt st(db, "SELECT value FROM meta WHERE key='schema_version'");
-    if (!st.ok() || st.Step() != SQLITE_ROW)
-      return Error::BadInput(path + " is not a Veille archive (no schema version)");
-    int v = std::stoi(st.Text(0));
-    if (v < kOldestSchemaVersion || v > kSchemaVersion)
-      return Error::BadInput(path + " has schema version " + std::to_string(v) + ", expected " +
-                             std::to_string(kSchemaVersion));
+    if (auto s = a->backend_->CheckVersion(location); !s.ok()) return s.error();
   }
-  // Readers map the file; a writer reads through its page cache, so that what
-  // an ingest reads back (signatures, texts to align) does not add the
-  // mapped file to its resident memory.
-  (void)Exec(db, mode == OpenMode::kReadOnly
-                     ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
-                       "PRAGMA mmap_size=1073741824;"
-                     : "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0;");
+  if (!postgres) {
+    // Readers map the file; a writer reads through its page cache, so that
+    // what an ingest reads back (signatures, texts to align) does not add the
+    // mapped file to its resident memory.
+    (void)sql::Exec(*a->db_, mode == OpenMode::kReadOnly
+                                 ? "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                                   "PRAGMA mmap_size=1073741824;"
+                                 : "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                                   "PRAGMA mmap_size=0;");
+  }
   return a;
 }
 
-Status Archive::CreateSchema() {
-  if (kBaseSchemaVersion + static_cast<int>(Migrations().size()) != kSchemaVersion)
-    return Error::Internal("kSchemaVersion does not match the migration list");
-  Stmt check(db_, "SELECT value FROM meta WHERE key='schema_version'");
-  int version = 0;
-  if (check.ok() && check.Step() == SQLITE_ROW) {
-    version = std::stoi(check.Text(0));
-    check.Reset();
-    if (version == 2) {
-      if (auto s = MigrateFromVersion2(); !s.ok()) return s;
-      version = 3;
-    }
-    if (version < kBaseSchemaVersion || version > kSchemaVersion)
-      return Error::BadInput("archive has schema version " + std::to_string(version) +
-                             ", expected " + std::to_string(kSchemaVersion));
-    if (version == kSchemaVersion) return OkStatus();
-  }
-  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
-  auto fail = [&](Status s) {
-    (void)Exec(db_, "ROLLBACK");
-    return s;
-  };
-  if (version == 0) {
-    if (auto s = Exec(db_, kSchema); !s.ok()) return fail(s);
-    // Title hits weigh three times body hits (BM25 column weights).
-    if (auto s = Exec(db_,
-                      "INSERT INTO articles_fts(articles_fts, rank) VALUES('rank', 'bm25(3.0, "
-                      "1.0)')");
-        !s.ok())
-      return fail(s);
-    version = kBaseSchemaVersion;
-  }
-  for (int v = version; v < kSchemaVersion; ++v) {
-    const Migration& m = Migrations()[v - kBaseSchemaVersion];
-    if (auto s = Exec(db_, m.sql); !s.ok())
-      return fail(Error::Database("migrating the archive to schema version " +
-                                  std::to_string(v + 1) + " (" + m.name +
-                                  "): " + s.error().message));
-  }
-  Stmt meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
-  meta.Bind(1, std::to_string(kSchemaVersion));
-  if (meta.Step() != SQLITE_DONE) return fail(DbError(db_, "writing schema version"));
-  return Exec(db_, "COMMIT");
-}
-
-// Version 3 added `source_groups`, the originals per group that each run
-// read by scanning every article before.
-Status Archive::MigrateFromVersion2() {
-  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
-  // kSchema only creates what is missing: here, source_groups.
-  Status s = Exec(db_, kSchema);
-  if (s.ok())
-    s = Exec(db_,
-             "INSERT INTO source_groups SELECT source_group, count(*) FROM articles "
-             "WHERE duplicate_of IS NULL GROUP BY source_group;"
-             "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
-  if (!s.ok()) {
-    (void)Exec(db_, "ROLLBACK");
-    return Error::Database("migrating the archive from schema version 2: " + s.error().message);
-  }
-  return Exec(db_, "COMMIT");
-}
-
-Status Archive::SetCacheSize(size_t mb) {
-  return Exec(db_, ("PRAGMA mmap_size=0; PRAGMA cache_size=-" + std::to_string(mb * 1024)).c_str());
-}
-
-Status Archive::Preload() {
-  for (const char* q :
-       {"SELECT sum(length(block)) FROM reuse_index_data", "SELECT count(*) FROM reuse_index_idx",
-        "SELECT sum(length(sig)) FROM signatures",
-        "SELECT count(*) FROM articles INDEXED BY articles_hash",
-        "SELECT count(id) FROM articles INDEXED BY sqlite_autoindex_articles_1"}) {
-    Stmt st(db_, q);
-    if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "preloading the archive");
-  }
-  return OkStatus();
-}
+Status Archive::SetCacheSize(size_t mb) { return backend_->SetCacheSize(mb); }
+Status Archive::Preload() { return backend_->Preload(); }
 
 Result<std::optional<Archive::StoredId>> Archive::FindStored(const std::string& id) {
   Stmt& st = stmts().by_id;
   ResetOnExit reset(st);
   st.Bind(1, id);
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return std::optional<StoredId>();
-  if (rc != SQLITE_ROW) return DbError(db_, "looking up article " + id);
+  if (rc == sql::kDone) return std::optional<StoredId>();
+  if (rc != sql::kRow) return DbError(*db_, "looking up article " + id);
   return std::optional<StoredId>(
-      StoredId{std::stoull(st.Text(1), nullptr, 16), st.Int(2) != 0, st.Text(3)});
+      StoredId{st.Int(0), std::stoull(st.Text(1), nullptr, 16), st.Int(2) != 0, st.Text(3)});
 }
 
 Result<std::optional<std::string>> Archive::FindOriginal(uint64_t hash) {
@@ -413,8 +196,8 @@ Result<std::optional<std::string>> Archive::FindOriginal(uint64_t hash) {
   ResetOnExit reset(st);
   st.Bind(1, HexHash(hash));
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return std::optional<std::string>();
-  if (rc != SQLITE_ROW) return DbError(db_, "looking up a stored text");
+  if (rc == sql::kDone) return std::optional<std::string>();
+  if (rc != sql::kRow) return DbError(*db_, "looking up a stored text");
   return std::optional<std::string>(st.Text(0));
 }
 
@@ -439,35 +222,34 @@ Status Archive::LookUpKnown(const std::string& id, uint64_t hash, KnownContent* 
 }
 
 Result<uint64_t> Archive::GroupSize(const std::string& group) {
-  Stmt st(db_, "SELECT articles FROM source_groups WHERE source_group = ?");
-  if (!st.ok()) return DbError(db_, "reading the size of source group " + group);
+  Stmt& st = Cached("SELECT articles FROM source_groups WHERE source_group = ?");
+  ResetOnExit reset(st);
+  if (!st.ok()) return DbError(*db_, "reading the size of source group " + group);
   st.Bind(1, group);
   int rc = st.Step();
-  if (rc == SQLITE_ROW) return static_cast<uint64_t>(st.Int(0));
-  if (rc != SQLITE_DONE) return DbError(db_, "reading the size of source group " + group);
+  if (rc == sql::kRow) return static_cast<uint64_t>(st.Int(0));
+  if (rc != sql::kDone) return DbError(*db_, "reading the size of source group " + group);
   return uint64_t{0};
 }
 
-Result<int64_t> Archive::MaxArticleRowid() {
-  Stmt st(db_, "SELECT coalesce(max(rowid), 0) FROM articles");
-  if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "reading the last article row id");
-  return st.Int(0);
-}
+Result<int64_t> Archive::MaxArticleRowid() { return backend_->MaxArticleRowid(); }
 
 Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::string& group) {
   std::unordered_map<uint64_t, uint32_t> out;
-  Stmt st(db_, "SELECT fingerprint, count FROM line_counts WHERE source_group = ?");
-  if (!st.ok()) return DbError(db_, "reading line counts");
+  Stmt st(*db_, "SELECT fingerprint, count FROM line_counts WHERE source_group = ?");
+  if (!st.ok()) return DbError(*db_, "reading line counts");
   st.Bind(1, group);
-  while (st.Step() == SQLITE_ROW)
+  int rc;
+  while ((rc = st.Step()) == sql::kRow)
     out[static_cast<uint64_t>(st.Int(0))] = static_cast<uint32_t>(st.Int(1));
+  if (rc != sql::kDone) return DbError(*db_, "reading line counts");
   return out;
 }
 
-Status Archive::Begin() { return Exec(db_, "BEGIN IMMEDIATE"); }
+Status Archive::Begin() { return backend_->Begin(); }
 Status Archive::Commit() {
   if (auto s = FlushEntityCounts(); !s.ok()) return s;
-  return Exec(db_, "COMMIT");
+  return backend_->Commit();
 }
 Status Archive::Rollback() {
   DropEntityCounts();
@@ -475,63 +257,53 @@ Status Archive::Rollback() {
     stmts_->surnames_loaded = false;
     stmts_->surname_to_entity.clear();
   }
-  return Exec(db_, "ROLLBACK");
+  return backend_->Rollback();
+}
+
+Status Archive::RemoveStored(const std::string& id, const StoredId& stored) {
+  Stmt old(*db_, "SELECT title, text, language, duplicate_of FROM articles WHERE rowid = ?");
+  old.Bind(1, stored.rowid);
+  if (old.Step() != sql::kRow) return DbError(*db_, "replacing " + id);
+  const std::optional<std::string> title = old.OptText(0), text = old.OptText(1);
+  const std::string language = old.Text(2);
+  const bool original = !old.OptText(3);
+  old.Reset();
+  if (original)
+    if (auto s =
+            backend_->UnindexArticle(stored.rowid, language, title.value_or(""), text.value_or(""));
+        !s.ok())
+      return s;
+  if (auto s = versions::KeepReplaced(*db_, id, title, text); !s.ok()) return s;
+  if (auto s = RemoveExtracted(stored.rowid); !s.ok()) return s;
+  if (auto s = RemoveReuse(stored.rowid); !s.ok()) return s;
+  Stmt rm(*db_, "DELETE FROM removed_lines WHERE article_rowid = ?");
+  rm.Bind(1, stored.rowid);
+  if (rm.Step() != sql::kDone) return DbError(*db_, "replacing " + id);
+  if (auto s = backend_->DeleteArticle(stored.rowid); !s.ok()) return s;
+  if (stored.original) {
+    Stmt& g = stmts().group_add;
+    g.Reset();
+    g.Bind(1, stored.source_group).Bind(2, int64_t{-1});
+    if (g.Step() != sql::kDone) return DbError(*db_, "counting " + stored.source_group);
+  }
+  return OkStatus();
 }
 
 Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
                                     const std::vector<uint64_t>& line_fingerprints) {
   const std::string& id = a.raw.id;
   StoreOutcome outcome = StoreOutcome::kStored;
-  std::optional<int64_t> new_rowid;  // for an update
   Statements& sts = stmts();
   auto stored = FindStored(id);
   if (!stored.ok()) return stored.error();
   if (*stored) {
     if ((*stored)->hash == content_hash) return StoreOutcome::kUnchanged;
-    auto keep = versions::StoredWins(db_, id, a.raw, content_hash);  // web articles
+    auto keep = versions::StoredWins(*db_, id, a.raw, content_hash);  // web articles
     if (!keep.ok()) return keep.error();
     if (*keep) return StoreOutcome::kUnchanged;
-    // The article changed since it was stored: remove the old version from
-    // the index (a contentless FTS5 table needs the indexed values back).
-    // The new version gets a rowid never used before, even when the old one
-    // was the last: what readers hold in memory by rowid (token counts,
-    // search attributes) then never goes stale.
-    {
-      Stmt last(db_, "SELECT coalesce(max(rowid), 0) FROM articles");
-      if (!last.ok() || last.Step() != SQLITE_ROW) return DbError(db_, "replacing " + id);
-      new_rowid = last.Int(0) + 1;
-    }
-    Stmt old(db_, "SELECT rowid, title, text, language, duplicate_of FROM articles WHERE id = ?");
-    old.Bind(1, id);
-    if (old.Step() == SQLITE_ROW) {
-      int64_t rowid = old.Int(0);
-      if (!old.OptText(4)) {
-        Stmt del(
-            db_,
-            "INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES('delete', ?, ?, ?)");
-        std::string lang = old.Text(3);
-        del.Bind(1, rowid)
-            .Bind(2, TagLanguage(lang, old.Text(1)))
-            .Bind(3, TagLanguage(lang, old.Text(2)));
-        if (del.Step() != SQLITE_DONE) return DbError(db_, "unindexing " + id);
-      }
-      if (auto s = versions::KeepReplaced(db_, id, old.OptText(1), old.OptText(2)); !s.ok())
-        return s.error();
-      if (auto s = RemoveExtracted(rowid); !s.ok()) return s.error();
-      if (auto s = RemoveReuse(rowid); !s.ok()) return s.error();
-      Stmt rm(db_, "DELETE FROM removed_lines WHERE article_rowid = ?");
-      rm.Bind(1, rowid);
-      rm.Step();
-      Stmt da(db_, "DELETE FROM articles WHERE rowid = ?");
-      da.Bind(1, rowid);
-      if (da.Step() != SQLITE_DONE) return DbError(db_, "replacing " + id);
-      if ((*stored)->original) {
-        const std::string& old_group = (*stored)->source_group;
-        sts.group_add.Reset();
-        sts.group_add.Bind(1, old_group).Bind(2, int64_t{-1});
-        if (sts.group_add.Step() != SQLITE_DONE) return DbError(db_, "counting " + old_group);
-      }
-    }
+    // The article changed since it was stored: remove the old version (and
+    // its index rows); the new one gets a row id never used before.
+    if (auto s = RemoveStored(id, **stored); !s.ok()) return s.error();
     outcome = StoreOutcome::kUpdated;
   }
 
@@ -539,203 +311,104 @@ Result<StoreOutcome> Archive::Store(const Article& a, uint64_t content_hash,
   if (!original.ok()) return original.error();
   const std::optional<std::string> duplicate_of = std::move(original).value();
 
-  Stmt& ins = stmts().insert;
-  if (!ins.ok()) return Error::Database("preparing insert: " + ins.error());
-  ins.Reset();
   const Analysis& an = a.analysis;
-  ins.Bind(1, id).Bind(2, HexHash(content_hash)).Bind(3, a.raw.source).Bind(4, a.raw.source_group);
-  ins.Bind(5, a.raw.title).Bind(6, an.date);
+  ArticleRow row;
+  row.id = id;
+  row.content_hash = HexHash(content_hash);
+  row.source = a.raw.source;
+  row.source_group = a.raw.source_group;
+  row.title = a.raw.title;
+  row.date = an.date;
   if (an.date) {
-    ins.Bind(7, DateLow(*an.date)).Bind(8, DateHigh(*an.date));
-  } else {
-    ins.BindNull(7).BindNull(8);
+    row.date_lo = DateLow(*an.date);
+    row.date_hi = DateHigh(*an.date);
   }
-  ins.Bind(9, an.date_in_text).Bind(10, an.language).Bind(11, an.outlet).Bind(12, a.raw.url);
-  ins.Bind(13, a.raw.summary).Bind(14, FlagsJson(an.flags));
-  if (duplicate_of) {
-    ins.BindNull(15);
-  } else {
-    ins.Bind(15, a.clean.text);
-  }
-  ins.Bind(16, a.raw.metadata_json.empty() ? std::string("{}") : a.raw.metadata_json);
-  ins.Bind(17, duplicate_of).Bind(18, NowUtc());
-  if (new_rowid) ins.Bind(19, *new_rowid);
-  if (ins.Step() != SQLITE_DONE) return DbError(db_, "storing " + id);
-  int64_t rowid = sqlite3_last_insert_rowid(db_);
+  row.date_in_text = an.date_in_text;
+  row.language = an.language;
+  row.outlet = an.outlet;
+  row.url = a.raw.url;
+  row.summary = a.raw.summary;
+  row.flags_json = FlagsJson(an.flags);
+  if (!duplicate_of) row.text = &a.clean.text;
+  row.metadata_json = a.raw.metadata_json.empty() ? std::string("{}") : a.raw.metadata_json;
+  row.duplicate_of = duplicate_of;
+  row.ingested_at = NowUtc();
+  auto inserted = backend_->InsertArticle(row, outcome == StoreOutcome::kUpdated);
+  if (!inserted.ok()) return inserted.error();
+  if (!*inserted) return StoreOutcome::kUnchanged;  // another writer stored it meanwhile
+  const int64_t rowid = **inserted;
   last_rowid_ = rowid;
-  if (auto s = versions::Record(db_, a.raw, content_hash); !s.ok()) return s.error();
+  if (auto s = versions::Record(*db_, a.raw, content_hash); !s.ok()) return s.error();
   if (duplicate_of) return outcome == StoreOutcome::kUpdated ? outcome : StoreOutcome::kDuplicate;
 
   sts.group_add.Reset();
   sts.group_add.Bind(1, a.raw.source_group).Bind(2, int64_t{1});
-  if (sts.group_add.Step() != SQLITE_DONE) return DbError(db_, "counting " + a.raw.source_group);
+  if (sts.group_add.Step() != sql::kDone) return DbError(*db_, "counting " + a.raw.source_group);
 
-  Stmt& fts = stmts().fts;
-  fts.Reset();
-  fts.Bind(1, rowid);
-  if (!a.index_body.empty()) {
-    fts.BindStatic(2, a.index_title).BindStatic(3, a.index_body);
-  } else {
-    fts.Bind(2, TagLanguage(an.language, a.raw.title.value_or("")))
-        .Bind(3, TagLanguage(an.language, a.clean.text));
-  }
-  if (fts.Step() != SQLITE_DONE) return DbError(db_, "indexing " + id);
+  if (auto s = backend_->IndexArticle(rowid, a); !s.ok()) return s.error();
 
   if (!a.clean.removed.empty()) {
-    Stmt& rl = stmts().removed;
+    Stmt& rl = sts.removed;
     for (size_t i = 0; i < a.clean.removed.size(); ++i) {
       rl.Reset();
       rl.Bind(1, rowid).Bind(2, static_cast<int64_t>(i)).Bind(3, a.clean.removed[i].text);
       rl.Bind(4, a.clean.removed[i].reason);
-      if (rl.Step() != SQLITE_DONE) return DbError(db_, "storing removed lines of " + id);
+      if (rl.Step() != sql::kDone) return DbError(*db_, "storing removed lines of " + id);
     }
   }
   if (auto s = StoreExtracted(rowid, a); !s.ok()) return s.error();
   if (!line_fingerprints.empty()) {
-    Stmt& lc = stmts().lines;
+    Stmt& lc = sts.lines;
     for (uint64_t f : line_fingerprints) {
       lc.Reset();
       lc.Bind(1, a.raw.source_group).Bind(2, static_cast<int64_t>(f));
-      if (lc.Step() != SQLITE_DONE) return DbError(db_, "counting lines of " + id);
+      if (lc.Step() != sql::kDone) return DbError(*db_, "counting lines of " + id);
     }
   }
   return outcome;
 }
 
 Result<int64_t> Archive::StartRun(const std::string& inputs) {
-  Stmt st(db_, "INSERT INTO ingest_runs(started_at, inputs) VALUES(?, ?)");
+  Stmt st(*db_, "INSERT INTO ingest_runs(started_at, inputs) VALUES(?, ?) RETURNING run_id");
   st.Bind(1, NowUtc()).Bind(2, inputs);
-  if (st.Step() != SQLITE_DONE) return DbError(db_, "starting ingest run");
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  if (st.Step() != sql::kRow) return DbError(*db_, "starting ingest run");
+  return st.Int(0);
 }
 
 Status Archive::FinishRun(int64_t run, const std::string& status, const std::string& summary_json) {
-  Stmt st(db_, "UPDATE ingest_runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?");
+  Stmt st(*db_, "UPDATE ingest_runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?");
   st.Bind(1, NowUtc()).Bind(2, status).Bind(3, summary_json).Bind(4, run);
-  if (st.Step() != SQLITE_DONE) return DbError(db_, "finishing ingest run");
+  if (st.Step() != sql::kDone) return DbError(*db_, "finishing ingest run");
   return OkStatus();
 }
 
 Status Archive::RecordProblem(int64_t run, const Diagnostic& d) {
-  Stmt st(db_, "INSERT INTO ingest_problems(run_id, severity, location, message) VALUES(?,?,?,?)");
+  Stmt st(*db_, "INSERT INTO ingest_problems(run_id, severity, location, message) VALUES(?,?,?,?)");
   st.Bind(1, run)
       .Bind(2, std::string(d.severity == Diagnostic::Severity::kError ? "error" : "warning"))
       .Bind(3, d.where)
       .Bind(4, d.message);
-  if (st.Step() != SQLITE_DONE) return DbError(db_, "recording a problem");
+  if (st.Step() != sql::kDone) return DbError(*db_, "recording a problem");
   return OkStatus();
 }
 
 Result<std::vector<std::string>> Archive::Languages() {
-  // PRAGMA data_version changes when another connection commits: a server
+  // The data version changes when another connection commits: a server
   // then sees the languages an ingest added meanwhile.
-  int64_t version = -1;
-  Stmt& v = Cached("PRAGMA data_version");
-  ResetOnExit reset(v);
-  if (v.ok() && v.Step() == SQLITE_ROW) version = v.Int(0);
+  auto data_version = backend_->DataVersion();
+  if (!data_version.ok()) return data_version.error();
+  const int64_t version = *data_version;
   if (languages_cache_ && version == languages_version_) return *languages_cache_;
   std::vector<std::string> out;
-  Stmt st(db_, "SELECT DISTINCT language FROM articles WHERE duplicate_of IS NULL");
-  if (!st.ok()) return DbError(db_, "listing languages");
-  while (st.Step() == SQLITE_ROW) out.push_back(st.Text(0));
+  Stmt st(*db_, "SELECT DISTINCT language FROM articles WHERE duplicate_of IS NULL");
+  if (!st.ok()) return DbError(*db_, "listing languages");
+  int rc;
+  while ((rc = st.Step()) == sql::kRow) out.push_back(st.Text(0));
+  if (rc != sql::kDone) return DbError(*db_, "listing languages");
   std::sort(out.begin(), out.end());
   languages_cache_ = out;
   languages_version_ = version;
   return out;
-}
-
-Result<SearchResult> Archive::Search(const SearchOptions& o) {
-  auto parsed = ParseQuery(o.query);
-  if (!parsed.ok()) return parsed.error();
-  auto langs = Languages();
-  if (!langs.ok()) return langs.error();
-  std::vector<std::string> languages = *langs;
-  if (o.language) languages = {*o.language};
-  auto match = MatchExpression(*parsed, languages);
-  if (!match.ok()) return match.error();
-
-  for (const auto* d : {&o.since, &o.until})
-    if (*d && !IsValidDate(**d))
-      return Error::InvalidArgument("invalid date '" + **d +
-                                    "': expected YYYY, YYYY-MM or YYYY-MM-DD");
-
-  std::string where = " WHERE articles_fts MATCH ?1";
-  if (o.language) where += " AND a.language = ?2";
-  if (o.since) where += " AND a.date_hi >= ?3";
-  if (o.until) where += " AND a.date_lo <= ?4";
-  if (o.outlet) where += " AND a.outlet = ?5 COLLATE NOCASE";
-  if (o.entity) {
-    auto ids = FindEntityIds(*o.entity);
-    if (!ids.ok()) return ids.error();
-    std::string list;
-    for (int64_t id : *ids) list += (list.empty() ? "" : ",") + std::to_string(id);
-    where +=
-        " AND a.rowid IN (SELECT article_rowid FROM mentions WHERE entity_id IN (" + list + "))";
-  }
-  const bool filtered = o.language || o.since || o.until || o.outlet || o.entity;
-  auto bind = [&](Stmt& st) {
-    st.Bind(1, *match);
-    if (o.language) st.Bind(2, *o.language);
-    if (o.since) st.Bind(3, DateLow(*o.since));
-    if (o.until) st.Bind(4, DateHigh(*o.until));
-    if (o.outlet) st.Bind(5, *o.outlet);
-  };
-
-  if (auto s = RefreshDocLengths(); !s.ok()) return s.error();
-  // One statement step ranks and counts every match: veille_bm25_top keeps
-  // the best offset + limit rows (and where the query matched in them) as
-  // FTS5 hands it each match, with the token counts from memory; the
-  // aggregate keeps the rows inside SQLite. Only the page's rows are read.
-  // (An auxiliary function cannot be an aggregate's argument, and the LIMIT
-  // keeps SQLite from flattening the subquery into the aggregate.)
-  Stmt& st = Cached(
-      "SELECT count(r) FROM (SELECT veille_bm25_top(articles_fts, ?6, ?7, 3.0, 1.0) AS r FROM "
-      "articles_fts" +
-      std::string(filtered ? " JOIN articles a ON a.rowid = articles_fts.rowid" : "") + where +
-      " LIMIT -1)");
-  ResetOnExit reset_st(st);
-  if (!st.ok()) return Error::Database("search: " + st.error());
-  bind(st);
-  TopCollector top;
-  top.k = o.offset + o.limit;
-  top.column = 1;  // body
-  sqlite3_bind_pointer(st.get(), 6, doc_lengths_.get(), kDocLengthsPointerType, nullptr);
-  sqlite3_bind_pointer(st.get(), 7, &top, kTopCollectorPointerType, nullptr);
-  if (st.Step() != SQLITE_ROW) return DbError(db_, "search");
-  SearchResult r;
-  r.query = o.query;
-  r.total = static_cast<size_t>(st.Int(0));
-  const auto ranked = top.TakeSorted();
-  Stmt& row =
-      Cached("SELECT id, title, date, outlet, language, text FROM articles WHERE rowid = ?1");
-  ResetOnExit reset_row(row);
-  if (!row.ok()) return Error::Database("search: " + row.error());
-  for (size_t i = o.offset; i < ranked.size(); ++i) {
-    row.Reset();
-    row.Bind(1, ranked[i].second);
-    if (row.Step() != SQLITE_ROW) return DbError(db_, "search hit");
-    SearchHit h;
-    h.id = row.Text(0);
-    h.score = -ranked[i].first;
-    h.title = row.OptText(1);
-    h.date = row.OptText(2);
-    h.outlet = row.OptText(3);
-    h.language = row.Text(4);
-    // The snippet from where the query matched: the text is tokenised only
-    // up to the extract, never stemmed.
-    if (o.snippets) {
-      static const std::vector<uint32_t> kNone;
-      auto it = top.positions.find(ranked[i].second);
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row.get(), 5));
-      h.snippet =
-          SnippetAt(*analyzer_,
-                    std::string_view(text ? text : "",
-                                     static_cast<size_t>(sqlite3_column_bytes(row.get(), 5))),
-                    h.language, it != top.positions.end() ? it->second : kNone);
-    }
-    r.hits.push_back(std::move(h));
-  }
-  return r;
 }
 
 Result<bool> Archive::HasStopGrams() {
@@ -743,8 +416,8 @@ Result<bool> Archive::HasStopGrams() {
   ResetOnExit reset(st);
   if (!st.ok()) return Error::Database("reading the index format: " + st.error());
   int rc = st.Step();
-  if (rc == SQLITE_ROW) return st.Text(0) == "1";
-  if (rc != SQLITE_DONE) return DbError(db_, "reading the index format");
+  if (rc == sql::kRow) return st.Text(0) == "1";
+  if (rc != sql::kDone) return DbError(*db_, "reading the index format");
   return false;
 }
 
@@ -762,105 +435,22 @@ Result<std::string> Archive::MatchExpression(const ParsedQuery& q,
   return match;
 }
 
-Status Archive::Reindex(const std::function<void(uint64_t, uint64_t)>& progress) {
-  if (auto s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
-  auto fail = [&](Status s) {
-    (void)Exec(db_, "ROLLBACK");
-    return s;
-  };
-  // Contentless tables cannot be rebuilt from themselves: empty them and
-  // insert every indexed text again, as Store and StoreExtracted index them.
-  if (auto s = Exec(db_,
-                    "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');"
-                    "INSERT INTO quotes_fts(quotes_fts) VALUES('delete-all');");
-      !s.ok())
-    return fail(s);
-  uint64_t total = 0, done = 0;
-  {
-    Stmt c(db_, "SELECT count(*) FROM articles WHERE duplicate_of IS NULL");
-    if (!c.ok() || c.Step() != SQLITE_ROW) return fail(DbError(db_, "reindex"));
-    total = static_cast<uint64_t>(c.Int(0));
-  }
-  Stmt rows(db_,
-            "SELECT rowid, language, coalesce(title, ''), coalesce(text, '') FROM articles "
-            "WHERE duplicate_of IS NULL ORDER BY rowid");
-  Stmt ins(db_, "INSERT INTO articles_fts(rowid, title, body) VALUES(?, ?, ?)");
-  if (!rows.ok() || !ins.ok()) return fail(DbError(db_, "reindex"));
-  int rc;
-  while ((rc = rows.Step()) == SQLITE_ROW) {
-    const std::string lang = rows.Text(1);
-    ins.Reset();
-    ins.Bind(1, rows.Int(0))
-        .Bind(2, PreAnalyze(*analyzer_, lang, rows.Text(2)))
-        .Bind(3, PreAnalyze(*analyzer_, lang, rows.Text(3)));
-    if (ins.Step() != SQLITE_DONE) return fail(DbError(db_, "reindexing an article"));
-    if (++done % 1000 == 0 && progress) progress(done, total);
-  }
-  if (rc != SQLITE_DONE) return fail(DbError(db_, "reindex"));
-  Stmt quotes(db_,
-              "SELECT q.quote_id, a.language, q.text FROM quotes q JOIN articles a ON a.rowid = "
-              "q.article_rowid ORDER BY q.quote_id");
-  Stmt qins(db_, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)");
-  if (!quotes.ok() || !qins.ok()) return fail(DbError(db_, "reindex"));
-  while ((rc = quotes.Step()) == SQLITE_ROW) {
-    qins.Reset();
-    qins.Bind(1, quotes.Int(0)).Bind(2, PreAnalyze(*analyzer_, quotes.Text(1), quotes.Text(2)));
-    if (qins.Step() != SQLITE_DONE) return fail(DbError(db_, "reindexing a quote"));
-  }
-  if (rc != SQLITE_DONE) return fail(DbError(db_, "reindex"));
-  if (auto s = Exec(db_,
-                    "INSERT INTO articles_fts(articles_fts) VALUES('optimize');"
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES('fts_stop_grams', '1');");
-      !s.ok())
-    return fail(s);
-  if (progress) progress(done, total);
-  return Exec(db_, "COMMIT");
+Result<SearchResult> Archive::Search(const SearchOptions& options) {
+  return backend_->Search(*this, options);
 }
 
-Status Archive::RefreshDocLengths() {
-  int64_t version = -1;
-  {
-    Stmt& v = Cached("PRAGMA data_version");
-    ResetOnExit reset(v);
-    if (v.ok() && v.Step() == SQLITE_ROW) version = v.Int(0);
-  }
-  if (doc_lengths_ && version == doc_lengths_version_) return OkStatus();
-  // Reading every row's count costs about what a third of them cost looked
-  // up one by one: a connection that searches once (`veille search`) skips
-  // it, one that searches again (a server, a script) reads them then.
-  if (!doc_lengths_ && searches_++ == 0) return OkStatus();
-  if (!doc_lengths_) doc_lengths_ = std::make_unique<DocLengths>();
-  // Rows are only ever added (an updated article gets a new rowid), so
-  // reading those after the last one loaded is enough.
-  auto& by_rowid = doc_lengths_->by_rowid;
-  Stmt& st = Cached("SELECT id, sz FROM articles_fts_docsize WHERE id >= ?1");
-  ResetOnExit reset(st);
-  if (!st.ok()) return Error::Database("search: " + st.error());
-  st.Bind(1, static_cast<int64_t>(by_rowid.size()));
-  int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
-    sqlite3_stmt* q = st.get();
-    const int64_t id = sqlite3_column_int64(q, 0);
-    if (id < 0) continue;
-    if (static_cast<size_t>(id) >= by_rowid.size())
-      by_rowid.resize(static_cast<size_t>(id) + 1, DocLengths::kUnknownLength);
-    const auto* blob = static_cast<const char*>(sqlite3_column_blob(q, 1));
-    by_rowid[static_cast<size_t>(id)] = DocSizeTotal(
-        std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(q, 1))));
-  }
-  if (rc != SQLITE_DONE) return DbError(db_, "search (token counts)");
-  doc_lengths_version_ = version;
-  return OkStatus();
+Status Archive::Reindex(const std::function<void(uint64_t, uint64_t)>& progress) {
+  return backend_->Reindex(progress);
 }
 
 Result<StoredArticle> Archive::Get(const std::string& id) {
   Stmt st(
-      db_,
+      *db_,
       "SELECT rowid, id, source, source_group, title, date, date_in_text, language, outlet, url, "
       "summary, flags, coalesce(text, ''), duplicate_of, metadata, content_hash "
       "FROM articles WHERE id = ?");
   st.Bind(1, id);
-  if (st.Step() != SQLITE_ROW) return Error::NotFound("no article with id '" + id + "'");
+  if (st.Step() != sql::kRow) return Error::NotFound("no article with id '" + id + "'");
   StoredArticle a;
   int64_t rowid = st.Int(0);
   a.id = st.Text(1);
@@ -878,18 +468,18 @@ Result<StoredArticle> Archive::Get(const std::string& id) {
   a.duplicate_of = st.OptText(13);
   a.metadata_json = st.Text(14);
   a.content_hash = st.Text(15);
-  Stmt rl(db_, "SELECT text, reason FROM removed_lines WHERE article_rowid = ? ORDER BY seq");
+  Stmt rl(*db_, "SELECT text, reason FROM removed_lines WHERE article_rowid = ? ORDER BY seq");
   rl.Bind(1, rowid);
-  while (rl.Step() == SQLITE_ROW) a.removed.push_back({rl.Text(0), rl.Text(1)});
+  while (rl.Step() == sql::kRow) a.removed.push_back({rl.Text(0), rl.Text(1)});
   if (auto s = LoadExtracted(rowid, &a); !s.ok()) return s.error();
   if (auto s = LoadReuse(rowid, &a); !s.ok()) return s.error();
   return a;
 }
 
 Status Archive::ForEach(const std::function<Status(const StoredArticle&)>& fn) {
-  Stmt ids(db_, "SELECT id FROM articles ORDER BY id");
-  if (!ids.ok()) return DbError(db_, "listing articles");
-  while (ids.Step() == SQLITE_ROW) {
+  Stmt ids(*db_, "SELECT id FROM articles ORDER BY id");
+  if (!ids.ok()) return DbError(*db_, "listing articles");
+  while (ids.Step() == sql::kRow) {
     auto a = Get(ids.Text(0));
     if (!a.ok()) return a.error();
     if (auto s = fn(*a); !s.ok()) return s;
@@ -899,39 +489,44 @@ Status Archive::ForEach(const std::function<Status(const StoredArticle&)>& fn) {
 
 Result<ArchiveStats> Archive::Stats() {
   ArchiveStats s;
-  Stmt st(
-      db_,
-      "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER (WHERE duplicate_of "
-      "IS NOT NULL), coalesce(sum(length(CAST(text AS BLOB))), 0), min(date_lo), max(date_hi) "
-      "FROM articles");
-  if (!st.ok() || st.Step() != SQLITE_ROW) return DbError(db_, "stats");
+  Stmt st(*db_, sql::Pick(*db_,
+                          "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER "
+                          "(WHERE duplicate_of IS NOT NULL), coalesce(sum(length(CAST(text AS "
+                          "BLOB))), 0), min(date_lo), max(date_hi) FROM articles",
+                          "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(*) FILTER "
+                          "(WHERE duplicate_of IS NOT NULL), coalesce(sum(octet_length(text)), "
+                          "0), min(date_lo), max(date_hi) FROM articles"));
+  if (!st.ok() || st.Step() != sql::kRow) return DbError(*db_, "stats");
   s.articles = st.Int(0);
   s.duplicates = st.Int(1);
   s.text_bytes = st.Int(2);
   s.first_date = st.OptText(3);
   s.last_date = st.OptText(4);
   auto pairs = [&](const char* q, std::vector<std::pair<std::string, uint64_t>>* out) {
-    Stmt p(db_, q);
-    while (p.ok() && p.Step() == SQLITE_ROW) out->emplace_back(p.Text(0), p.Int(1));
+    Stmt p(*db_, q);
+    while (p.ok() && p.Step() == sql::kRow) out->emplace_back(p.Text(0), p.Int(1));
   };
   pairs(
-      "SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 "
-      "DESC",
+      "SELECT language, count(*) FROM articles WHERE duplicate_of IS NULL GROUP BY 1 "
+      "ORDER BY 2 DESC, 1",
       &s.languages);
   pairs(
       "SELECT outlet, count(*) FROM articles WHERE duplicate_of IS NULL AND outlet IS NOT NULL "
-      "GROUP BY 1 ORDER BY 2 DESC LIMIT 20",
+      "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
       &s.outlets);
-  pairs(
-      "SELECT f.value, count(*) FROM articles, json_each(articles.flags) f "
-      "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC",
-      &s.flags);
-  Stmt rl(db_, "SELECT count(*) FROM removed_lines");
-  if (rl.ok() && rl.Step() == SQLITE_ROW) s.removed_lines = rl.Int(0);
-  Stmt runs(db_, "SELECT count(*) FROM ingest_runs");
-  if (runs.ok() && runs.Step() == SQLITE_ROW) s.runs = runs.Int(0);
-  Stmt pg(db_, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
-  if (pg.ok() && pg.Step() == SQLITE_ROW) s.file_bytes = pg.Int(0);
+  pairs(sql::Pick(*db_,
+                  "SELECT f.value, count(*) FROM articles, json_each(articles.flags) f "
+                  "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+                  "SELECT f, count(*) FROM articles, jsonb_array_elements_text(flags::jsonb) f "
+                  "WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"),
+        &s.flags);
+  Stmt rl(*db_, "SELECT count(*) FROM removed_lines");
+  if (rl.ok() && rl.Step() == sql::kRow) s.removed_lines = rl.Int(0);
+  Stmt runs(*db_, "SELECT count(*) FROM ingest_runs");
+  if (runs.ok() && runs.Step() == sql::kRow) s.runs = runs.Int(0);
+  auto size = backend_->SizeBytes();
+  if (!size.ok()) return size.error();
+  s.file_bytes = *size;
   return s;
 }
 

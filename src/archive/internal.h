@@ -6,7 +6,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "archive/sqlite_util.h"
+#include "archive/db.h"
 #include "veille/archive.h"
 
 namespace veille {
@@ -14,44 +14,39 @@ namespace veille {
 using sql::Stmt;
 
 struct Archive::Statements {
-  explicit Statements(sqlite3* db)
-      : insert(db,
-               "INSERT INTO articles(id, content_hash, source, source_group, title, date, date_lo, "
-               "date_hi, date_in_text, language, outlet, url, summary, flags, text, metadata, "
-               "duplicate_of, ingested_at, rowid) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-        fts(db, "INSERT INTO articles_fts(rowid, title, body) VALUES(?, ?, ?)"),
-        removed(db, "INSERT INTO removed_lines(article_rowid, seq, text, reason) VALUES(?,?,?,?)"),
+  // `registry`: the table with every article's id, hash and group
+  // (Backend::registry()).
+  Statements(sql::Db& db, const std::string& registry)
+      : removed(db, "INSERT INTO removed_lines(article_rowid, seq, text, reason) VALUES(?,?,?,?)"),
         lines(db,
               "INSERT INTO line_counts(source_group, fingerprint, count) VALUES(?, ?, 1) "
-              "ON CONFLICT(source_group, fingerprint) DO UPDATE SET count = count + 1"),
+              "ON CONFLICT(source_group, fingerprint) DO UPDATE SET count = line_counts.count + 1"),
         entity_find(db, "SELECT entity_id FROM entities WHERE key = ?"),
         alias(
             db,
             "INSERT INTO entity_aliases(entity_id, alias, alias_key, mentions) VALUES(?, ?, ?, ?) "
-            "ON CONFLICT(entity_id, alias) DO UPDATE SET mentions = mentions + excluded.mentions"),
+            "ON CONFLICT(entity_id, alias) DO UPDATE SET mentions = entity_aliases.mentions + "
+            "excluded.mentions"),
         mention(db,
-                "INSERT INTO mentions(article_rowid, seq, entity_id, start, end, text, type, role) "
-                "VALUES(?,?,?,?,?,?,?,?)"),
+                "INSERT INTO mentions(article_rowid, seq, entity_id, start, \"end\", text, type, "
+                "role) VALUES(?,?,?,?,?,?,?,?)"),
         quote(db,
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
-              "speaker_mention, speaker_role, cue, start, end, speaker_kind, confidence, partial) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-        quote_fts(db, "INSERT INTO quotes_fts(rowid, text) VALUES(?, ?)"),
-        by_id(db,
-              "SELECT rowid, content_hash, duplicate_of IS NULL, source_group FROM articles "
-              "WHERE id = ?"),
-        by_hash(db,
-                "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1"),
-        group_add(
-            db,
-            "INSERT INTO source_groups(source_group, articles) VALUES(?, ?) "
-            "ON CONFLICT(source_group) DO UPDATE SET articles = articles + excluded.articles") {}
-  Stmt insert, fts, removed, lines, entity_find, alias, mention, quote, quote_fts;
+              "speaker_mention, speaker_role, cue, start, \"end\", speaker_kind, confidence, "
+              "partial) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING quote_id"),
+        by_id(db, "SELECT rowid, content_hash, duplicate_of IS NULL, source_group FROM " +
+                      registry + " WHERE id = ?"),
+        by_hash(db, "SELECT id FROM " + registry +
+                        " WHERE content_hash = ? AND duplicate_of IS NULL LIMIT 1"),
+        group_add(db,
+                  "INSERT INTO source_groups(source_group, articles) VALUES(?, ?) "
+                  "ON CONFLICT(source_group) DO UPDATE SET articles = source_groups.articles + "
+                  "excluded.articles") {}
+  Stmt removed, lines, entity_find, alias, mention, quote;
   // What the archive holds for an id or a content hash; group sizes.
   Stmt by_id, by_hash, group_add;
   // Reuse rows (prepared on first use).
-  Stmt sig, keys, keys_get, keys_del, index_add, index_del, pending, band_query, sig_query,
-      fp_query, fps_query;
+  Stmt sig, pending, sig_query;
   // Multi-word person entities by their last word's key, to link a bare
   // surname to the one full name the archive knows (loaded on first use).
   bool surnames_loaded = false;

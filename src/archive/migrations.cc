@@ -6,7 +6,8 @@
 namespace veille {
 
 std::span<const Migration> Migrations() {
-  // Append only. Entry i takes the archive to version 4 + i.
+  // Append only. Entry i takes the archive to version 4 + i. The entries up
+  // to kPgBaseSchemaVersion have no PostgreSQL text: kPgSchema holds them.
   static const std::vector<Migration> kList = {
       // 4: accounts, API tokens (salted hashes only) and the audit log
       // (veille/accounts.h). Plain SQL, so that another backend can mirror

@@ -1,8 +1,6 @@
 // sources.cc: the `sources` and `crawl_seen` tables (see veille/sources.h).
 #include "veille/sources.h"
 
-#include <sqlite3.h>
-
 #include "archive/internal.h"
 
 namespace veille {
@@ -44,8 +42,8 @@ Result<std::vector<SourceRecord>> Query(Archive& a, const std::string& where,
   if (!st.ok()) return DbError(a.db(), "listing sources");
   if (arg) st.Bind(1, *arg);
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) out.push_back(Row(st));
-  if (rc != SQLITE_DONE) return DbError(a.db(), "listing sources");
+  while ((rc = st.Step()) == sql::kRow) out.push_back(Row(st));
+  if (rc != sql::kDone) return DbError(a.db(), "listing sources");
   return out;
 }
 
@@ -57,8 +55,8 @@ Status AddSource(Archive& a, const SourceRecord& s) {
           "VALUES(?,?,?,?,?,?,'') ON CONFLICT(url) DO NOTHING");
   st.Bind(1, s.url).Bind(2, s.name).Bind(3, s.kind).Bind(4, s.every_seconds).Bind(5, s.language);
   st.Bind(6, s.added_at);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "adding source " + s.url);
-  if (sqlite3_changes(a.db()) == 0)
+  if (st.Step() != sql::kDone) return DbError(a.db(), "adding source " + s.url);
+  if (a.db().Changes() == 0)
     return Error::InvalidArgument("source " + s.url + " is already followed");
   return OkStatus();
 }
@@ -66,8 +64,8 @@ Status AddSource(Archive& a, const SourceRecord& s) {
 Status RemoveSource(Archive& a, const std::string& url) {
   Stmt st(a.db(), "DELETE FROM sources WHERE url = ?");
   st.Bind(1, url);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "removing source " + url);
-  if (sqlite3_changes(a.db()) == 0) return Error::NotFound("no source " + url);
+  if (st.Step() != sql::kDone) return DbError(a.db(), "removing source " + url);
+  if (a.db().Changes() == 0) return Error::NotFound("no source " + url);
   return OkStatus();
 }
 
@@ -87,7 +85,7 @@ Status UpdateSourceState(Archive& a, const SourceRecord& s) {
   st.Bind(1, s.next_due).Bind(2, s.etag).Bind(3, s.last_modified).Bind(4, s.last_fetch);
   st.Bind(5, s.last_success).Bind(6, s.last_error).Bind(7, s.last_error_at).Bind(8, s.failures);
   st.Bind(9, s.articles).Bind(10, int64_t{s.failing ? 1 : 0}).Bind(11, s.id);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "updating source " + s.url);
+  if (st.Step() != sql::kDone) return DbError(a.db(), "updating source " + s.url);
   return OkStatus();
 }
 
@@ -96,8 +94,8 @@ Result<bool> CrawlSeen(Archive& a, const std::string& url) {
   if (!st.ok()) return DbError(a.db(), "looking up a crawled URL");
   st.Bind(1, url);
   int rc = st.Step();
-  if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) return DbError(a.db(), "looking up a crawled URL");
+  if (rc == sql::kRow) return true;
+  if (rc != sql::kDone) return DbError(a.db(), "looking up a crawled URL");
   return false;
 }
 
@@ -107,7 +105,7 @@ Status MarkCrawlSeen(Archive& a, const std::string& url, const std::string& warc
           "INSERT INTO crawl_seen(url, warc_file, warc_offset, fetched_at) VALUES(?,?,?,?) "
           "ON CONFLICT(url) DO NOTHING");
   st.Bind(1, url).Bind(2, warc_file).Bind(3, static_cast<int64_t>(offset)).Bind(4, at);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "recording a crawled URL");
+  if (st.Step() != sql::kDone) return DbError(a.db(), "recording a crawled URL");
   return OkStatus();
 }
 
@@ -117,15 +115,17 @@ Result<bool> WarcIngested(Archive& a, const std::string& name) {
   if (!st.ok()) return DbError(a.db(), "looking up an ingested WARC file");
   st.Bind(1, "crawl_ingested:" + name);
   int rc = st.Step();
-  if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) return DbError(a.db(), "looking up an ingested WARC file");
+  if (rc == sql::kRow) return true;
+  if (rc != sql::kDone) return DbError(a.db(), "looking up an ingested WARC file");
   return false;
 }
 
 Status MarkWarcIngested(Archive& a, const std::string& name) {
-  Stmt st(a.db(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, '1')");
+  Stmt st(a.db(),
+          "INSERT INTO meta(key, value) VALUES(?, '1') "
+          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st.Bind(1, "crawl_ingested:" + name);
-  if (st.Step() != SQLITE_DONE) return DbError(a.db(), "recording an ingested WARC file");
+  if (st.Step() != sql::kDone) return DbError(a.db(), "recording an ingested WARC file");
   return OkStatus();
 }
 

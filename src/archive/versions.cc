@@ -1,12 +1,11 @@
 // versions.cc: the version rule and history of web articles (see versions.h).
 #include "archive/versions.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <ctime>
 #include <string>
 
+#include "archive/backend.h"
 #include "archive/internal.h"
 #include "veille/hash.h"
 
@@ -44,7 +43,7 @@ int Rank(std::string_view kind) {
 
 }  // namespace
 
-Result<bool> StoredWins(sqlite3* db, const std::string& id, const RawArticle& incoming,
+Result<bool> StoredWins(sql::Db& db, const std::string& id, const RawArticle& incoming,
                         uint64_t hash) {
   if (incoming.provenance.file.empty()) return false;
   Stmt st(db,
@@ -53,8 +52,8 @@ Result<bool> StoredWins(sqlite3* db, const std::string& id, const RawArticle& in
   if (!st.ok()) return DbError(db, "reading the versions of " + id);
   st.Bind(1, id);
   int rc = st.Step();
-  if (rc == SQLITE_DONE) return false;
-  if (rc != SQLITE_ROW) return DbError(db, "reading the versions of " + id);
+  if (rc == sql::kDone) return false;
+  if (rc != sql::kRow) return DbError(db, "reading the versions of " + id);
   const int stored_rank = Rank(st.Text(0)), rank = Rank(KindOf(incoming));
   if (stored_rank != rank) return stored_rank > rank;
   const std::string stored_fetch = st.Text(1);
@@ -63,17 +62,17 @@ Result<bool> StoredWins(sqlite3* db, const std::string& id, const RawArticle& in
   return st.Text(2) > HexHash(hash);
 }
 
-Status KeepReplaced(sqlite3* db, const std::string& id, const std::optional<std::string>& title,
+Status KeepReplaced(sql::Db& db, const std::string& id, const std::optional<std::string>& title,
                     const std::optional<std::string>& text) {
   Stmt st(db,
           "UPDATE article_versions SET title = ?1, text = ?2 WHERE article_id = ?3 AND seq = "
           "(SELECT max(seq) FROM article_versions WHERE article_id = ?3)");
   st.Bind(1, title).Bind(2, text).Bind(3, id);
-  if (st.Step() != SQLITE_DONE) return DbError(db, "keeping the replaced version of " + id);
+  if (st.Step() != sql::kDone) return DbError(db, "keeping the replaced version of " + id);
   return OkStatus();
 }
 
-Status Record(sqlite3* db, const RawArticle& raw, uint64_t hash) {
+Status Record(sql::Db& db, const RawArticle& raw, uint64_t hash) {
   const Provenance& p = raw.provenance;
   if (p.file.empty()) return OkStatus();
   Stmt st(db,
@@ -109,7 +108,7 @@ Status Record(sqlite3* db, const RawArticle& raw, uint64_t hash) {
     st.Bind(9, p.target_uri);
   }
   st.Bind(10, Now());
-  if (st.Step() != SQLITE_DONE) return DbError(db, "recording the version of " + raw.id);
+  if (st.Step() != sql::kDone) return DbError(db, "recording the version of " + raw.id);
   return OkStatus();
 }
 
@@ -117,16 +116,17 @@ Status Record(sqlite3* db, const RawArticle& raw, uint64_t hash) {
 
 Result<std::vector<ArticleVersion>> Archive::Versions(const std::string& id) {
   std::vector<ArticleVersion> out;
-  Stmt has(db_, "SELECT 1 FROM sqlite_master WHERE name = 'article_versions'");
-  if (!has.ok() || has.Step() != SQLITE_ROW) return out;  // an archive from before schema 6
-  Stmt st(db_,
+  auto has = backend_->HasTable("article_versions");
+  if (!has.ok()) return has.error();
+  if (!*has) return out;  // an archive from before schema 6
+  Stmt st(*db_,
           "SELECT seq, content_hash, kind, fetched_at, source_file, record_id, record_offset, "
           "record_number, target_uri, stored_at, title, text FROM article_versions "
           "WHERE article_id = ? ORDER BY seq");
-  if (!st.ok()) return DbError(db_, "reading the versions of " + id);
+  if (!st.ok()) return DbError(*db_, "reading the versions of " + id);
   st.Bind(1, id);
   int rc;
-  while ((rc = st.Step()) == SQLITE_ROW) {
+  while ((rc = st.Step()) == sql::kRow) {
     ArticleVersion v;
     v.seq = st.Int(0);
     v.content_hash = st.Text(1);
@@ -134,15 +134,15 @@ Result<std::vector<ArticleVersion>> Archive::Versions(const std::string& id) {
     v.fetched_at = st.OptText(3);
     v.source_file = st.Text(4);
     v.record_id = st.OptText(5);
-    if (st.OptText(6)) v.record_offset = st.Int(6);
-    if (st.OptText(7)) v.record_number = st.Int(7);
+    if (!st.IsNull(6)) v.record_offset = st.Int(6);
+    if (!st.IsNull(7)) v.record_number = st.Int(7);
     v.target_uri = st.OptText(8);
     v.stored_at = st.Text(9);
     v.title = st.OptText(10);
     v.text = st.OptText(11);
     out.push_back(std::move(v));
   }
-  if (rc != SQLITE_DONE) return DbError(db_, "reading the versions of " + id);
+  if (rc != sql::kDone) return DbError(*db_, "reading the versions of " + id);
   if (!out.empty()) out.back().current = true;
   return out;
 }

@@ -17,23 +17,25 @@
 #include "veille/article.h"
 #include "veille/result.h"
 
-struct sqlite3;
+namespace veille::sql {
+class Db;
+}
 
 namespace veille::versions {
 
 // Whether the stored version of `id` wins over `incoming` (content hash
 // `hash`): then the incoming one is not stored. False when `incoming` or the
 // stored article is not a web article.
-Result<bool> StoredWins(sqlite3* db, const std::string& id, const RawArticle& incoming,
+Result<bool> StoredWins(sql::Db& db, const std::string& id, const RawArticle& incoming,
                         uint64_t hash);
 
 // Before `id` is replaced: its current version row keeps the old title and
 // clean text.
-Status KeepReplaced(sqlite3* db, const std::string& id, const std::optional<std::string>& title,
+Status KeepReplaced(sql::Db& db, const std::string& id, const std::optional<std::string>& title,
                     const std::optional<std::string>& text);
 
 // After `raw` was stored as `id`: appends its version row (web articles only).
-Status Record(sqlite3* db, const RawArticle& raw, uint64_t hash);
+Status Record(sql::Db& db, const RawArticle& raw, uint64_t hash);
 
 }  // namespace veille::versions
 

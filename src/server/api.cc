@@ -1,8 +1,6 @@
 // api.cc: routing, parameter validation and the JSON endpoints (see api.h).
 #include "server/api.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -23,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kMaxQueryBytes = 500;
-constexpr const char* kServerPragmas = "PRAGMA cache_size=-8192; PRAGMA mmap_size=0;";
+constexpr size_t kServerCacheMb = 8;  // per connection (Archive::SetCacheSize)
 constexpr size_t kMaxNameBytes = 200;
 constexpr size_t kMaxPathBytes = 1024;
 // Snippet markers: control bytes cannot occur in a validated query and are
@@ -621,9 +619,8 @@ Result<ArchivePool::Lease> ArchivePool::Acquire() {
   // mmap: each connection maps the file anew, and every mapping counts the
   // same pages again in the RSS (gigabytes at 50 connections), which hides
   // real growth from the memory check of the load test.
-  if (sqlite3_exec((*a)->db(), kServerPragmas, nullptr, nullptr, nullptr) != SQLITE_OK)
-    return failed(
-        Error::Database(std::string("configuring the connection: ") + sqlite3_errmsg((*a)->db())));
+  if (auto s = (*a)->SetCacheSize(kServerCacheMb); !s.ok())
+    return failed(Error::Database("configuring the connection: " + s.error().message));
   return Lease(this, std::move(*a));
 }
 

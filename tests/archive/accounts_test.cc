@@ -3,10 +3,11 @@
 #include "veille/accounts.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "archive/db.h"
 
 namespace veille {
 namespace {
@@ -29,9 +30,8 @@ class AccountsTest : public ::testing::Test {
     a_.reset();
     for (const char* ext : {"", "-wal", "-shm"}) fs::remove(path_ + ext);
   }
-  int Exec(const std::string& sql) {
-    return sqlite3_exec(a_->db(), sql.c_str(), nullptr, nullptr, nullptr);
-  }
+  // 0 when the statements ran.
+  int Exec(const std::string& sql) { return sql::Exec(a_->db(), sql).ok() ? 0 : 1; }
 
   std::string path_;
   std::unique_ptr<Archive> a_;
@@ -135,8 +135,8 @@ TEST_F(AccountsTest, AuditIsAppendOnlyAndFiltered) {
   ASSERT_EQ(one->size(), 1u);
   EXPECT_EQ((*one)[0].action, "login");  // the most recent
   // Append-only: the schema refuses changes and deletions.
-  EXPECT_NE(Exec("UPDATE audit_log SET user_name = 'eve'"), SQLITE_OK);
-  EXPECT_NE(Exec("DELETE FROM audit_log"), SQLITE_OK);
+  EXPECT_NE(Exec("UPDATE audit_log SET user_name = 'eve'"), 0);
+  EXPECT_NE(Exec("DELETE FROM audit_log"), 0);
   EXPECT_EQ(ReadAudit(*a_, {})->size(), 3u);
 }
 
@@ -148,7 +148,7 @@ TEST_F(AccountsTest, OlderArchiveGetsTheTablesOnReadWriteOpen) {
            "ALTER TABLE quotes DROP COLUMN speaker_kind; "
            "ALTER TABLE quotes DROP COLUMN confidence; ALTER TABLE quotes DROP COLUMN partial; "
            "UPDATE meta SET value = '3' WHERE key = 'schema_version'"),
-      SQLITE_OK);
+      0);
   a_.reset();
   {
     auto ro = Archive::Open(path_, OpenMode::kReadOnly);

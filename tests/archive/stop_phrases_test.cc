@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "archive/sqlite_db.h"
 #include "veille/archive.h"
 #include "veille/article.h"
 #include "veille/text.h"
@@ -92,7 +93,7 @@ TEST_F(StopPhrasesTest, GramsChangeNoScore) {
   // Grams take no position: document lengths (and so every score) are those
   // of the terms alone.
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(a_->db(),
+  ASSERT_EQ(sqlite3_prepare_v2(sql::AsSqlite(a_->db()).handle(),
                                "SELECT a.title, a.text, d.sz FROM articles a JOIN "
                                "articles_fts_docsize d ON d.id = a.rowid",
                                -1, &st, nullptr),
@@ -115,7 +116,7 @@ TEST_F(StopPhrasesTest, GramsChangeNoScore) {
 TEST_F(StopPhrasesTest, ArchiveIndexedWithoutGramsSaysToReindexThenAnswers) {
   // Make the index look like one made before grams: empty it, insert the
   // texts with the terms alone, drop the flag.
-  sqlite3* db = a_->db();
+  sqlite3* db = sql::AsSqlite(a_->db()).handle();
   ASSERT_EQ(sqlite3_exec(db,
                          "INSERT INTO articles_fts(articles_fts) VALUES('delete-all');"
                          "DELETE FROM meta WHERE key = 'fts_stop_grams'",
@@ -164,7 +165,7 @@ TEST_F(StopPhrasesTest, ArchiveIndexedWithoutGramsSaysToReindexThenAnswers) {
 TEST_F(StopPhrasesTest, MigratedArchiveWithArticlesIsNotMarked) {
   // A version-6 archive holding articles: the migration cannot know that its
   // rows have grams, so it leaves the flag out.
-  ASSERT_EQ(sqlite3_exec(a_->db(),
+  ASSERT_EQ(sqlite3_exec(sql::AsSqlite(a_->db()).handle(),
                          "DELETE FROM meta WHERE key = 'fts_stop_grams';"
                          "UPDATE meta SET value = '6' WHERE key = 'schema_version'",
                          nullptr, nullptr, nullptr),

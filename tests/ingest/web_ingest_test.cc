@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/sqlite_db.h"
 #include "read/warc_fixture.h"
 #include "veille/archive.h"
 #include "veille/ingest.h"
@@ -67,7 +68,9 @@ class WebIngestTest : public ::testing::Test {
     auto a = Archive::Open(Db(), OpenMode::kReadOnly);
     EXPECT_TRUE(a.ok());
     sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2((*a)->db(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    EXPECT_EQ(sqlite3_prepare_v2(sql::AsSqlite((*a)->db()).handle(), sql.c_str(), -1, &st, nullptr),
+              SQLITE_OK)
+        << sql;
     int64_t n = -1;
     if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

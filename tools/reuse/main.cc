@@ -28,7 +28,6 @@
 // scale articles, through the ingest code path (see AddOne).
 #include <simdjson.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,6 +52,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/db.h"
 #include "ingest/reuse_stage.h"
 #include "veille/analyze.h"
 #include "veille/archive.h"
@@ -682,24 +682,20 @@ bool ReadSynthArchive(const std::string& db, size_t count, std::vector<std::stri
     *err = archive.error().message;
     return false;
   }
-  sqlite3* h = (*archive)->db();
+  veille::sql::Db& h = (*archive)->db();
   // Runs `sql`, calling row(stmt) for each row.
   auto query = [&](const char* sql, auto&& row) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) != SQLITE_OK) {
-      *err = std::string("SQL error: ") + sqlite3_errmsg(h);
+    veille::sql::Stmt st(h, sql);
+    if (!st.ok()) {
+      *err = "SQL error: " + st.error();
       return false;
     }
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) *err = std::string("SQL error: ") + sqlite3_errmsg(h);
-    return rc == SQLITE_DONE;
+    while ((rc = st.Step()) == veille::sql::kRow) row(st);
+    if (rc != veille::sql::kDone) *err = "SQL error: " + h.ErrorMessage();
+    return rc == veille::sql::kDone;
   };
-  auto text_of = [](sqlite3_stmt* st, int col) {
-    const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-    return std::string(t ? t : "");
-  };
+  auto text_of = [](veille::sql::Stmt& st, int col) { return st.Text(col); };
   // "synth-00042" -> 42; anything else -> count (not a synthetic article).
   auto index_of = [&](const std::string& id) -> size_t {
     if (id.rfind("synth-", 0) != 0) return count;
@@ -711,13 +707,13 @@ bool ReadSynthArchive(const std::string& db, size_t count, std::vector<std::stri
   std::unordered_map<int64_t, size_t> by_rowid;
   std::vector<std::pair<size_t, std::string>> dups;
   size_t stored = 0;
-  bool ok = query("SELECT rowid, id, text, duplicate_of FROM articles", [&](sqlite3_stmt* st) {
+  bool ok = query("SELECT rowid, id, text, duplicate_of FROM articles", [&](veille::sql::Stmt& st) {
     size_t k = index_of(text_of(st, 1));
     if (k == count) return;
     ++stored;
-    by_rowid[sqlite3_column_int64(st, 0)] = k;
+    by_rowid[st.Int(0)] = k;
     (*texts)[k] = text_of(st, 2);
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL) dups.emplace_back(k, text_of(st, 3));
+    if (!st.IsNull(3)) dups.emplace_back(k, text_of(st, 3));
   });
   if (!ok) return false;
   if (stored != count) {
@@ -742,12 +738,11 @@ bool ReadSynthArchive(const std::string& db, size_t count, std::vector<std::stri
               {std::max(a, b), std::min(a, b), JaccardFromSimilarity(sim, 3), sim});
   };
   for (auto& [o, m] : members) add_pairs(o, o, 1.0);
-  ok = query("SELECT a, b, similarity FROM near_duplicates", [&](sqlite3_stmt* st) {
-    auto a = by_rowid.find(sqlite3_column_int64(st, 0));
-    auto b = by_rowid.find(sqlite3_column_int64(st, 1));
+  ok = query("SELECT a, b, similarity FROM near_duplicates", [&](veille::sql::Stmt& st) {
+    auto a = by_rowid.find(st.Int(0));
+    auto b = by_rowid.find(st.Int(1));
     if (a != by_rowid.end() && b != by_rowid.end())
-      add_pairs(static_cast<DocId>(a->second), static_cast<DocId>(b->second),
-                sqlite3_column_double(st, 2));
+      add_pairs(static_cast<DocId>(a->second), static_cast<DocId>(b->second), st.Double(2));
   });
   if (!ok) return false;
   // Exact-duplicate pairs within a class were added twice (once from each
@@ -761,18 +756,18 @@ bool ReadSynthArchive(const std::string& db, size_t count, std::vector<std::stri
       found->pairs.end());
   return query(
       "SELECT a, b, a_start, a_end, b_start, b_end, words, similarity, direction FROM passages",
-      [&](sqlite3_stmt* st) {
-        auto a = by_rowid.find(sqlite3_column_int64(st, 0));
-        auto b = by_rowid.find(sqlite3_column_int64(st, 1));
+      [&](veille::sql::Stmt& st) {
+        auto a = by_rowid.find(st.Int(0));
+        auto b = by_rowid.find(st.Int(1));
         if (a == by_rowid.end() || b == by_rowid.end()) return;
         Passage p;
-        p.a_begin = static_cast<uint32_t>(sqlite3_column_int64(st, 2));
-        p.a_end = static_cast<uint32_t>(sqlite3_column_int64(st, 3));
-        p.b_begin = static_cast<uint32_t>(sqlite3_column_int64(st, 4));
-        p.b_end = static_cast<uint32_t>(sqlite3_column_int64(st, 5));
-        p.a_words = p.b_words = p.matched = static_cast<uint32_t>(sqlite3_column_int64(st, 6));
-        p.similarity = sqlite3_column_double(st, 7);
-        p.direction = sqlite3_column_int(st, 8);
+        p.a_begin = static_cast<uint32_t>(st.Int(2));
+        p.a_end = static_cast<uint32_t>(st.Int(3));
+        p.b_begin = static_cast<uint32_t>(st.Int(4));
+        p.b_end = static_cast<uint32_t>(st.Int(5));
+        p.a_words = p.b_words = p.matched = static_cast<uint32_t>(st.Int(6));
+        p.similarity = st.Double(7);
+        p.direction = static_cast<int>(st.Int(8));
         PassageHit hit{static_cast<DocId>(a->second), static_cast<DocId>(b->second), p};
         if (hit.a > hit.b) {
           std::swap(hit.a, hit.b);
