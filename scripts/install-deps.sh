@@ -7,9 +7,11 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libicu-dev libstemmer-dev libcld2-dev libgumbo-dev
   libre2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
-  zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
 )
+# The PostgreSQL tests (scripts/pg-test.sh): a throwaway PostgreSQL 15 cluster.
+pkgs+=(postgresql-15 postgresql-client-15)
 # Browser tests (Debian's chromium driven by playwright-core) and the load test.
 pkgs+=(chromium wrk)
 # Node.js and npm: use the machine's if it has them (some images ship a newer

@@ -45,12 +45,12 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-)sql"},
+)sql", nullptr},
       // 5: each quote\'s speaker kind, attribution confidence and partial flag.
       {"quotes: speaker_kind, confidence, partial",
        "ALTER TABLE quotes ADD COLUMN speaker_kind TEXT;"
        "ALTER TABLE quotes ADD COLUMN confidence REAL;"
-       "ALTER TABLE quotes ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;"},
+       "ALTER TABLE quotes ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;", nullptr},
       // 6: web article versions: where each content of a page, WARC record or
       // feed item came from, and the replaced texts (src/archive/versions.h).
       {"article_versions: web article versions and their sources",
@@ -59,7 +59,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
        " kind TEXT NOT NULL, fetched_at TEXT, source_file TEXT NOT NULL, record_id TEXT,"
        " record_offset INTEGER, record_number INTEGER, target_uri TEXT, stored_at TEXT NOT NULL,"
        " title TEXT, text TEXT, PRIMARY KEY(article_id, seq)) WITHOUT ROWID;"
-       "CREATE INDEX IF NOT EXISTS article_versions_uri ON article_versions(target_uri);"},
+       "CREATE INDEX IF NOT EXISTS article_versions_uri ON article_versions(target_uri);", nullptr},
       // 7: the full-text indexes hold stop-word grams (veille/text.h) for
       // what is indexed from now on. An archive that already holds articles
       // indexed them without: `fts_stop_grams` is then left out until
@@ -67,7 +67,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       {"full-text index: stop-word grams", R"sql(
 INSERT OR REPLACE INTO meta(key, value)
   SELECT 'fts_stop_grams', '1' WHERE NOT EXISTS (SELECT 1 FROM articles);
-)sql"},
+)sql", nullptr},
       // 8: the crawl's sources and state (veille/sources.h).
       {"crawl: sources, crawl_seen",
        "CREATE TABLE IF NOT EXISTS sources("
@@ -79,7 +79,7 @@ INSERT OR REPLACE INTO meta(key, value)
        " articles INTEGER NOT NULL DEFAULT 0, failing INTEGER NOT NULL DEFAULT 0);"
        "CREATE TABLE IF NOT EXISTS crawl_seen("
        " url TEXT PRIMARY KEY, warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL,"
-       " fetched_at TEXT NOT NULL) WITHOUT ROWID;"},
+       " fetched_at TEXT NOT NULL) WITHOUT ROWID;", nullptr},
   };
   return kList;
 }
