@@ -197,6 +197,10 @@ struct AttributionScore {
   std::map<std::string, std::pair<int, int>> by_class, by_kind;
   // Predicted confidence [0, .5), [.5, .8), [.8, 1] -> (right, total).
   std::array<std::pair<int, int>, 3> by_confidence{};
+  // Missed gold quotes by form: "partial"/"full", "short" (under 5 words)
+  // or "long", and "cut" (a prediction holds 30 % of it: marks paired
+  // wrongly) or "absent" (none does: the quotation was dropped).
+  std::map<std::string, int> missed_by_form;
   std::vector<std::string> errors;  // one line per miss, false alarm, wrong speaker
 
   double recall() const { return gold ? double(found) / gold : 1.0; }

@@ -185,6 +185,18 @@ Status ScoreAttribution(const AttributionGoldArticle& gold, std::string_view rec
     }
     if (best < 0) {
       s->errors.push_back(head + ": missed");
+      double most = 0;
+      for (const Quote& q : predicted) most = std::max(most, QuoteOverlap(gt, q.text));
+      int words = 0;
+      bool in_word = false;
+      for (char c : gt) {
+        bool w = c != ' ' && c != '\n';
+        words += w && !in_word;
+        in_word = w;
+      }
+      ++s->missed_by_form[g.partial ? "partial" : "full"];
+      ++s->missed_by_form[words < 5 ? "short" : "long"];
+      ++s->missed_by_form[most >= 0.3 ? "cut" : "absent"];
       continue;
     }
     ++s->found;
@@ -262,6 +274,11 @@ std::string AttributionScore::Report() const {
     }
     out.back() = '\n';
   };
+  if (!missed_by_form.empty()) {
+    out += "missed by form:";
+    for (const auto& [k, v] : missed_by_form) out += " " + k + " " + std::to_string(v) + ";";
+    out.back() = '\n';
+  }
   table("speaker by class:", by_class);
   table("speaker by gold kind:", by_kind);
   static const char* kBuckets[] = {"<0.5", "0.5-0.8", ">=0.8"};

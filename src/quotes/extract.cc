@@ -53,6 +53,27 @@ int Extraction::SubjectAfter(int k) const {
   return -1;
 }
 
+// A speech cue later in the sentence of the quotation mark at token k,
+// passing over the quotations in between; *lo is the token after the last
+// of them (where the cue's subject may start). -1 if none.
+int Extraction::SentenceCueAfter(int k, int* len, CueKind* kind, int* lo) {
+  const int n = int(toks.size());
+  for (int steps = 0; k < n && steps < 80; ++steps) {
+    // Pass a quotation and its marks.
+    while (k < n && (toks[k].quote >= 0 || IsMarkTok(k))) ++k;
+    if (k >= n) return -1;
+    int hi = ForwardLimit(k, 40);
+    int c = FindCue(k, hi, true, len, kind);
+    if (c >= 0) {
+      *lo = k;
+      return c;
+    }
+    if (hi >= n || !IsMarkTok(hi)) return -1;  // the sentence ends
+    k = hi;
+  }
+  return -1;
+}
+
 std::vector<Quote> Extraction::Run() {
   FindQuotes();
   if (raw.empty()) return {};
@@ -104,7 +125,14 @@ std::vector<Quote> Extraction::Run() {
     Attribution a;
     CueKind kind;
     int len = 0;
+    // A quotation that ends its sentence, followed by a clause that leads
+    // into the next quotation (`tensions." Jonathann Daval nie "être…`):
+    // that clause's cue is the next quotation's, not this one's (unlike
+    // `are?" Trump asked.`).
     int fwd_hi = ForwardLimit(after_begin, 40);
+    if (last > first && (toks[last - 1].flags & kSentEnd) && after_begin < n &&
+        (toks[after_begin].flags & kCap) && fwd_hi < n && IsMarkTok(fwd_hi))
+      fwd_hi = after_begin;
     int c = FindCue(after_begin, std::min(fwd_hi, after_begin + 10), true, &len, &kind);
     int back_lo = BackwardLimit(before_end);
     int dash_mention = -1;
@@ -131,8 +159,24 @@ std::vector<Quote> Extraction::Run() {
       } else {
         // 3. A cue later in the sentence (« … », le gouverneur …, a annoncé).
         c = FindCue(after_begin, fwd_hi, true, &len, &kind);
-        if (c >= 0) a = FromCue(c, len, kind, after_begin, fwd_hi);
+        if (c >= 0) {
+          a = FromCue(c, len, kind, after_begin, fwd_hi);
+        } else if (fwd_hi < n && IsMarkTok(fwd_hi)) {
+          // 4. The cue ending a sentence of several quotations
+          //    (rendre le texte « … » et « … » sur …, a assuré le ministre).
+          int lo = -1;
+          c = SentenceCueAfter(fwd_hi, &len, &kind, &lo);
+          if (c >= 0) a = FromCue(c, len, kind, lo, ForwardLimit(c + len, 40));
+        }
       }
+    }
+
+    // An auxiliary before the mark makes the quotation the predicate of the
+    // clause's subject (la ministre a « condamné fermement » l'intrusion).
+    bool predicate = false;
+    if (!a.found_cue && before_end > 0 && (toks[before_end - 1].flags & kWord)) {
+      uint32_t cls = toks[before_end - 1].cls;
+      predicate = (cls & quotes::kAux) && (!(cls & quotes::kIndef) || langs == quotes::kLangFr);
     }
 
     // Scare quotes and titles: a short noun phrase with no speech around it.
@@ -147,7 +191,7 @@ std::vector<Quote> Extraction::Run() {
       // So does an earlier cued quotation of the same sentence (selon lui,
       // « … » et non « … »).
       bool same_sentence = first < n && toks[first].sent == cued_sent;
-      bool cue_near = a.found_cue || same_sentence;
+      bool cue_near = a.found_cue || same_sentence || predicate;
       if (!cue_near || (all_cap && words > 0) || words == 0) continue;
     }
 
@@ -208,8 +252,15 @@ std::vector<Quote> Extraction::Run() {
       Resolved s;
       if (subj >= 0) s = Resolve(subj, cur, current_sent);
       const bool same = cur && s.speaker == cur->speaker && s.kind == cur->kind;
-      if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
-          (s.kind != SpeakerKind::kOrganisation || !cur)) {
+      if (predicate) {
+        // The clause's own subject or nobody: a subject we cannot name
+        // (L'opposition a « regretté »…) is not the last speaker.
+        if (s.kind != SpeakerKind::kNone) {
+          r = s;
+          conf = Confidence("subject");
+        }
+      } else if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
+                 (s.kind != SpeakerKind::kOrganisation || !cur)) {
         r = s;
         conf = Confidence("subject");
       } else if (cur && sent - current_sent <= 3) {

@@ -190,6 +190,7 @@ struct Extraction {
 
   // Pairs quote marks into outermost quotations.
   void FindQuotes();
+  uint32_t ApostropheOpener(uint32_t close) const;
 
   // -------------------------------------------------------------- tokens --
 
@@ -304,6 +305,7 @@ struct Extraction {
   // ------------------------------------------------------------- driver --
 
   int SubjectBefore(int open) const;
+  int SentenceCueAfter(int k, int* len, CueKind* kind, int* lo);
   int SubjectAfter(int k) const;
   std::vector<Quote> Run();
 };

@@ -251,6 +251,8 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         bits |= kParticle;
       else if (cls == "verbish")
         bits |= kVerbish;
+      else if (cls == "aux")
+        bits |= kAux;
       else if (cls == "masc")
         bits |= kMasc;
       else if (cls == "fem")

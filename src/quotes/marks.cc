@@ -100,6 +100,25 @@ size_t Extraction::NextMarkCandidate(size_t i) const {
   return n;
 }
 
+// The ' that opens the quotation closed at `close` when an apostrophe was
+// typed for its opening mark: the last ' after a space or an opening
+// parenthesis and before a letter, after the previous quotation and in the
+// same paragraph; `close` if none.
+uint32_t Extraction::ApostropheOpener(uint32_t close) const {
+  uint32_t lo = raw.empty() ? 0 : raw.back().close_e;
+  size_t nl = text.rfind('\n', close);
+  if (nl != std::string_view::npos && nl >= lo) lo = uint32_t(nl + 1);
+  for (uint32_t i = close; i > lo;) {
+    --i;
+    if (text[i] != '\'') continue;
+    char32_t p = PrevCp(text, i);
+    size_t len;
+    char32_t nx = i + 1 < close ? PeekCp(text, i + 1, &len) : 0;
+    if ((IsSpace(p) || p == '(') && IsLetter(nx)) return i;
+  }
+  return close;
+}
+
 // Pairs quote marks into outermost quotations.
 void Extraction::FindQuotes() {
   struct Open {
@@ -223,6 +242,10 @@ void Extraction::FindQuotes() {
         } else if (nx == '.' || nx == ',' || nx == ';' || nx == ':' || nx == '!' || nx == '?' ||
                    nx == ')' || nx == ']' || nx == 0x2026 || nx == '\'' || IsQuoteCp(nx)) {
           dir = kClose;
+        } else if (IsSentencePunct(p) && IsUpperCp(nx) && has(kStraight)) {
+          // `abattoirs."Par ailleurs`: a paragraph glued after a quotation
+          // that ends it; quotations are balanced, so the open one closes.
+          dir = kClose;
         } else if (IsSentencePunct(p) || p == ':' || p == ';' || p == ',' || p == '(' || p == '[' ||
                    p == 0x2014 || p == 0x2013 || IsQuoteCp(p) || p == '\'') {
           dir = kOpen;
@@ -235,6 +258,11 @@ void Extraction::FindQuotes() {
             pop_to(kStraight);
           } else if (top == kCurly || top == kLow) {
             pop_to(top);  // “…" : mixed marks, common in web copy
+          } else if (stack.empty()) {
+            // A closing mark with none open: '…" typed with an apostrophe
+            // for the opening mark (after a space, before a letter).
+            uint32_t ob = ApostropheOpener(b);
+            if (ob != b) Emit(ob, ob + 1, b, e, {});
           }
         } else if (has(kStraight)) {
           // Two openers in a row: the first quotation was never closed.
