@@ -9,6 +9,7 @@ pkgs=(
   libre2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
   libpq-dev zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
+  libdeflate-dev
 )
 # The PostgreSQL tests (scripts/pg-test.sh): a throwaway PostgreSQL 15 cluster.
 pkgs+=(postgresql-15 postgresql-client-15)

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "html/internal.h"
@@ -258,9 +259,29 @@ class Extraction {
     return 0;
   }
 
+  // Cue weight of element i, memoised on its class, id, role and itemprop
+  // values (a page repeats the same few class strings on many elements).
   int CueWeight(uint32_t i) {
     const Node& n = doc_.nodes[i];
     if (n.attr_count == 0) return 0;
+    cue_key_.clear();
+    for (uint32_t k = n.attr_begin; k < n.attr_begin + n.attr_count; ++k) {
+      std::string_view name = doc_.AttrName(doc_.attrs[k]);
+      if (name == "class" || name == "id" || name == "role" || name == "itemprop") {
+        cue_key_ += name[0];
+        cue_key_ += doc_.AttrValue(doc_.attrs[k]);
+        cue_key_ += '\x01';
+      }
+    }
+    if (cue_key_.empty()) return 0;
+    auto cached = cue_cache_.find(cue_key_);
+    if (cached != cue_cache_.end()) return cached->second;
+    int w = ComputeCueWeight(n);
+    cue_cache_.emplace(cue_key_, w);
+    return w;
+  }
+
+  int ComputeCueWeight(const Node& n) {
     int w = 0;
     words_.clear();
     std::string classid;
@@ -286,8 +307,7 @@ class Extraction {
         auto it = res_.token_cues.find(word);
         if (it != res_.token_cues.end()) w += it->second;
       }
-      for (const auto& cue : res_.substr_cues)
-        if (classid.find(cue.text) != std::string::npos) w += cue.weight;
+      w += SubstrCueWeight(res_, classid);
     }
     return std::clamp(w, -100, 100);
   }
@@ -335,11 +355,14 @@ class Extraction {
     const size_t n = doc_.nodes.size();
     // Tags that are never text, and the text under each element without them.
     std::vector<uint8_t> tag_junk(n, 0), hidden(n, 0);
+    text_len_.assign(n, 0);
+    commas_.assign(n, 0);
     for (uint32_t i = 1; i < n; ++i) {
       const Node& nd = doc_.nodes[i];
       bool parent = nd.parent != kNone && tag_junk[nd.parent];
       tag_junk[i] = parent || (!nd.is_text && IsHardJunkTag(nd.tag));
       if (!nd.is_text && !tag_junk[i]) hidden[i] = IsHidden(i);
+      if (nd.is_text && !tag_junk[i]) CountText(doc_.Text(i), &text_len_[i], &commas_[i]);
     }
     std::vector<uint32_t> raw(n, 0), own(n, 0), prose(n, 0);
     auto accumulate = [&](const std::vector<uint8_t>& skip) {
@@ -350,9 +373,7 @@ class Extraction {
         const Node& nd = doc_.nodes[i];
         if (skip[i]) continue;
         if (nd.is_text) {
-          uint32_t t, c;
-          CountText(doc_.Text(i), &t, &c);
-          raw[i] = own[i] = t;
+          raw[i] = own[i] = text_len_[i];
         } else if (IsBlockTag(nd.tag) && own[i] >= 100) {
           prose[i] += own[i];  // a paragraph's worth of text of its own
         }
@@ -403,11 +424,9 @@ class Extraction {
       Info& f = info_[i];
       if (f.junk) continue;
       if (nd.is_text) {
-        uint32_t t, c;
-        CountText(doc_.Text(i), &t, &c);
-        f.text = t;
-        f.own_text = t;
-        f.own_commas = c;
+        f.text = text_len_[i];
+        f.own_text = text_len_[i];
+        f.own_commas = commas_[i];
       } else if (nd.tag == Tag::kA) {
         f.link_text = f.text;
         f.inline_link = f.own_text;
@@ -888,6 +907,10 @@ class Extraction {
   std::vector<Info> info_;
   std::vector<uint32_t> candidates_;
   std::vector<std::string> words_;
+  std::string cue_key_;
+  // Non-blank bytes and commas of each text node (0 under never-text tags).
+  std::vector<uint32_t> text_len_, commas_;
+  std::unordered_map<std::string, int> cue_cache_;
   uint32_t body_ = 0;
 };
 

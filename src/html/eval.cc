@@ -1,13 +1,18 @@
 // eval.cc: the scrapinghub, WCXB and htmldate scorers and their runner.
 #include <unicode/uchar.h>
 #include <zlib.h>
+#ifdef VEILLE_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -237,25 +242,78 @@ std::string PageToJson(const ExtractedPage& page, std::string_view source,
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+#ifdef VEILLE_HAVE_LIBDEFLATE
+// `raw` (one or more gzip members) inflated into `*out`, whose size is the
+// first guess of the length; nullopt if libdeflate cannot do it that way.
+std::optional<std::string> GunzipWithLibdeflate(const std::string& raw, std::string* out) {
+  struct Free {
+    void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+  };
+  thread_local std::unique_ptr<libdeflate_decompressor, Free> d(libdeflate_alloc_decompressor());
+  if (!d) return std::nullopt;
+  size_t in_pos = 0, used = 0;
+  while (in_pos < raw.size()) {
+    size_t in_used = 0, got = 0;
+    libdeflate_result r = LIBDEFLATE_INSUFFICIENT_SPACE;
+    for (int tries = 0; tries < 6; ++tries) {
+      r = libdeflate_gzip_decompress_ex(d.get(), raw.data() + in_pos, raw.size() - in_pos,
+                                        out->data() + used, out->size() - used, &in_used, &got);
+      if (r != LIBDEFLATE_INSUFFICIENT_SPACE) break;
+      out->resize(out->size() * 2);
+    }
+    if (r != LIBDEFLATE_SUCCESS) return std::nullopt;
+    used += got;
+    in_pos += in_used;
+    if (in_used == 0) return std::nullopt;
+  }
+  out->resize(used);
+  return std::move(*out);
+}
+#endif
+
 Result<std::string> ReadMaybeGzip(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error::NotFound("cannot read " + path);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw;
+  std::streamoff size = in.tellg();
+  if (size > 0) {
+    raw.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(raw.data(), size);
+    raw.resize(static_cast<size_t>(in.gcount()));
+  }
   if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f ||
       static_cast<unsigned char>(raw[1]) != 0x8b)
     return raw;
+  // Inflated straight into the output, sized from the gzip trailer (the
+  // length modulo 2^32 of the last member; only a hint).
   std::string out;
+  size_t hint = 0;
+  if (raw.size() >= 18) {
+    const auto* t = reinterpret_cast<const unsigned char*>(raw.data() + raw.size() - 4);
+    hint = static_cast<size_t>(t[0]) | static_cast<size_t>(t[1]) << 8 |
+           static_cast<size_t>(t[2]) << 16 | static_cast<size_t>(t[3]) << 24;
+  }
+  out.resize(std::clamp<size_t>(hint + 1, 4096, 256u << 20));
+#ifdef VEILLE_HAVE_LIBDEFLATE
+  if (auto got = GunzipWithLibdeflate(raw, &out)) return *got;
+  // Anything libdeflate does not take in one piece (a corrupt stream, a
+  // trailer that lies about the length) goes through zlib below.
+  out.assign(std::clamp<size_t>(hint + 1, 4096, 256u << 20), '\0');
+#endif
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return Error::Internal("zlib init failed");
   zs.next_in = reinterpret_cast<Bytef*>(raw.data());
   zs.avail_in = static_cast<uInt>(raw.size());
-  char buf[65536];
+  size_t used = 0;
   int rc = Z_OK;
   while (true) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof(buf);
+    if (used == out.size()) out.resize(out.size() * 2);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.size() - used, 1u << 30));
+    uInt before = zs.avail_out;
     rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf, sizeof(buf) - zs.avail_out);
+    used += before - zs.avail_out;
     if (rc == Z_STREAM_END) {
       // Concatenated gzip members.
       if (zs.avail_in > 0) {
@@ -264,10 +322,12 @@ Result<std::string> ReadMaybeGzip(const std::string& path) {
       }
       break;
     }
-    if (rc != Z_OK) break;
+    if (rc != Z_OK && rc != Z_BUF_ERROR) break;
     if (zs.avail_in == 0 && zs.avail_out != 0) break;
+    if (rc == Z_BUF_ERROR && zs.avail_out != 0) break;
   }
   inflateEnd(&zs);
+  out.resize(used);
   if (rc != Z_STREAM_END)
     return Error::BadInput(path + ": truncated or corrupt gzip stream after " +
                            std::to_string(out.size()) + " bytes");

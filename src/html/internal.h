@@ -2,6 +2,7 @@
 #ifndef VEILLE_HTML_INTERNAL_H_
 #define VEILLE_HTML_INTERNAL_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ struct Resources {
   };
   std::unordered_map<std::string, int> token_cues;  // class/id words
   std::vector<Cue> substr_cues;                     // class/id substrings
+  // substr_cues by their first two letters ((c0-'a')*26 + c1-'a'); cues
+  // that do not start with two letters a-z are in substr_other.
+  std::vector<std::vector<uint16_t>> substr_by_bigram;
+  std::vector<uint16_t> substr_other;
   std::unordered_map<std::string, int> role_cues;
   std::unordered_map<std::string, int> itemprop_cues;
   std::vector<std::string> line_exact, line_prefix;  // boilerplate lines
@@ -32,6 +37,10 @@ struct Resources {
 };
 
 Result<Resources> LoadResources(const std::string& dir);
+
+// The summed weight of the substring cues found in `classid` (lower case),
+// each cue counted once.
+int SubstrCueWeight(const Resources& res, std::string_view classid);
 
 // Blanks collapsed to one space, leading/trailing blanks removed; NBSP and
 // other Unicode spaces become spaces, zero-width characters and soft hyphens

@@ -107,6 +107,32 @@ std::string NodeText(const Document& doc, uint32_t i) {
   return CollapseSpace(out);
 }
 
+// NodeText of element i, or nullopt as soon as it holds more than
+// `max_nonblank` non-blank bytes (its collapsed text would be longer).
+std::optional<std::string> ShortNodeText(const Document& doc, uint32_t i, size_t max_nonblank) {
+  std::string out;
+  size_t nonblank = 0;
+  std::vector<uint32_t> stack{i};
+  while (!stack.empty()) {
+    uint32_t k = stack.back();
+    stack.pop_back();
+    const Node& n = doc.nodes[k];
+    if (n.is_text) {
+      std::string_view t = doc.Text(k);
+      for (char c : t) nonblank += static_cast<unsigned char>(c) > ' ';
+      if (nonblank > max_nonblank) return std::nullopt;
+      out += t;
+      out += ' ';
+      continue;
+    }
+    if (n.tag == Tag::kScript || n.tag == Tag::kStyle) continue;
+    size_t mark = stack.size();
+    for (uint32_t c = n.first_child; c != kNone; c = doc.nodes[c].next) stack.push_back(c);
+    std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(mark), stack.end());
+  }
+  return CollapseSpace(out);
+}
+
 bool InsideArticle(const Document& doc, uint32_t i) {
   for (uint32_t p = doc.nodes[i].parent; p != kNone; p = doc.nodes[p].parent)
     if (doc.nodes[p].tag == Tag::kArticle || doc.nodes[p].tag == Tag::kMain) return true;
@@ -521,7 +547,7 @@ std::optional<std::string> DateFromText(const Document& doc, const Resources& re
   for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
     const Node& n = doc.nodes[i];
     if (n.is_text || n.tag == Tag::kScript || n.tag == Tag::kStyle || n.tag == Tag::kHead ||
-        n.tag == Tag::kHtml || n.tag == Tag::kBody)
+        n.tag == Tag::kHtml || n.tag == Tag::kBody || n.attr_count == 0)
       continue;
     std::string cues = AsciiLower(doc.Attribute(i, "class"));
     cues += ' ';
@@ -546,9 +572,9 @@ std::optional<std::string> DateFromText(const Document& doc, const Resources& re
         in_comments = true;
     }
     if (in_comments) continue;
-    std::string text = NodeText(doc, i);
-    if (text.size() > 250 || text.empty()) continue;
-    std::string lower = Utf8Lower(text);
+    std::optional<std::string> text = ShortNodeText(doc, i, 250);
+    if (!text || text->size() > 250 || text->empty()) continue;
+    std::string lower = Utf8Lower(*text);
     for (const TextDate& td : FindTextDates(lower, res))
       if (acceptable(td.date)) return td.date.Day();
   }

@@ -1,6 +1,7 @@
 // resources.cc: loads data/html/ and the text helpers the module shares.
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -156,6 +157,15 @@ Result<Resources> LoadResources(const std::string& dir) {
         return OkStatus();
       });
   if (!s.ok()) return s.error();
+  if (r.substr_cues.size() > 0xFFFF) return Error::BadInput(dir + "/cues.tsv: too many cues");
+  r.substr_by_bigram.assign(26 * 26, {});
+  for (size_t k = 0; k < r.substr_cues.size(); ++k) {
+    const std::string& t = r.substr_cues[k].text;
+    if (t.size() >= 2 && t[0] >= 'a' && t[0] <= 'z' && t[1] >= 'a' && t[1] <= 'z')
+      r.substr_by_bigram[(t[0] - 'a') * 26 + (t[1] - 'a')].push_back(static_cast<uint16_t>(k));
+    else
+      r.substr_other.push_back(static_cast<uint16_t>(k));
+  }
   s = ForEachLine(dir, "boilerplate_lines.txt",
                   [&](const std::vector<std::string>& f, const std::string&) -> Status {
                     const std::string& l = f[0];
@@ -191,6 +201,27 @@ Result<Resources> LoadResources(const std::string& dir) {
                   });
   if (!s.ok()) return s.error();
   return r;
+}
+
+int SubstrCueWeight(const Resources& res, std::string_view classid) {
+  int w = 0;
+  std::vector<uint16_t> found;
+  for (size_t p = 0; p + 1 < classid.size(); ++p) {
+    char a = classid[p], b = classid[p + 1];
+    if (a < 'a' || a > 'z' || b < 'a' || b > 'z') continue;
+    for (uint16_t k : res.substr_by_bigram[(a - 'a') * 26 + (b - 'a')]) {
+      const std::string& t = res.substr_cues[k].text;
+      if (classid.compare(p, t.size(), t) == 0 &&
+          std::find(found.begin(), found.end(), k) == found.end()) {
+        found.push_back(k);
+        w += res.substr_cues[k].weight;
+      }
+    }
+  }
+  for (uint16_t k : res.substr_other)
+    if (classid.find(res.substr_cues[k].text) != std::string_view::npos)
+      w += res.substr_cues[k].weight;
+  return w;
 }
 
 }  // namespace veille::html_internal

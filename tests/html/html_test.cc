@@ -2,7 +2,9 @@
 #include "veille/html.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
+#include <fstream>
 #include <string>
 
 #include "html/dom.h"
@@ -117,6 +119,44 @@ TEST(EvalMetrics, TokensAndScores) {
   EXPECT_NEAR(m.tp, 0.5, 1e-9);  // 1 common of 2 true shingles
   EXPECT_NEAR(m.fn, 0.5, 1e-9);
   EXPECT_NEAR(m.fp, 0.0, 1e-9);
+}
+
+std::string Gzip(const std::string& s) {
+  z_stream zs{};
+  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, s.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
+  zs.avail_in = static_cast<uInt>(s.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST(ReadMaybeGzip, PlainMembersTruncated) {
+  std::string dir = ::testing::TempDir();
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir + name, std::ios::binary) << bytes;
+    return dir + name;
+  };
+  std::string page = "<p>" + std::string(100000, 'x') + "</p>";
+  auto plain = ReadMaybeGzip(write("plain.html", page));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, page);
+  auto one = ReadMaybeGzip(write("one.html.gz", Gzip(page)));
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, page);
+  // Two members: the whole text, in order.
+  auto two = ReadMaybeGzip(write("two.html.gz", Gzip(page) + Gzip("<p>end</p>")));
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(*two, page + "<p>end</p>");
+  std::string gz = Gzip(page);
+  auto cut = ReadMaybeGzip(write("cut.html.gz", gz.substr(0, gz.size() / 2)));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.error().message.find("cut.html.gz"), std::string::npos);
+  EXPECT_FALSE(ReadMaybeGzip(dir + "missing.html.gz").ok());
 }
 
 TEST(Extract, MainTextAndMetadata) {
