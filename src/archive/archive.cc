@@ -11,6 +11,7 @@
 
 #include "archive/backend.h"
 #include "archive/internal.h"
+#include "archive/pg_db.h"
 #include "archive/rank.h"
 #include "archive/sqlite_db.h"
 #include "archive/versions.h"
@@ -154,15 +155,17 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& location, Open
   auto analyzer = TextAnalyzer::Create();
   if (!analyzer.ok()) return analyzer.error();
   const bool postgres = IsPostgresUri(location);
-  if (postgres) return Error::InvalidArgument("PostgreSQL archives are not supported yet");
-  auto db = OpenSqlite(location, mode, **analyzer);
+  auto db = postgres ? sql::PgDb::Connect(location, mode == OpenMode::kReadOnly)
+                     : OpenSqlite(location, mode, **analyzer);
   if (!db.ok()) return db.error();
   std::unique_ptr<Archive> a(new Archive(std::move(db).value(), std::move(analyzer).value()));
-  a->backend_ = NewSqliteBackend(*a->db_, *a->analyzer_);
+  a->backend_ = postgres ? NewPgBackend(*a->db_, *a->analyzer_, mode)
+                         : NewSqliteBackend(*a->db_, *a->analyzer_);
+  const std::string where = postgres ? sql::PgDb::Describe(location) : location;
   if (mode == OpenMode::kReadWrite) {
     if (auto s = a->backend_->CreateOrMigrate(); !s.ok()) return s.error();
   } else {
-    if (auto s = a->backend_->CheckVersion(location); !s.ok()) return s.error();
+    if (auto s = a->backend_->CheckVersion(where); !s.ok()) return s.error();
   }
   if (!postgres) {
     // Readers map the file; a writer reads through its page cache, so that

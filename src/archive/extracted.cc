@@ -449,7 +449,7 @@ Result<std::vector<StoredQuote>> Archive::Quotes(const QuoteQuery& q, size_t* to
       "SELECT a.id, a.title, a.date, a.outlet, q.text, q.speaker, coalesce(q.speaker_mention, ''), "
       "coalesce(q.speaker_role, ''), coalesce(q.cue, ''), q.start, q.\"end\", "
       "coalesce(q.speaker_kind, ''), coalesce(q.confidence, 0), q.partial" +
-          from + where + " ORDER BY a.date_hi DESC, a.id, q.seq LIMIT ?5 OFFSET ?6");
+          from + where + " ORDER BY a.date_hi DESC NULLS LAST, a.id, q.seq LIMIT ?5 OFFSET ?6");
   if (!st.ok()) return Error::Database("quotes: " + st.error());
   bind(st);
   st.Bind(5, static_cast<int64_t>(q.limit)).Bind(6, static_cast<int64_t>(q.offset));

@@ -22,9 +22,10 @@ int HexValue(char c) {
 
 class PgStmt : public StmtImpl {
  public:
-  PgStmt(PgDb& db, std::string sql, int params)
+  PgStmt(PgDb& db, std::string sql, int params, std::vector<Oid> types)
       : db_(db),
         sql_(std::move(sql)),
+        types_(std::move(types)),
         values_(static_cast<size_t>(params)),
         null_(static_cast<size_t>(params), true),
         binary_(static_cast<size_t>(params), false) {}
@@ -122,14 +123,14 @@ class PgStmt : public StmtImpl {
     // again is worth preparing on the server.
     if (name_.empty() && runs_ > 0) {
       const std::string name = db_.NextStatementName();
-      PGresult* p = PQprepare(c, name.c_str(), sql_.c_str(), static_cast<int>(n), nullptr);
+      PGresult* p = PQprepare(c, name.c_str(), sql_.c_str(), static_cast<int>(n), types_.data());
       const bool ok = db_.Check(p, false);
       PQclear(p);
       if (!ok) return false;
       name_ = name;
     }
     ++runs_;
-    res_ = name_.empty() ? PQexecParams(c, sql_.c_str(), static_cast<int>(n), nullptr,
+    res_ = name_.empty() ? PQexecParams(c, sql_.c_str(), static_cast<int>(n), types_.data(),
                                         values.data(), lengths.data(), formats.data(), 0)
                          : PQexecPrepared(c, name_.c_str(), static_cast<int>(n), values.data(),
                                           lengths.data(), formats.data(), 0);
@@ -144,6 +145,7 @@ class PgStmt : public StmtImpl {
 
   PgDb& db_;
   const std::string sql_;
+  const std::vector<Oid> types_;  // 0: the server infers it; text for unused numbers
   std::vector<std::string> values_;
   std::vector<bool> null_, binary_;
   std::string name_;  // server-side prepared statement, once it ran twice
@@ -157,7 +159,7 @@ void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
 
-std::string PgDb::TranslateParameters(std::string_view sql, int* params) {
+std::string PgDb::TranslateParameters(std::string_view sql, int* params, std::vector<bool>* used) {
   std::string out;
   out.reserve(sql.size() + 8);
   int highest = 0;
@@ -180,9 +182,8 @@ std::string PgDb::TranslateParameters(std::string_view sql, int* params) {
       out.append(sql.substr(i, end - i));
       i = end;
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      const size_t end = std::min(sql.size(), sql.find('\n', i) == std::string_view::npos
-                                                  ? sql.size()
-                                                  : sql.find('\n', i));
+      const size_t end = std::min(
+          sql.size(), sql.find('\n', i) == std::string_view::npos ? sql.size() : sql.find('\n', i));
       out.append(sql.substr(i, end - i));
       i = end;
     } else if (c == '?') {
@@ -191,6 +192,10 @@ std::string PgDb::TranslateParameters(std::string_view sql, int* params) {
       while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
       if (j == i + 1) n = highest + 1;  // bare '?': one past the highest so far
       highest = std::max(highest, n);
+      if (used) {
+        if (used->size() < static_cast<size_t>(n) + 1) used->resize(static_cast<size_t>(n) + 1);
+        (*used)[static_cast<size_t>(n)] = true;
+      }
       out += '$' + std::to_string(n);
       i = j;
     } else {
@@ -261,16 +266,23 @@ bool PgDb::Check(const PGresult* res, bool tuples_ok) {
 
 std::unique_ptr<StmtImpl> PgDb::Prepare(std::string_view sql, std::string* error) {
   int params = 0;
-  std::string text = TranslateParameters(sql, &params);
-  return std::make_unique<PgStmt>(*this, std::move(text), params);
+  std::vector<bool> used;
+  std::string text = TranslateParameters(sql, &params, &used);
+  // A number the SQL skips (?2 without ?1, as filters that are off leave
+  // them) has no context to type it from: it is sent as text.
+  constexpr Oid kTextOid = 25;
+  std::vector<Oid> types(static_cast<size_t>(params), 0);
+  for (int i = 1; i <= params; ++i)
+    if (static_cast<size_t>(i) >= used.size() || !used[static_cast<size_t>(i)])
+      types[i - 1] = kTextOid;
+  return std::make_unique<PgStmt>(*this, std::move(text), params, std::move(types));
 }
 
 Status PgDb::Exec(std::string_view sql) {
   const std::string text(sql);
   PGresult* res = PQexec(conn_, text.c_str());
   ResultGuard guard{res};
-  if (!Check(res, true))
-    return Error::Database(error_ + " (in: " + text.substr(0, 80) + ")");
+  if (!Check(res, true)) return Error::Database(error_ + " (in: " + text.substr(0, 80) + ")");
   return OkStatus();
 }
 
@@ -297,11 +309,20 @@ Status PgDb::CopyIn(std::string_view table_and_columns, std::string_view data) {
 void CopyEscape(std::string_view value, std::string* out) {
   for (char c : value) {
     switch (c) {
-      case '\\': *out += "\\\\"; break;
-      case '\t': *out += "\\t"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      default: out->push_back(c);
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }

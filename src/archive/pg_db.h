@@ -57,7 +57,9 @@ class PgDb : public Db {
   // The PostgreSQL form of SQLite-style SQL: ?N -> $N, ? -> the next number
   // (outside literals, quoted names and comments); `*params` receives the
   // highest parameter number.
-  static std::string TranslateParameters(std::string_view sql, int* params);
+  // `*used`, if given, gets used[n] set for every number n the SQL names.
+  static std::string TranslateParameters(std::string_view sql, int* params,
+                                         std::vector<bool>* used = nullptr);
 
  private:
   explicit PgDb(PGconn* conn) : conn_(conn) {}
