@@ -75,6 +75,9 @@ struct Quote {
   // cue, a pronoun resolved, a continuation, ...). Below 0.5 the UI shows
   // the attribution as uncertain.
   float confidence = 0;
+  // The way it was found: a key of data/quotes/confidence.txt (static
+  // storage; "" when there is no speaker). Diagnostics only, not stored.
+  const char* how = "";
 };
 
 class QuoteExtractor {
@@ -201,6 +204,8 @@ struct AttributionScore {
   // or "long", and "cut" (a prediction holds 30 % of it: marks paired
   // wrongly) or "absent" (none does: the quotation was dropped).
   std::map<std::string, int> missed_by_form;
+  // Quote::how -> (right, total) speakers over found quotes.
+  std::map<std::string, std::pair<int, int>> by_way;
   std::vector<std::string> errors;  // one line per miss, false alarm, wrong speaker
 
   double recall() const { return gold ? double(found) / gold : 1.0; }

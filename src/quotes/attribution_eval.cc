@@ -213,6 +213,9 @@ Status ScoreAttribution(const AttributionGoldArticle& gold, std::string_view rec
       s->by_class[c].first += right;
       ++s->by_class[c].second;
     }
+    std::string way = *q.how ? q.how : "none";
+    s->by_way[way].first += right;
+    ++s->by_way[way].second;
     s->by_kind[g.kind].first += right;
     ++s->by_kind[g.kind].second;
     int bucket = q.confidence < 0.5f ? 0 : q.confidence < 0.8f ? 1 : 2;
@@ -281,6 +284,7 @@ std::string AttributionScore::Report() const {
   }
   table("speaker by class:", by_class);
   table("speaker by gold kind:", by_kind);
+  table("speaker by way found:", by_way);
   static const char* kBuckets[] = {"<0.5", "0.5-0.8", ">=0.8"};
   out += "speaker by confidence:";
   for (int i = 0; i < 3; ++i) {

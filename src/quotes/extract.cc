@@ -242,6 +242,7 @@ std::vector<Quote> Extraction::Run() {
       }
     }
     float conf = r.kind != SpeakerKind::kNone ? Confidence(r.path) : 0.0f;
+    const char* how = r.path;
     if (!attributed) {
       // 4. No cue. The subject of the sentence that leads into the
       //    quotation, when it is another person (turn-taking); else the
@@ -257,21 +258,22 @@ std::vector<Quote> Extraction::Run() {
         // (L'opposition a « regretté »…) is not the last speaker.
         if (s.kind != SpeakerKind::kNone) {
           r = s;
-          conf = Confidence("subject");
+          conf = Confidence(how = "subject");
         }
       } else if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
                  (s.kind != SpeakerKind::kOrganisation || !cur)) {
         r = s;
-        conf = Confidence("subject");
+        conf = Confidence(how = "subject");
       } else if (cur && sent - current_sent <= 3) {
         r = current_r;
-        conf = std::min(current_conf,
-                        Confidence(sent - current_sent <= 1 ? "continuation" : "continuation_far"));
+        how = sent - current_sent <= 1 ? "continuation" : "continuation_far";
+        conf = std::min(current_conf, Confidence(how));
       } else if (!cur && out.empty()) {
         int next = SubjectAfter(after_begin);
         if (next >= 0) {
           r = Resolve(next, nullptr, -100);
-          conf = r.kind == SpeakerKind::kNone ? 0.0f : Confidence("cataphora");
+          how = "cataphora";
+          conf = r.kind == SpeakerKind::kNone ? 0.0f : Confidence(how);
         }
       }
     }
@@ -282,6 +284,7 @@ std::vector<Quote> Extraction::Run() {
     out_q.speaker_end = r.e;
     out_q.speaker_kind = r.kind;
     out_q.confidence = r.kind == SpeakerKind::kNone ? 0.0f : conf;
+    out_q.how = r.kind == SpeakerKind::kNone ? "" : how;
     if (a.found_cue && r.kind != SpeakerKind::kNone && pending >= 0 && pending_end == before_end) {
       Quote& p = out[pending];
       p.speaker = r.speaker;
@@ -291,6 +294,7 @@ std::vector<Quote> Extraction::Run() {
       p.speaker_end = r.e;
       p.speaker_kind = r.kind;
       p.confidence = std::min(conf, Confidence("next_quote"));
+      p.how = "next_quote";
     }
     pending = -1;
     if (r.kind == SpeakerKind::kNone) {

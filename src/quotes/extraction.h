@@ -117,15 +117,16 @@ struct Tok {
 struct Mention {
   enum Kind : uint8_t { kName, kRole, kPron, kPronPl };
   Kind kind = kName;
-  int tb = 0, te = 0;    // tokens [tb, te)
-  bool prep = false;     // a complement (de X, à X, to X), not a subject
-  bool per = false;      // a person (hint PER, two words, title, ...)
-  bool org = false;      // role noun of an institution, ORG hint, acronym
-  bool definite = true;  // role with a definite determiner (or none)
-  bool loc = false;      // a place (LOC hint): a speaker only as the cue's direct subject
-  bool channel = false;  // an agency or outlet (data/quotes/channels.txt)
-  bool anon = false;     // a role naming nobody: indefinite, anonymous noun or marker
-  bool generic = false;  // a noun phrase after a cue whose noun is not in roles.txt
+  int tb = 0, te = 0;       // tokens [tb, te)
+  bool prep = false;        // a complement (de X, à X, to X), not a subject
+  bool per = false;         // a person (hint PER, two words, title, ...)
+  bool org = false;         // role noun of an institution, ORG hint, acronym
+  bool definite = true;     // role with a definite determiner (or none)
+  bool loc = false;         // a place (LOC hint): a speaker only as the cue's direct subject
+  bool channel = false;     // an agency or outlet (data/quotes/channels.txt)
+  bool anon = false;        // a role naming nobody: indefinite, anonymous noun or marker
+  bool generic = false;     // a noun phrase after a cue whose noun is not in roles.txt
+  bool possessive = false;  // role after a possessive (son avocat, her spokesman)
   uint8_t gender = kGenderUnknown;
   int hint = -1;
   uint32_t b = 0, e = 0;
@@ -288,8 +289,10 @@ struct Extraction {
   bool IsGroupRole(const Mention& m) const;
   uint8_t PronounGender(int k) const;
   int CueSubject(int c);
-  bool IsPersonReferent(int mi, uint8_t g) const;
+  bool IsPersonReferent(int mi, uint8_t g, bool allow_prep = false) const;
   int RecentSubject(int k, uint8_t g);
+  int SentenceFloor(int k, int back) const;
+  int SentencesBetween(int a, int b) const;
   int Antecedent(int k, uint8_t g) const;
   int SameRolePerson(int mi, int* unnamed) const;
   int AppositionName(int mi) const;

@@ -253,6 +253,8 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         bits |= kVerbish;
       else if (cls == "aux")
         bits |= kAux;
+      else if (cls == "poss")
+        bits |= kPoss;
       else if (cls == "masc")
         bits |= kMasc;
       else if (cls == "fem")

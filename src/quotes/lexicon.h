@@ -35,6 +35,7 @@ enum WordClass : uint32_t {
   kMasc = 1u << 14,      // masculine: il, he, M., le, un, directeur
   kFem = 1u << 15,       // feminine: elle, she, Mme, la, une, directrice
   kAnonKey = 1u << 16,   // last word of an anonymity marker (anonymat, anonymity)
+  kPoss = 1u << 18,      // possessive determiner: son avocat is not the one just named
   kAux = 1u << 17,       // auxiliary: before a mark, the quotation is the subject's predicate
 };
 

@@ -143,7 +143,14 @@ void Extraction::FindMentions() {
             !(toks[d].cls & quotes::kIndef) || dw == "a" ? (dw != "a" && dw != "an") : false;
         if (toks[d].cls & quotes::kDef) m.definite = true;
         if (dw == "des" || dw == "a" || dw == "an" || dw == "un" || dw == "une") m.definite = false;
+        m.possessive = toks[d].cls & quotes::kPoss;
         start = d;
+      } else if (start == k && k > 0 && (toks[k - 1].flags & kWord) &&
+                 (toks[k - 1].cls & quotes::kVerbish) && !toks[k - 1].cue_len) {
+        // A role noun with no determiner after a verb is a predicate, not
+        // a referent (la rentrée est source d'inquiétude, il est ministre).
+        k = role_end - 1;
+        continue;
       }
       m.prep = PrecededByPrep(start) || (start == k && k > 0 && (toks[k - 1].cls & quotes::kPrep));
       m.b = toks[k].b;

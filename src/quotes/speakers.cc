@@ -276,8 +276,9 @@ int Extraction::CueSubject(int c) {
   if (kind != CueKind::kVerb) {
     // Selon X, / pour X, : X is the one speaking.
     int mi = MentionFrom(c + len);
-    if (mi < int(mentions.size()) && mentions[mi].tb == c + len && !mentions[mi].prep &&
-        mentions[mi].kind != Mention::kPronPl)
+    // (X follows the cue word, a preposition itself.)
+    if (mi < int(mentions.size()) && mentions[mi].tb == c + len &&
+        mentions[mi].kind != Mention::kPronPl && !mentions[mi].loc)
       return mi;
     return -1;
   }
@@ -287,11 +288,33 @@ int Extraction::CueSubject(int c) {
   return mi;
 }
 
+// The sentence number `back` sentences of the writer's own before token k:
+// the sentences inside quotations are not counted (a long quotation does
+// not push its speaker out of reach).
+int Extraction::SentenceFloor(int k, int back) const {
+  if (k >= int(toks.size())) k = int(toks.size()) - 1;
+  if (k < 0) return 0;
+  int seen = 0;
+  for (int j = k - 1; j >= 0; --j) {
+    if (!(toks[j].flags & kSentEnd) || toks[j].quote >= 0) continue;
+    if (++seen > back) return toks[j].sent + 1;
+  }
+  return 0;
+}
+
+// Sentences of the writer's own that end between tokens a < b.
+int Extraction::SentencesBetween(int a, int b) const {
+  int seen = 0;
+  for (int j = a; j < b && j < int(toks.size()); ++j)
+    if ((toks[j].flags & kSentEnd) && toks[j].quote < 0) ++seen;
+  return seen;
+}
+
 // Whether mention `mi` can be the person a pronoun or a definite role of
 // gender `g` refers to.
-bool Extraction::IsPersonReferent(int mi, uint8_t g) const {
+bool Extraction::IsPersonReferent(int mi, uint8_t g, bool allow_prep) const {
   const Mention& m = mentions[mi];
-  if (m.prep || m.loc || m.org || m.channel) return false;
+  if ((m.prep && !allow_prep) || m.loc || m.org || m.channel) return false;
   if (m.kind == Mention::kName) return m.per && GenderFits(m.gender, g);
   if (m.kind == Mention::kRole) return m.per && GenderFits(m.gender, g);
   return false;
@@ -301,7 +324,7 @@ bool Extraction::IsPersonReferent(int mi, uint8_t g) const {
 // to, of gender `g`: the latest of the subjects of speech cues and the
 // people who open the last three sentences; -1 if none.
 int Extraction::RecentSubject(int k, uint8_t g) {
-  const int floor = k < int(toks.size()) ? toks[k].sent - 3 : 0;
+  const int floor = SentenceFloor(k, 3);
   int best = -1;
   // Subjects of speech cues (quoted or reported speech).
   for (int c = k - 1; c >= 0 && toks[c].sent >= floor && best < 0; --c) {
@@ -318,7 +341,10 @@ int Extraction::RecentSubject(int k, uint8_t g) {
       if (ref >= 0) best = ref;
       continue;
     }
-    if (IsPersonReferent(mi, g)) best = mi;
+    // Selon X, / Pour X, : X follows a preposition and still speaks.
+    if (IsPersonReferent(
+            mi, g, /*allow_prep=*/mentions[mi].tb == c + toks[c].cue_len || mentions[mi].tb > c))
+      best = mi;
   }
   // The first person of each recent sentence, when later than that.
   for (int i = MentionFrom(0); i < int(mentions.size()) && mentions[i].tb < k; ++i) {
@@ -610,6 +636,21 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         return n;
       }
       if (unnamed >= 0) {
+        // Unless a named person spoke since (un député … a déclaré X … assure
+        // le député): the role is then that person's.
+        int subj = RecentSubject(m.tb, m.gender);
+        if (subj >= 0 && mentions[subj].tb > mentions[unnamed].tb &&
+            mentions[subj].kind == Mention::kName) {
+          Resolved n = ResolveName(subj);
+          if (n.kind == SpeakerKind::kNamed && n.role.empty()) {
+            n.role = r.role;
+            n.path = "role_salient";
+            n.b = r.b;
+            n.e = r.e;
+            n.mention = r.mention;
+            return n;
+          }
+        }
         r.kind = SpeakerKind::kAnonymous;
         r.role = RoleText(mentions[unnamed]);
         r.path = "role_unnamed";
@@ -627,7 +668,38 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
       }
       // A bare role right after someone spoke is that person again (a
       // ajouté le responsable, estime l'actuelle ministre).
+      // A possessive role (son avocat, her spokesman) is someone else's:
+      // never the person just named.
+      if (m.possessive) {
+        int next = ant_later ? ant : -1;
+        if (next < 0) {
+          auto it = std::upper_bound(persons.begin(), persons.end(), m.tb,
+                                     [this](int v, int pi) { return v < mentions[pi].tb; });
+          for (; it != persons.end() && next < 0; ++it)
+            if (!mentions[*it].prep && GenderFits(mentions[*it].gender, m.gender)) next = *it;
+        }
+        if (next >= 0 && mentions[next].tb > m.tb &&
+            SentencesBetween(m.tb, mentions[next].tb) <= 2) {
+          Resolved n = ResolveName(next);
+          if (n.kind == SpeakerKind::kNamed) {
+            n.role = r.role;
+            n.path = ant_later ? "role_same" : "cataphora";
+            n.b = r.b;
+            n.e = r.e;
+            n.mention = r.mention;
+            return n;
+          }
+        }
+        r.kind = SpeakerKind::kRole;
+        r.path = "role";
+        return r;
+      }
       int subj = RecentSubject(m.tb, m.gender);
+      // Another role noun is another person (le président … le ministre).
+      if (subj >= 0 && mentions[subj].kind == Mention::kRole &&
+          text.substr(mentions[subj].b, mentions[subj].e - mentions[subj].b) !=
+              text.substr(m.b, m.e - m.b))
+        subj = -1;
       if (subj >= 0) {
         Resolved n = mentions[subj].kind == Mention::kRole ? Resolve(subj, nullptr, -100)
                                                            : ResolveName(subj);
