@@ -129,6 +129,42 @@ bool ValidDay(int y, int m, int d) {
   return d <= max;
 }
 
+namespace {
+// Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms).
+long DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+void CivilFromDays(long z, int* y, int* m, int* d) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+}
+}  // namespace
+
+DateTime DateTime::InZone(int minutes) const {
+  if (!has_time || !has_zone || minutes == zone_minutes) return *this;
+  DateTime out = *this;
+  long t = DaysFromCivil(year, month, day) * 1440 + hour * 60 + minute - zone_minutes + minutes;
+  long days = t >= 0 ? t / 1440 : -((-t + 1439) / 1440);
+  long rest = t - days * 1440;
+  CivilFromDays(days, &out.year, &out.month, &out.day);
+  out.hour = static_cast<int>(rest / 60);
+  out.minute = static_cast<int>(rest % 60);
+  out.zone_minutes = minutes;
+  return out;
+}
+
 std::string DateTime::Day() const {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", year, month, day);
@@ -345,8 +381,10 @@ std::optional<DateTime> DateFromUrl(std::string_view url) {
         day = Digits(p, k, 1);
         k += 1;
       }
-      (void)dk;
       if (day < 0 || (k < p.size() && IsDigit(p[k]))) continue;
+      // A one-digit number after the month that runs into words is the
+      // start of a slug ("/2023/10/3-questions-to"), not a day.
+      if (k == dk + 1 && k < p.size() && p[k] != '/' && p[k] != '.') continue;
       d.month = m;
       d.day = day;
     } else if (Digits(p, i, 8) >= 0 && (i + 8 == p.size() || !IsDigit(p[i + 8]))) {

@@ -19,6 +19,9 @@ struct DateTime {
   int zone_minutes = 0;     // offset east of UTC
   std::string Iso() const;  // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[±HH:MM|Z]
   std::string Day() const;  // YYYY-MM-DD
+  // The same instant at the offset `minutes` east of UTC (unchanged without
+  // a time and a zone).
+  DateTime InZone(int minutes) const;
 };
 
 // A machine-readable date (metadata, datetime attributes): ISO 8601

@@ -119,6 +119,7 @@ Result<ExtractedPage> HtmlExtractor::Extract(const PageInput& page) const {
     if (!out.text.empty()) out.text += "\n\n";
     out.text += b.text;
   }
+  html_internal::PreferDisplayedDate(doc, impl_->res, &out);
   if (!out.date) {
     // A page is not published after it was fetched (or after today).
     std::string today;

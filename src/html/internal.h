@@ -69,6 +69,11 @@ std::vector<Block> ExtractContent(const ContentInput& in, std::vector<Diagnostic
 void ExtractMetadata(const Document& doc, const Resources& res, const PageInput& page,
                      ExtractedPage* out, std::optional<std::string>* json_ld_body);
 
+// When the page shows its readers the modification date of the metadata
+// and not the publication date (a page republished, "updated" dates that
+// replace the first one), the date shown is the page's date.
+void PreferDisplayedDate(const Document& doc, const Resources& res, ExtractedPage* page);
+
 // The date in the visible text of `blocks` or of the page, after the
 // metadata found none (htmldate-like search; see metadata.cc).
 std::optional<std::string> DateFromText(const Document& doc, const Resources& res,

@@ -81,7 +81,12 @@ struct Found {
   std::map<std::string, std::string> meta;  // first value for each name
   std::string html_lang, content_language, canonical, title_tag, h1;
   std::vector<std::string> ld_blocks;
-  std::vector<std::pair<std::string, bool>> time_values;  // datetime, in an article/pubdate
+  struct TimeValue {
+    std::string datetime;
+    bool pub_cue;         // pubdate attribute, "published"/"posted" class
+    bool inside_article;  // within <article> or <main>
+  };
+  std::vector<TimeValue> time_values;
   std::vector<std::string> itemprop_published, itemprop_modified, itemprop_author;
   std::vector<std::string> rel_author;
 };
@@ -198,7 +203,7 @@ void Scan(const Document& doc, Found* f) {
         if (cls.find("publish") != std::string::npos || cls.find("posted") != std::string::npos)
           pub = true;
         if (has && !dt.empty())
-          f->time_values.push_back({std::string(dt), pub || InsideArticle(doc, i)});
+          f->time_values.push_back({std::string(dt), pub, InsideArticle(doc, i)});
         break;
       }
       case Tag::kA: {
@@ -473,21 +478,41 @@ void ExtractMetadata(const Document& doc, const Resources& res, const PageInput&
   if (!title.empty()) out->title = StripSite(title, out->outlet.value_or(""));
 
   // Dates.
-  if (!ld.published.empty()) out->date = Date(ld.published, res, true);
+  std::optional<DateTime> published;
+  auto take = [&](std::string_view v) {
+    if (!published) published = ParseDate(v, res);
+  };
+  if (!ld.published.empty()) take(ld.published);
   for (const char* k : kPublishedMeta) {
-    if (out->date) break;
-    if (const std::string* s = Meta(f, k)) out->date = Date(*s, res, true);
+    if (published) break;
+    if (const std::string* s = Meta(f, k)) take(*s);
   }
-  for (const std::string& v : f.itemprop_published) {
-    if (out->date) break;
-    out->date = Date(v, res, true);
+  for (const std::string& v : f.itemprop_published) take(v);
+  for (int pass = 0; pass < 2 && !published; ++pass)
+    for (const auto& tv : f.time_values)
+      if (pass == 1 || tv.pub_cue || tv.inside_article) take(tv.datetime);
+  // A time given in UTC is read in the page's time zone: the offset its
+  // other timestamps carry (a Los Angeles page's 06:35Z is the evening
+  // before, which is the day its readers saw).
+  if (published && published->has_time && published->has_zone && published->zone_minutes == 0) {
+    std::map<int, int> zones;
+    auto count = [&](std::string_view v) {
+      auto d = ParseDate(v, res);
+      if (d && d->has_time && d->has_zone && d->zone_minutes != 0) ++zones[d->zone_minutes];
+    };
+    count(ld.published);
+    count(ld.modified);
+    for (const char* k : kPublishedMeta)
+      if (const std::string* s = Meta(f, k)) count(*s);
+    for (const char* k : kModifiedMeta)
+      if (const std::string* s = Meta(f, k)) count(*s);
+    for (const auto& tv : f.time_values) count(tv.datetime);
+    int best = 0, best_count = 0;
+    for (const auto& [z, c] : zones)
+      if (c > best_count) best = z, best_count = c;
+    if (best_count >= 2) published = published->InZone(best);
   }
-  for (int pass = 0; pass < 2 && !out->date; ++pass)
-    for (const auto& [v, pub] : f.time_values) {
-      if (pass == 0 && !pub) continue;
-      out->date = Date(v, res, true);
-      if (out->date) break;
-    }
+  if (published) out->date = published->Iso();
   // A full date in the URL path is the day the page was created: it wins
   // over the metadata (which may be an update, a UTC time past midnight, or
   // the date of a template).
@@ -535,6 +560,36 @@ void ExtractMetadata(const Document& doc, const Resources& res, const PageInput&
   }
 }
 
+namespace {
+// The text of the page a reader sees (no scripts, styles, title), lower case.
+std::string LowerVisibleText(const Document& doc) {
+  std::string visible;
+  for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
+    const Node& n = doc.nodes[i];
+    if (!n.is_text) continue;
+    Tag pt = doc.nodes[n.parent].tag;
+    if (pt == Tag::kScript || pt == Tag::kStyle || pt == Tag::kTitle || pt == Tag::kNoscript)
+      continue;
+    visible += doc.Text(i);
+    visible += ' ';
+  }
+  return Utf8Lower(visible);
+}
+}  // namespace
+
+void PreferDisplayedDate(const Document& doc, const Resources& res, ExtractedPage* page) {
+  if (!page->date || !page->modified) return;
+  std::string pub = page->date->substr(0, 10), mod = page->modified->substr(0, 10);
+  if (pub == mod || mod < pub) return;
+  bool pub_shown = false, mod_shown = false;
+  for (const TextDate& td : FindTextDates(LowerVisibleText(doc), res)) {
+    std::string day = td.date.Day();
+    pub_shown |= day == pub;
+    mod_shown |= day == mod;
+  }
+  if (mod_shown && !pub_shown) page->date = page->modified;
+}
+
 std::optional<std::string> DateFromText(const Document& doc, const Resources& res,
                                         const std::vector<Block>& blocks,
                                         std::optional<std::string_view> max_date) {
@@ -580,17 +635,7 @@ std::optional<std::string> DateFromText(const Document& doc, const Resources& re
   }
   // 2. The page's visible text: a date after a "published" cue, else the
   //    first date of the main text's first blocks, else the most frequent.
-  std::string visible;
-  for (uint32_t i = 1; i < doc.nodes.size(); ++i) {
-    const Node& n = doc.nodes[i];
-    if (!n.is_text) continue;
-    Tag pt = doc.nodes[n.parent].tag;
-    if (pt == Tag::kScript || pt == Tag::kStyle || pt == Tag::kTitle || pt == Tag::kNoscript)
-      continue;
-    visible += doc.Text(i);
-    visible += ' ';
-  }
-  std::string lower = Utf8Lower(visible);
+  std::string lower = LowerVisibleText(doc);
   std::vector<TextDate> all = FindTextDates(lower, res);
   for (const std::string& cue : res.date_cues_published) {
     for (size_t at = lower.find(cue); at != std::string::npos; at = lower.find(cue, at + 1)) {

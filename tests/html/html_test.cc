@@ -200,5 +200,55 @@ TEST(Extract, MainTextAndMetadata) {
   EXPECT_EQ(page->blocks.size(), 3u);
 }
 
+// Dates: UTC read in the page's time zone, URL slugs that start with a
+// number, the date the page shows when it shows only the update.
+TEST(Extract, DatesZoneUrlDisplayed) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  auto extract = [&](const std::string& head, const std::string& body, const std::string& url) {
+    std::string html = "<html><head>" + head + "</head><body><article><p>" +
+                       std::string(
+                           "The council met on the evening of the vote, and the mayor "
+                           "spoke for an hour about the budget and the roads.") +
+                       "</p>" + body + "</article></body></html>";
+    PageInput in{html, url, {}};
+    auto page = (*ex)->Extract(in);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->date.value_or("") : std::string();
+  };
+  // 06:35 UTC is 22:35 the evening before in the page's zone (-08:00).
+  EXPECT_EQ(
+      extract(R"(<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">)",
+              R"(<time datetime="2023-11-08T21:05:30-08:00">9pm</time>
+                       <time datetime="2023-11-08T23:55:46-08:00">11pm</time>)",
+              "https://news.example/a"),
+      "2023-11-08T22:35:29-08:00");
+  // Without other zoned times it stays as written.
+  EXPECT_EQ(extract(R"(<meta property="article:published_time" content="2023-11-09T06:35:29Z">)",
+                    "", "https://news.example/a"),
+            "2023-11-09T06:35:29Z");
+  // Across a year's end.
+  EXPECT_EQ(extract(R"(<meta property="article:published_time" content="2021-01-01T01:00:00Z">)",
+                    R"(<time datetime="2020-12-31T09:00:00-05:00">a</time>
+                       <time datetime="2020-12-31T10:00:00-05:00">b</time>)",
+                    "https://news.example/a")
+                .substr(0, 10),
+            "2020-12-31");
+  // "/2023/10/3-questions" has no day; "/2023/10/03/" has.
+  EXPECT_EQ(extract("", "", "https://blog.example/2023/10/3-questions-for-the-mayor/"), "");
+  EXPECT_EQ(extract("", "", "https://blog.example/2023/10/03/questions/"), "2023-10-03");
+  // The page shows the update only: that is its date; it shows both: the
+  // publication.
+  const std::string meta =
+      R"(<meta property="article:published_time" content="2018-02-28T20:00:18+00:00">
+         <meta property="article:modified_time" content="2020-01-05T11:53:45+00:00">)";
+  EXPECT_EQ(extract(meta, "<p>5 January 2020</p>", "https://news.example/a").substr(0, 10),
+            "2020-01-05");
+  EXPECT_EQ(
+      extract(meta, "<p>28 February 2018, updated 5 January 2020</p>", "https://news.example/a")
+          .substr(0, 10),
+      "2018-02-28");
+}
+
 }  // namespace
 }  // namespace veille
