@@ -264,7 +264,10 @@ std::vector<Quote> Extraction::Run() {
                  (s.kind != SpeakerKind::kOrganisation || !cur)) {
         r = s;
         conf = Confidence(how = "subject");
-      } else if (cur && sent - current_sent <= 3) {
+      } else if (cur && sent - current_sent <= (out_q.partial ? 0 : 3)) {
+        // Words quoted inside a later sentence of the writer's own are not
+        // the last speaker's on that ground alone (La priorité reste
+        // « … », Le texte vise à donner « … »).
         r = current_r;
         how = sent - current_sent <= 1 ? "continuation" : "continuation_far";
         conf = std::min(current_conf, Confidence(how));

@@ -210,6 +210,7 @@ struct Extraction {
   int CueAt(int k, CueKind* kind);
 
   void AssignQuotesToTokens();
+  bool AfterDeterminer(int k) const;
 
   // ------------------------------------------------------------ mentions --
 

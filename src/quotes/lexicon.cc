@@ -255,6 +255,8 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         bits |= kAux;
       else if (cls == "poss")
         bits |= kPoss;
+      else if (cls == "nominal")
+        bits |= kNominal;
       else if (cls == "masc")
         bits |= kMasc;
       else if (cls == "fem")

@@ -36,6 +36,7 @@ enum WordClass : uint32_t {
   kFem = 1u << 15,       // feminine: elle, she, Mme, la, une, directrice
   kAnonKey = 1u << 16,   // last word of an anonymity marker (anonymat, anonymity)
   kPoss = 1u << 18,      // possessive determiner: son avocat is not the one just named
+  kNominal = 1u << 19,   // a determiner: the cue form after it is a noun (l'accusé, un constat)
   kAux = 1u << 17,       // auxiliary: before a mark, the quotation is the subject's predicate
 };
 

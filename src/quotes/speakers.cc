@@ -202,6 +202,16 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
     if (k < c && !(toks[k].flags & kWord)) break;
   }
   int before = PickMention(lo, c, true);
+  if (before >= 0 && lo > 0 && IsMarkTok(lo - 1)) {
+    // Right after the quotation, the name that opens the stretch is the
+    // subject; what follows it are its appositions ("…," Scott Pruitt, the
+    // attorney general of Oklahoma, one of the states suing the EPA, said).
+    int first = MentionFrom(lo);
+    if (first < before && mentions[first].tb <= lo + 1 && mentions[first].kind == Mention::kName &&
+        !mentions[first].prep && !mentions[first].loc && !mentions[first].channel &&
+        (mentions[first].per || mentions[first].org))
+      before = first;
+  }
   int after = PickMention(c + len, hi, false);
   // After a verb, the subject is the first mention (said Smith), but a
   // subject before the verb wins (Smith said, il a déclaré).

@@ -206,6 +206,19 @@ int Extraction::CueAt(int k, CueKind* kind) {
   return best;
 }
 
+// Whether the word at k follows a determiner that makes it a noun: a
+// nominal one (un, du, the), or l' after a preposition (de l'accusé).
+bool Extraction::AfterDeterminer(int k) const {
+  const Tok& d = toks[k - 1];
+  if (!(d.flags & kWord)) return false;
+  if (d.cls & kNominal) return true;
+  if (!(d.cls & kDef) || k < 2) return false;
+  std::string_view w = text.substr(d.b, d.e - d.b);
+  bool elided = w.ends_with("'") || w.ends_with("\u2019");
+  const Tok& p = toks[k - 2];
+  return elided && (p.flags & kWord) && (p.cls & kPrep) && !(p.cls & kPron);
+}
+
 void Extraction::AssignQuotesToTokens() {
   size_t q = 0;
   for (Tok& t : toks) {
@@ -214,13 +227,18 @@ void Extraction::AssignQuotesToTokens() {
   }
   // Settle the cues that have multi-word forms (d' après, mis en garde):
   // their longest form, looked up once; CueAt() then reads the token.
+  // A verb form after a determiner is a noun (l'accusé, un constat, the
+  // report): no cue.
   for (int k = 0; k < int(toks.size()); ++k) {
+    if (toks[k].cue_len == 0) continue;
     if (toks[k].cue_len == 0xFF) {
       CueKind kind = CueKind::kVerb;
       int len = CueAt(k, &kind);
       toks[k].cue_len = uint8_t(len);
       toks[k].cue_kind = kind;
     }
+    if (toks[k].cue_len && toks[k].cue_kind == CueKind::kVerb && k > 0 && AfterDeterminer(k))
+      toks[k].cue_len = 0;
   }
   cues_settled = true;
 }
