@@ -7,7 +7,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libicu-dev libstemmer-dev libcld2-dev libgumbo-dev
   libre2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
-  libpq-dev zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libpq-dev zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libpsl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
   libdeflate-dev
 )

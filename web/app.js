@@ -113,6 +113,7 @@ const routes = {
   'entity': viewEntity,
   'reuse': viewReuse,
   'login': viewLogin,  // login.js
+  'sources': viewSources,  // sources.js
 };
 
 function parseHash() {

@@ -41,7 +41,7 @@ class Db;
 class Stmt;
 }  // namespace sql
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
 // read-only opening accepts it as it is.
 inline constexpr int kOldestSchemaVersion = 2;

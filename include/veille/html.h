@@ -10,6 +10,8 @@
 //      ads and footers dropped; and the headline, publication and
 //      modification dates (ISO 8601), authors, outlet, language and
 //      canonical URL. NormalizeUrl gives the form of a URL used for identity.
+//      ExtractLinks lists a page's links and where they sit (menus, headings,
+//      the article).
 // Resources: data/html/ (boilerplate cues and weights, tracking parameters,
 //      month names for dates in text; see data/html/README.md).
 // Thread-safety: HtmlExtractor is immutable after Create(); Extract() is
@@ -124,6 +126,24 @@ std::string NormalizeUrl(std::string_view url);
 // `ref` resolved against the absolute URL `base` (RFC 3986 section 5), or
 // `ref` itself if it is already absolute or `base` is not.
 std::string ResolveUrl(std::string_view base, std::string_view ref);
+
+// A link of a page (an <a href>), with where on the page it sits: what a
+// crawler needs to tell a section page's article links from its menus.
+struct PageLink {
+  std::string url;   // absolute: resolved against <base href> or the page URL
+  std::string text;  // the anchor's text, white space collapsed
+  // Inside <nav>, <header>, <footer>, <aside>, <menu>, or an element whose
+  // role is navigation/banner/contentinfo/complementary.
+  bool in_navigation = false;
+  bool in_heading = false;  // inside <h1>..<h6>
+  bool in_article = false;  // inside <article> or <main>
+};
+
+// The <a href> links of a UTF-8 page in document order (at most `max_links`),
+// skipping javascript:, mailto: and other non-http(s) targets and links
+// marked rel="nofollow". `page_url` resolves relative links.
+std::vector<PageLink> ExtractLinks(std::string_view html, std::string_view page_url,
+                                   size_t max_links = 5000);
 
 }  // namespace veille
 

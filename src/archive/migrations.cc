@@ -80,6 +80,36 @@ INSERT OR REPLACE INTO meta(key, value)
        "CREATE TABLE IF NOT EXISTS crawl_seen("
        " url TEXT PRIMARY KEY, warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL,"
        " fetched_at TEXT NOT NULL) WITHOUT ROWID;", nullptr},
+      // 9: what the crawl knows of each URL it fetched: the answer's status
+      // and redirect target, its validators for a conditional refetch, the
+      // listing's signature of the item, the source that listed it, when it
+      // was first fetched, failed attempts in a row (veille/sources.h).
+      {"crawl: crawl_seen status, validators, signature, source",
+       // The table is made again (not ALTERed), so that the step can run
+       // over any earlier form of it.
+       "DROP TABLE IF EXISTS crawl_seen_v9;"
+       "CREATE TABLE crawl_seen_v9("
+       " url TEXT PRIMARY KEY, warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL,"
+       " fetched_at TEXT NOT NULL, status INTEGER, kind TEXT, source_id INTEGER,"
+       " location TEXT, etag TEXT, last_modified TEXT, signature TEXT, first_fetched_at TEXT,"
+       " tries INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+       "INSERT INTO crawl_seen_v9(url, warc_file, warc_offset, fetched_at, first_fetched_at)"
+       " SELECT url, warc_file, warc_offset, fetched_at, fetched_at FROM crawl_seen;"
+       "DROP TABLE crawl_seen;"
+       "ALTER TABLE crawl_seen_v9 RENAME TO crawl_seen;"
+       "CREATE INDEX IF NOT EXISTS crawl_seen_source ON crawl_seen(source_id, first_fetched_at);",
+       // PostgreSQL has ADD COLUMN IF NOT EXISTS.
+       "ALTER TABLE crawl_seen ADD COLUMN IF NOT EXISTS status BIGINT,"
+       " ADD COLUMN IF NOT EXISTS kind TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS source_id BIGINT,"
+       " ADD COLUMN IF NOT EXISTS location TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS etag TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS last_modified TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS signature TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS first_fetched_at TEXT COLLATE \"C\","
+       " ADD COLUMN IF NOT EXISTS tries BIGINT NOT NULL DEFAULT 0;"
+       "UPDATE crawl_seen SET first_fetched_at = fetched_at WHERE first_fetched_at IS NULL;"
+       "CREATE INDEX IF NOT EXISTS crawl_seen_source ON crawl_seen(source_id, first_fetched_at);"},
   };
   return kList;
 }

@@ -89,6 +89,130 @@ Status UpdateSourceState(Archive& a, const SourceRecord& s) {
   return OkStatus();
 }
 
+Status EnableSource(Archive& a, const std::string& url) {
+  Stmt st(a.db(), "UPDATE sources SET failing = 0, failures = 0, next_due = '' WHERE url = ?");
+  st.Bind(1, url);
+  if (st.Step() != sql::kDone) return DbError(a.db(), "enabling source " + url);
+  if (a.db().Changes() == 0) return Error::NotFound("no source " + url);
+  return OkStatus();
+}
+
+Result<std::optional<SourceRecord>> FindSource(Archive& a, const std::string& url) {
+  auto rows = Query(a, "WHERE url = ?", url);
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<SourceRecord>();
+  return std::optional<SourceRecord>(std::move(rows->front()));
+}
+
+Result<int64_t> ParseEvery(std::string_view s) {
+  auto bad = [&] {
+    return Error::InvalidArgument("interval: expected 15m, 2h, 90s, 1d or seconds, not '" +
+                                  std::string(s.substr(0, 40)) + "'");
+  };
+  if (s.empty()) return bad();
+  int64_t mult = 1;
+  switch (s.back()) {
+    case 's':
+      mult = 1;
+      break;
+    case 'm':
+      mult = 60;
+      break;
+    case 'h':
+      mult = 3600;
+      break;
+    case 'd':
+      mult = 86400;
+      break;
+    default:
+      mult = 0;
+  }
+  std::string_view digits = mult ? s.substr(0, s.size() - 1) : s;
+  if (!mult) mult = 1;
+  if (digits.empty() || digits.size() > 9) return bad();
+  int64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return bad();
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return bad();
+  return v * mult;
+}
+
+Result<std::optional<SeenUrl>> FindSeen(Archive& a, const std::string& url) {
+  Stmt st(a.db(),
+          "SELECT url, warc_file, warc_offset, fetched_at, first_fetched_at, status, kind, "
+          "source_id, location, etag, last_modified, signature, tries FROM crawl_seen "
+          "WHERE url = ?");
+  if (!st.ok()) return DbError(a.db(), "looking up a crawled URL");
+  st.Bind(1, url);
+  int rc = st.Step();
+  if (rc == sql::kDone) return std::optional<SeenUrl>();
+  if (rc != sql::kRow) return DbError(a.db(), "looking up a crawled URL");
+  SeenUrl s;
+  s.url = st.Text(0);
+  s.warc_file = st.Text(1);
+  s.warc_offset = static_cast<uint64_t>(st.Int(2));
+  s.fetched_at = st.Text(3);
+  s.first_fetched_at = st.OptText(4).value_or("");
+  s.status = st.Int(5);
+  s.kind = st.OptText(6).value_or("");
+  if (!st.IsNull(7)) s.source_id = st.Int(7);
+  s.location = st.OptText(8);
+  s.etag = st.OptText(9);
+  s.last_modified = st.OptText(10);
+  s.signature = st.OptText(11);
+  s.tries = st.Int(12);
+  return std::optional<SeenUrl>(std::move(s));
+}
+
+Status RecordSeen(Archive& a, const SeenUrl& s) {
+  Stmt st(a.db(),
+          "INSERT INTO crawl_seen(url, warc_file, warc_offset, fetched_at, first_fetched_at, "
+          "status, kind, source_id, location, etag, last_modified, signature, tries) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
+          "warc_file = excluded.warc_file, warc_offset = excluded.warc_offset, "
+          "fetched_at = excluded.fetched_at, "
+          "first_fetched_at = COALESCE(crawl_seen.first_fetched_at, excluded.first_fetched_at), "
+          "status = excluded.status, kind = excluded.kind, "
+          "source_id = COALESCE(excluded.source_id, crawl_seen.source_id), "
+          "location = excluded.location, etag = excluded.etag, "
+          "last_modified = excluded.last_modified, "
+          "signature = COALESCE(excluded.signature, crawl_seen.signature), tries = excluded.tries");
+  if (!st.ok()) return DbError(a.db(), "recording a crawled URL");
+  st.Bind(1, s.url).Bind(2, s.warc_file).Bind(3, static_cast<int64_t>(s.warc_offset));
+  st.Bind(4, s.fetched_at);
+  if (s.first_fetched_at.empty()) {
+    st.Bind(5, s.fetched_at);
+  } else {
+    st.Bind(5, s.first_fetched_at);
+  }
+  st.Bind(6, s.status).Bind(7, s.kind);
+  if (s.source_id) {
+    st.Bind(8, *s.source_id);
+  } else {
+    st.BindNull(8);
+  }
+  st.Bind(9, s.location).Bind(10, s.etag).Bind(11, s.last_modified).Bind(12, s.signature);
+  st.Bind(13, s.tries);
+  if (st.Step() != sql::kDone) return DbError(a.db(), "recording a crawled URL " + s.url);
+  return OkStatus();
+}
+
+Result<std::vector<SourceDay>> ArticlesPerDay(Archive& a, const std::string& since_day) {
+  std::vector<SourceDay> out;
+  Stmt st(a.db(),
+          "SELECT source_id, substr(first_fetched_at, 1, 10) AS day, count(*) FROM crawl_seen "
+          "WHERE source_id IS NOT NULL AND first_fetched_at >= ? AND kind = 'page' "
+          "AND status BETWEEN 200 AND 299 GROUP BY source_id, day ORDER BY source_id, day");
+  if (!st.ok()) return DbError(a.db(), "counting articles per source");
+  st.Bind(1, since_day);
+  int rc;
+  while ((rc = st.Step()) == sql::kRow) out.push_back({st.Int(0), st.Text(1), st.Int(2)});
+  if (rc != sql::kDone) return DbError(a.db(), "counting articles per source");
+  return out;
+}
+
 Result<bool> CrawlSeen(Archive& a, const std::string& url) {
   Stmt st(a.db(), "SELECT 1 FROM crawl_seen WHERE url = ?");
   if (!st.ok()) return DbError(a.db(), "looking up a crawled URL");

@@ -30,23 +30,6 @@ std::string NowUtc() {
   return buf;
 }
 
-// "15m", "2h", "90s", "1d", or seconds.
-Result<int64_t> ParseEvery(const std::string& s) {
-  if (s.empty()) return Error::InvalidArgument("empty --every");
-  char unit = s.back();
-  int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
-  std::string digits = mult ? s.substr(0, s.size() - 1) : s;
-  if (!mult) mult = 1;
-  try {
-    size_t used = 0;
-    long long v = std::stoll(digits, &used);
-    if (used != digits.size() || v <= 0) throw std::invalid_argument(s);
-    return static_cast<int64_t>(v) * mult;
-  } catch (...) {
-    return Error::InvalidArgument("--every: expected 15m, 2h, 90s or 1d, not '" + s + "'");
-  }
-}
-
 }  // namespace
 
 Runner RegisterSources(CLI::App& sub, const Common& common) {

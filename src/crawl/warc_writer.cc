@@ -175,23 +175,26 @@ Result<WarcLocation> WarcWriter::WriteRecord(
   return Append(NewWarcRecordId(), type, uri, date, content_type, block, "", extra);
 }
 
-Result<WarcLocation> WarcWriter::WriteExchange(std::string_view uri, std::string_view date,
-                                               std::string_view request, std::string_view response,
-                                               std::string_view ip_address) {
+Result<WarcLocation> WarcWriter::WriteExchange(
+    std::string_view uri, std::string_view date, std::string_view request,
+    std::string_view response, std::string_view ip_address,
+    const std::vector<std::pair<std::string, std::string>>& fields) {
   if (size_ >= options_.max_file_bytes) {
     if (auto s = Rotate(); !s.ok()) return s.error();
   }
   const std::string response_id = NewWarcRecordId(), request_id = NewWarcRecordId();
   std::vector<std::pair<std::string, std::string>> extra;
   if (!ip_address.empty()) extra.emplace_back("WARC-IP-Address", std::string(ip_address));
+  std::vector<std::pair<std::string, std::string>> response_extra = extra;
+  response_extra.insert(response_extra.end(), fields.begin(), fields.end());
   auto resp = Append(response_id, "response", uri, date, "application/http; msgtype=response",
-                     response, WarcSha1Digest(HttpPayload(response)), extra);
+                     response, WarcSha1Digest(HttpPayload(response)), response_extra);
   if (!resp.ok()) return resp.error();
   extra.emplace_back("WARC-Concurrent-To", response_id);
   auto req = Append(request_id, "request", uri, date, "application/http; msgtype=request", request,
                     "", extra);
   if (!req.ok()) return req.error();
-  if (auto s = Flush(); !s.ok()) return s.error();
+  if (std::fflush(file_) != 0) return Error::Io(path_ + ": write failed: " + std::strerror(errno));
   return resp;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/account_routes.h"
+#include "server/sources_routes.h"
 #include "veille/archive_queries.h"
 #include "veille/export.h"
 #include "veille/query.h"
@@ -412,6 +413,10 @@ const std::vector<Endpoint>& Endpoints() {
       {"/api/logout", {}, Logout, Access::Public(), "POST"},
       {"/api/users", {}, UsersList, Access::Admin()},
       {"/api/audit", AuditParams(), AuditLog, Access::Admin()},
+      // The crawl's sources (server/sources_routes.cc): editors manage them.
+      {"/api/sources", SourcesParams(), SourcesList, Access::Reader()},
+      {"/api/sources", {}, SourcesAdd, Access::Editor(), "POST"},
+      {"/api/sources/remove", {}, SourcesRemove, Access::Editor(), "POST"},
   };
   return kEndpoints;
 }

@@ -116,6 +116,8 @@ class ArchivePool {
   Status Warm(size_t n);
   // Shared by every connection: what searches filter and facet on.
   SearchAttributes& attributes() { return attributes_; }
+  // The archive's file (routes that change it open it read-write).
+  const std::string& path() const { return path_; }
 
  private:
   void Release(std::unique_ptr<Archive> a);
