@@ -85,6 +85,7 @@ std::vector<Quote> Extraction::Run() {
   out.reserve(raw.size());
   Resolved current_r;  // the last speaker, for continuations and pronouns
   int current_sent = -100;
+  int current_tok = -1;  // last token of the current speaker's last quotation or cue
   float current_conf = 0;
   int pending = -1;  // an unattributed quotation that runs into this one ("…" "…", a dit X)
   int pending_end = -1;
@@ -248,7 +249,6 @@ std::vector<Quote> Extraction::Run() {
       //    quotation, when it is another person (turn-taking); else the
       //    last speaker, when close (continuation); else, for the first
       //    quotation, the person the next sentence is about.
-      int sent = first < n ? toks[first].sent : 0;
       int subj = SubjectBefore(before_end);
       Resolved s;
       if (subj >= 0) s = Resolve(subj, cur, current_sent);
@@ -264,12 +264,13 @@ std::vector<Quote> Extraction::Run() {
                  (s.kind != SpeakerKind::kOrganisation || !cur)) {
         r = s;
         conf = Confidence(how = "subject");
-      } else if (cur && sent - current_sent <= (out_q.partial ? 0 : 3)) {
+      } else if (cur && current_tok >= 0 &&
+                 SentencesBetween(current_tok, first) <= (out_q.partial ? 0 : 3)) {
         // Words quoted inside a later sentence of the writer's own are not
         // the last speaker's on that ground alone (La priorité reste
         // « … », Le texte vise à donner « … »).
         r = current_r;
-        how = sent - current_sent <= 1 ? "continuation" : "continuation_far";
+        how = SentencesBetween(current_tok, first) <= 1 ? "continuation" : "continuation_far";
         conf = std::min(current_conf, Confidence(how));
       } else if (!cur && out.empty()) {
         int next = SubjectAfter(after_begin);
@@ -308,10 +309,19 @@ std::vector<Quote> Extraction::Run() {
       current_r = r;
       current_conf = out_q.confidence;
     }
-    current_sent = last > first ? toks[last - 1].sent : current_sent;
+    // Recency is that of the current speaker's last quotation: one left
+    // without a speaker does not carry it on.
+    if (r.kind != SpeakerKind::kNone) {
+      current_sent = last > first ? toks[last - 1].sent : current_sent;
+      current_tok = std::max(first, last - 1);
+      if (a.found_cue) {
+        current_sent = std::max(current_sent, toks[a.cue_tok].sent);
+        current_tok = std::max(current_tok, a.cue_end - 1);
+      }
+    }
     if (a.found_cue) {
       current_sent = std::max(current_sent, toks[a.cue_tok].sent);
-      cued_sent = current_sent;
+      cued_sent = std::max(last > first ? toks[last - 1].sent : 0, toks[a.cue_tok].sent);
     }
     out.push_back(std::move(out_q));
   }

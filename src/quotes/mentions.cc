@@ -104,6 +104,7 @@ void Extraction::FindMentions() {
     if (!hinted.empty() && hinted[k]) continue;
     // Role nouns (one or two words).
     uint32_t role = t.cls & (quotes::kRolePer | quotes::kRoleOrg);
+    if (role) role |= t.cls & (kMasc | kFem);  // the noun's own gender (animateur m)
     int role_end = k + 1;
     if ((t.cls & quotes::kRoleHead) && k + 1 < n && (toks[k + 1].flags & kWord)) {
       std::string key(Lower(t.b, t.e));

@@ -681,6 +681,24 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
       // A possessive role (son avocat, her spokesman) is someone else's:
       // never the person just named.
       if (m.possessive) {
+        // The same noun met before without a possessive (La fille de la
+        // victime a raconté … témoigne sa fille): whoever that one was.
+        for (int i = mi - 1; i >= 0; --i) {
+          const Mention& o = mentions[i];
+          if (o.kind != Mention::kRole || o.possessive || o.prep || o.anon ||
+              text.substr(o.b, o.e - o.b) != text.substr(m.b, m.e - m.b))
+            continue;
+          Resolved n = Resolve(i, nullptr, -100);
+          if (n.kind == SpeakerKind::kNamed) {
+            n.role = r.role;
+            n.path = "role_same";
+            n.b = r.b;
+            n.e = r.e;
+            n.mention = r.mention;
+            return n;
+          }
+          break;
+        }
         int next = ant_later ? ant : -1;
         if (next < 0) {
           auto it = std::upper_bound(persons.begin(), persons.end(), m.tb,

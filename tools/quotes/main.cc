@@ -168,10 +168,10 @@ int Attribution(const veille::QuoteExtractor& ex, const std::string& gold_path,
         std::printf("hint %s %s [%s] role=%s\n", m.type.c_str(), m.text.c_str(),
                     m.canonical.c_str(), m.role.c_str());
       for (const veille::Quote& q : p.Run(*raw))
-        std::printf("quote \"%s\"\n  -> %s [%s] mention=%s role=%s cue=%s conf=%.2f%s\n",
+        std::printf("quote \"%s\"\n  -> %s [%s] mention=%s role=%s cue=%s conf=%.2f how=%s%s\n",
                     q.text.substr(0, 60).c_str(), q.speaker.value_or("null").c_str(),
                     veille::SpeakerKindName(q.speaker_kind), q.speaker_mention.c_str(),
-                    q.speaker_role.c_str(), q.cue.c_str(), q.confidence,
+                    q.speaker_role.c_str(), q.cue.c_str(), q.confidence, q.how,
                     q.partial ? " partial" : "");
     }
     veille::Status st = veille::ScoreAttribution(*it->second, raw->text, p.Run(*raw), &score);
