@@ -279,7 +279,7 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
     // WORDS PER|ORG [m|f] [anon]
     std::vector<std::string> parts = SplitWords(line);
     uint32_t bit = 0, gender = 0;
-    bool anon = false, group = false;
+    bool anon = false, group = false, doc = false, any = false;
     while (!parts.empty()) {
       const std::string& f = parts.back();
       if (f == "per" && !bit) {
@@ -294,18 +294,24 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
         anon = true;
       } else if (f == "group") {
         group = true;
+      } else if (f == "doc") {
+        doc = true;
+      } else if (f == "any") {
+        any = true;
       } else {
         break;
       }
       parts.pop_back();
     }
     if (!bit || parts.empty())
-      return Error::BadInput(dir + "/roles.txt: expected WORDS PER|ORG [m|f] [anon|group]: '" +
-                             line + "'");
+      return Error::BadInput(
+          dir + "/roles.txt: expected WORDS PER|ORG [m|f] [anon|group|doc|any]: '" + line + "'");
     if (parts.size() == 1) {
       lex->classes[parts[0]] |= bit | gender;
       if (anon) lex->anonymous_roles[parts[0]] = true;
       if (group) lex->group_roles[parts[0]] = true;
+      if (doc) lex->document_roles[parts[0]] = true;
+      if (any) lex->any_org_roles[parts[0]] = true;
     } else if (parts.size() == 2) {
       lex->classes[parts[0]] |= kRoleHead;
       lex->two_word_roles[parts[0] + " " + parts[1]] = bit | gender;
@@ -355,6 +361,16 @@ Result<std::unique_ptr<QuoteExtractor::Lexicon>> LoadLexicon(const std::string& 
     std::string first;
     AppendLower(line.substr(0, line.find_first_of(" -'")), first);
     lex->channel_first_words[first] = true;
+    // Written without its article or with a contracted one (au Parisien,
+    // du Monde): the word after Le, La, Les, The.
+    for (std::string_view det : {"Le ", "La ", "Les ", "The "}) {
+      if (line.size() > det.size() && line.compare(0, det.size(), det) == 0) {
+        std::string next;
+        AppendLower(line.substr(det.size(), line.find_first_of(" -'", det.size()) - det.size()),
+                    next);
+        lex->channel_first_words[next] = true;
+      }
+    }
     // Written with its article: l'AFP, L'Obs, l'Express.
     if (line.size() > 2 && line[1] == '\'') {
       std::string rest;

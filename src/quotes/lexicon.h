@@ -72,6 +72,10 @@ struct QuoteExtractor::Lexicon {
   // Collective nouns that speak as a group the text names by that noun
   // only (la communauté internationale): a role, never resolved to a person.
   quotes::WordMap<bool> group_roles;
+  // roles.txt `doc`: a document that speaks for the institution after it
+  // (un communiqué du ministère); `any`: an institution noun that designates
+  // the last institution named, whatever its name (l'entreprise).
+  quotes::WordMap<bool> document_roles, any_org_roles;
   // data/quotes/first_names.txt: given name (lowercase) -> Gender.
   quotes::WordMap<uint8_t> first_names;
   // data/quotes/organisations.txt: FoldKey(alias) -> canonical name.

@@ -335,14 +335,18 @@ int Extraction::SplitGluedName(int tb, int te) const {
                          toks[tb - 1].quote < 0 && toks[tb - 1].sent == toks[tb].sent
                      ? tb - 1
                      : tb;
-  if (te - tb < 2 || (te - tb < 3 && pb == tb)) return tb;
+  if (te - tb < 2) return tb;
   auto caps_from = [&](int s) {
     for (int k = s; k < te; ++k)
       if (!(toks[k].flags & kWord) || !(toks[k].flags & kCap) || (toks[k].cls & kStop))
         return false;
     return true;
   };
-  for (int s = tb + 1; s + 2 <= te; ++s) {
+  // One word after the channel is an institution's or a person's single
+  // name (a expliqué au Parisien Yoplait) unless the whole is a channel.
+  const bool whole_channel = IsChannelName(text.substr(toks[tb].b, toks[te - 1].e - toks[tb].b)) ||
+                             IsChannelName(text.substr(toks[pb].b, toks[te - 1].e - toks[pb].b));
+  for (int s = tb + 1; s + (whole_channel ? 2 : 1) <= te; ++s) {
     if (!caps_from(s)) continue;
     std::string_view prefix = text.substr(toks[tb].b, toks[s - 1].e - toks[tb].b);
     std::string_view with_role = text.substr(toks[pb].b, toks[s - 1].e - toks[pb].b);

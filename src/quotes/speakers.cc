@@ -225,22 +225,6 @@ namespace {
 // `word` (unknown fits both).
 bool GenderFits(uint8_t person, uint8_t word) { return !person || !word || person == word; }
 
-// Role and organisation nouns that stand for the complement they introduce
-// (un communiqué du ministère: the ministry speaks).
-bool IsDocumentNoun(std::string_view lower_head) {
-  return lower_head == "communiqué" || lower_head == "statement" || lower_head == "texte" ||
-         lower_head == "lettre" || lower_head == "courrier";
-}
-
-// Organisation nouns that designate the last organisation named (l'entreprise,
-// l'établissement), whatever its name.
-bool IsGenericOrgNoun(std::string_view lower_head) {
-  return lower_head == "entreprise" || lower_head == "société" || lower_head == "groupe" ||
-         lower_head == "compagnie" || lower_head == "établissement" ||
-         lower_head == "constructeur" || lower_head == "organisation" || lower_head == "company" ||
-         lower_head == "firm";
-}
-
 }  // namespace
 
 // Whether token tb opens its clause within [lo, ...): first, after a
@@ -547,7 +531,7 @@ Extraction::Resolved Extraction::ResolveOrgRole(int mi) const {
   std::string role = RoleText(m);
   std::string head(Lower(toks[m.tb].b, toks[m.tb].e));
   r.mention = role;
-  if (IsDocumentNoun(head)) {
+  if (lex.document_roles.count(head)) {
     // "un communiqué du ministère X": the ministry.
     for (int i = mi + 1; i < int(mentions.size()) && mentions[i].tb - m.te <= 3; ++i) {
       if (toks[mentions[i].tb].sent != toks[m.tb].sent) break;
@@ -574,14 +558,14 @@ Extraction::Resolved Extraction::ResolveOrgRole(int mi) const {
         // le ministère de la Santé ... le ministère; la Haute autorité ... la Haute autorité.
         bool same_head = key.compare(0, head_key.size() + 1, head_key + " ") == 0 ||
                          key.find(" " + head_key + " ") != std::string::npos;
-        if (IsGenericOrgNoun(head) || same_head) {
+        if (lex.any_org_roles.count(head) || same_head) {
           r.speaker = OrgCanonical(name);
           return r;
         }
       }
     }
   }
-  if (IsDocumentNoun(head)) {
+  if (lex.document_roles.count(head)) {
     r.kind = SpeakerKind::kNone;
     r.path = "";
     return r;
