@@ -40,8 +40,17 @@ namespace sql {
 class Db;
 class Stmt;
 }  // namespace sql
+namespace stories {
+struct StoryChanges;
+struct Posting;
+struct StorySummary;
+struct StoryQuery;
+struct StoryArticle;
+struct OutletFraming;
+struct FramingOptions;
+}  // namespace stories
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
 // read-only opening accepts it as it is.
 inline constexpr int kOldestSchemaVersion = 2;
@@ -85,6 +94,7 @@ struct SearchHit {
   std::optional<std::string> outlet;
   std::string language;
   std::string snippet;  // matched terms wrapped in [ and ]
+  std::optional<int64_t> story;  // the story the article belongs to (stories.h)
   // Token positions of the query's matches in the text, for SnippetAt
   // (SearchWithFacets only).
   std::optional<std::vector<uint32_t>> positions;
@@ -128,6 +138,8 @@ struct StoredArticle {
     int direction = 0;  // +1: this article first, -1: the other first
   };
   std::vector<Reused> reuse;
+  // The story the article belongs to (a duplicate: its original's), if any.
+  std::optional<int64_t> story;
 };
 
 // One version of a web article (`article_versions`): where and when it was
@@ -318,6 +330,41 @@ class Archive {
   Result<std::vector<ReuseRow>> Reuse(const std::optional<std::string>& article,
                                       const std::optional<std::string>& outlet, size_t limit);
 
+  // --- stories (veille/stories.h; archive/stories_store.cc) ---
+  // Ingest side: what an OnlineClusterer reads (its StoryBackend) and writes.
+  // Whether the archive has the story tables (schema 10; a read-only older
+  // archive does not).
+  bool HasStoryTables();
+  // Articles counted in story_df, and the largest story id (0: none).
+  Result<uint64_t> StoryDocuments();
+  Result<int64_t> MaxStoryId();
+  Status StoryDocFreqs(const std::vector<uint64_t>& keys, std::vector<uint32_t>* df);
+  Status StoryPostings(uint64_t key, int32_t day, int32_t window, size_t limit,
+                       std::vector<stories::Posting>* out);
+  Result<std::optional<std::string>> StoryState(int64_t story);
+  Result<std::optional<int64_t>> StoryOfRow(int64_t article_rowid);
+  // Sets each hit's story (a duplicate: its original's).
+  Status FillStories(std::vector<SearchHit>& hits);
+  // The earlier articles the reuse stage recorded `rowid` to be a
+  // near-duplicate of, most similar first.
+  Result<std::vector<int64_t>> NearDuplicatesOf(int64_t rowid);
+  // Writes what the clusterer changed (document frequencies, postings,
+  // members, story states) and brings each changed story's record up to date
+  // from its members (size, dates, languages, outlets, title).
+  Status WriteStoryChanges(const stories::StoryChanges& changes);
+  // Read side.
+  Result<std::vector<stories::StorySummary>> Stories(const stories::StoryQuery& q, size_t* total);
+  Result<stories::StorySummary> Story(int64_t id);
+  // The story's articles (and the exact duplicates of them), oldest first.
+  Result<std::vector<stories::StoryArticle>> StoryArticles(int64_t id);
+  // The reused passages between two articles of the story.
+  Result<std::vector<ReuseRow>> StoryPassages(int64_t id);
+  // Every article id -> story id (exact duplicates: their original's).
+  Result<std::unordered_map<std::string, int64_t>> StoryAssignments();
+  // Document frequencies of analysed terms (story_df), for framing's prior.
+  Result<std::unordered_map<std::string, uint64_t>> TermDocFreqs(
+      const std::vector<std::string>& terms);
+
   // Ingest runs: one row per `veille ingest`, with its figures.
   Result<int64_t> StartRun(const std::string& inputs);
   Status FinishRun(int64_t run, const std::string& status, const std::string& summary_json);
@@ -397,6 +444,11 @@ class Archive {
   Status RemoveExtracted(int64_t rowid);
   Status LoadExtracted(int64_t rowid, StoredArticle* a);
   Status LoadReuse(int64_t rowid, StoredArticle* a);
+  // Takes a replaced article out of its story (archive/stories_store.cc).
+  Status RemoveStoryMember(int64_t rowid);
+  // Recomputes a story's record from its members; deletes an empty story.
+  Status RefreshStory(int64_t story);
+  std::optional<bool> has_story_tables_;
   // Entity counts and aliases gathered by StoreExtracted in the open
   // transaction: written by Commit(), dropped by Rollback().
   Status FlushEntityCounts();
@@ -419,6 +471,12 @@ class Archive {
 // Whether `location` names a PostgreSQL database (postgresql:// or
 // postgres://) rather than a SQLite file.
 bool IsPostgresUri(std::string_view location);
+
+// How each outlet tells story `story` (stories::Framing over the story's
+// articles, their quotes' speakers, entities and analysed terms, and the
+// passages they share; the prior from the archive's document frequencies).
+Result<std::vector<stories::OutletFraming>> StoryFraming(Archive& archive, int64_t story,
+                                                         const stories::FramingOptions& options);
 
 // Date range helpers: "2021-08" covers 2021-08-01..2021-08-31.
 std::string DateLow(std::string_view date);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "veille/archive.h"
+#include "veille/stories.h"
 
 namespace veille {
 
@@ -34,6 +35,13 @@ nlohmann::json QuoteJson(const QuoteSpan& q);
 // des talibans", "(unattributed)"; " [uncertain]" appended below
 // kUncertainConfidence.
 std::string SpeakerLabel(const QuoteSpan& q);
+
+// Stories (story_export.cc), as `veille stories/story --json` and the HTTP
+// API give them: a story record; one of its articles (without its text);
+// the per-outlet framing.
+nlohmann::json StorySummaryJson(const stories::StorySummary& s);
+nlohmann::json StoryArticleJson(const stories::StoryArticle& a);
+nlohmann::json FramingJson(const std::vector<stories::OutletFraming>& outlets);
 
 }  // namespace veille
 

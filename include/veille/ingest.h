@@ -48,6 +48,7 @@ struct IngestOptions {
   // each): past it, the run aligns the passages found so far and goes on
   // looking the earlier articles up in the archive (slower per article).
   size_t reuse_memory_bytes = size_t{3} << 30;
+  bool stories = true;                      // story clustering (veille/stories.h)
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
   // Measure the CPU time of every step on every thread (IngestSummary::profile).
   bool profile = false;
@@ -72,6 +73,7 @@ struct IngestSummary {
   uint64_t near_duplicates = 0;  // near-duplicate pairs found
   uint64_t passages = 0;         // reused passages found
   uint64_t reuse_rollovers = 0;  // times the reuse stage went over its memory budget
+  uint64_t stories = 0;          // stories started
   uint64_t input_bytes = 0;      // article text bytes processed
   double seconds = 0;
   uint64_t peak_rss_bytes = 0;

@@ -28,6 +28,14 @@ using sql::Stmt;
 
 namespace {
 
+int DaysInMonth(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+}  // namespace
+
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -35,12 +43,6 @@ std::string NowUtc() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-int DaysInMonth(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return kDays[m - 1];
 }
 
 std::string FlagsJson(const std::vector<std::string>& flags) {
@@ -56,7 +58,6 @@ std::vector<std::string> ParseFlags(const std::string& s) {
   return out;
 }
 
-}  // namespace
 
 bool IsValidDate(std::string_view s) {
   auto digits = [&](size_t from, size_t n) {
@@ -279,6 +280,7 @@ Status Archive::RemoveStored(const std::string& id, const StoredId& stored) {
   if (auto s = versions::KeepReplaced(*db_, id, title, text); !s.ok()) return s;
   if (auto s = RemoveExtracted(stored.rowid); !s.ok()) return s;
   if (auto s = RemoveReuse(stored.rowid); !s.ok()) return s;
+  if (auto s = RemoveStoryMember(stored.rowid); !s.ok()) return s;
   Stmt rm(*db_, "DELETE FROM removed_lines WHERE article_rowid = ?");
   rm.Bind(1, stored.rowid);
   if (rm.Step() != sql::kDone) return DbError(*db_, "replacing " + id);
@@ -439,7 +441,10 @@ Result<std::string> Archive::MatchExpression(const ParsedQuery& q,
 }
 
 Result<SearchResult> Archive::Search(const SearchOptions& options) {
-  return backend_->Search(*this, options);
+  auto r = backend_->Search(*this, options);
+  if (r.ok())
+    if (auto s = FillStories(r->hits); !s.ok()) return s.error();
+  return r;
 }
 
 Status Archive::Reindex(const std::function<void(uint64_t, uint64_t)>& progress) {
@@ -476,6 +481,16 @@ Result<StoredArticle> Archive::Get(const std::string& id) {
   while (rl.Step() == sql::kRow) a.removed.push_back({rl.Text(0), rl.Text(1)});
   if (auto s = LoadExtracted(rowid, &a); !s.ok()) return s.error();
   if (auto s = LoadReuse(rowid, &a); !s.ok()) return s.error();
+  // A duplicate is in its original's story.
+  int64_t story_row = rowid;
+  if (a.duplicate_of) {
+    Stmt orig(*db_, "SELECT rowid FROM articles WHERE id = ?");
+    orig.Bind(1, *a.duplicate_of);
+    story_row = orig.Step() == sql::kRow ? orig.Int(0) : 0;
+  }
+  auto story = StoryOfRow(story_row);
+  if (!story.ok()) return story.error();
+  a.story = *story;
   return a;
 }
 

@@ -87,6 +87,7 @@ std::string ArticleJson(const StoredArticle& a) {
   j["reuse"] = reuse;
   j["entities"] = entities;
   j["quotes"] = quotes;
+  j["story"] = a.story ? json(*a.story) : json(nullptr);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "archive/db.h"
 #include "veille/archive.h"
@@ -12,6 +13,12 @@
 namespace veille {
 
 using sql::Stmt;
+
+// The current UTC time, YYYY-MM-DDTHH:MM:SSZ (archive.cc).
+std::string NowUtc();
+// Article flags as stored (a JSON array) and back (archive.cc).
+std::string FlagsJson(const std::vector<std::string>& flags);
+std::vector<std::string> ParseFlags(const std::string& s);
 
 struct Archive::Statements {
   // `registry`: the table with every article's id, hash and group

@@ -110,6 +110,78 @@ INSERT OR REPLACE INTO meta(key, value)
        " ADD COLUMN IF NOT EXISTS tries BIGINT NOT NULL DEFAULT 0;"
        "UPDATE crawl_seen SET first_fetched_at = fetched_at WHERE first_fetched_at IS NULL;"
        "CREATE INDEX IF NOT EXISTS crawl_seen_source ON crawl_seen(source_id, first_fetched_at);"},
+      // 10: stories (veille/stories.h): story records, each article's story,
+      // the postings that find candidate stories, and the term and entity
+      // document frequencies of TF-IDF. Articles stored before are in no
+      // story.
+      {"stories: stories, story_members, story_keys, story_df", R"sql(
+CREATE TABLE IF NOT EXISTS stories(
+  story_id      INTEGER PRIMARY KEY,
+  title         TEXT,
+  title_article INTEGER,
+  first_date    TEXT,
+  last_date     TEXT,
+  size          INTEGER NOT NULL DEFAULT 0,
+  languages     TEXT NOT NULL DEFAULT '[]',
+  outlets       TEXT NOT NULL DEFAULT '[]',
+  entities      TEXT NOT NULL DEFAULT '[]',
+  state         BLOB NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_date);
+CREATE INDEX IF NOT EXISTS stories_size ON stories(size);
+CREATE TABLE IF NOT EXISTS story_members(
+  article_rowid INTEGER PRIMARY KEY,
+  story_id      INTEGER NOT NULL,
+  score         REAL NOT NULL,
+  via           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
+CREATE TABLE IF NOT EXISTS story_keys(
+  key      INTEGER NOT NULL,
+  day      INTEGER NOT NULL,
+  story_id INTEGER NOT NULL,
+  PRIMARY KEY(key, day, story_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_df(
+  key INTEGER PRIMARY KEY,
+  df  INTEGER NOT NULL
+);
+)sql",
+       R"sql(
+CREATE TABLE IF NOT EXISTS stories(
+  story_id      BIGINT PRIMARY KEY,
+  title         TEXT,
+  title_article BIGINT,
+  first_date    TEXT,
+  last_date     TEXT,
+  size          BIGINT NOT NULL DEFAULT 0,
+  languages     TEXT NOT NULL DEFAULT '[]',
+  outlets       TEXT NOT NULL DEFAULT '[]',
+  entities      TEXT NOT NULL DEFAULT '[]',
+  state         BYTEA NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_date);
+CREATE INDEX IF NOT EXISTS stories_size ON stories(size);
+CREATE TABLE IF NOT EXISTS story_members(
+  article_rowid BIGINT PRIMARY KEY,
+  story_id      BIGINT NOT NULL,
+  score         DOUBLE PRECISION NOT NULL,
+  via           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members(story_id);
+CREATE TABLE IF NOT EXISTS story_keys(
+  key      BIGINT NOT NULL,
+  day      BIGINT NOT NULL,
+  story_id BIGINT NOT NULL,
+  PRIMARY KEY(key, day, story_id)
+);
+CREATE TABLE IF NOT EXISTS story_df(
+  key BIGINT PRIMARY KEY,
+  df  BIGINT NOT NULL
+);
+)sql"},
   };
   return kList;
 }

@@ -29,7 +29,10 @@ Result<SearchPage> SearchWithFacets(Archive& archive, SearchAttributes& attribut
                                     size_t entity_sample) {
   auto snapshot = attributes.Refresh(archive);
   if (!snapshot.ok()) return snapshot.error();
-  return archive.backend().SearchWithFacets(archive, **snapshot, options, top, entity_sample);
+  auto page = archive.backend().SearchWithFacets(archive, **snapshot, options, top, entity_sample);
+  if (page.ok())
+    if (auto s = archive.FillStories(page->hits); !s.ok()) return s.error();
+  return page;
 }
 
 Result<std::unordered_map<std::string, std::string>> ArticleTexts(

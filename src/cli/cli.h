@@ -60,6 +60,9 @@ Runner RegisterEvalExtract(CLI::App& sub, const Common& common);
 Runner RegisterReindex(CLI::App& sub, const Common& common);
 Runner RegisterSources(CLI::App& sub, const Common& common);
 Runner RegisterCrawl(CLI::App& sub, const Common& common);
+Runner RegisterStories(CLI::App& sub, const Common& common);
+Runner RegisterStory(CLI::App& sub, const Common& common);
+Runner RegisterEvalStories(CLI::App& sub, const Common& common);
 
 // Terminal columns of UTF-8 text, one per code point (accented letters
 // included; wide CJK characters are counted as one).

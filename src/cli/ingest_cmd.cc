@@ -29,6 +29,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     bool no_entities = false;
     bool no_quotes = false;
     bool no_reuse = false;
+    bool no_stories = false;
     bool profile = false;
     size_t reuse_memory_mb = IngestOptions{}.reuse_memory_bytes >> 20;
     unsigned watch = 0;
@@ -49,6 +50,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
   sub.add_flag("--no-entities", o->no_entities, "Skip entity recognition");
   sub.add_flag("--no-quotes", o->no_quotes, "Skip quote extraction");
   sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
+  sub.add_flag("--no-stories", o->no_stories, "Skip story clustering");
   sub.add_flag("--profile", o->profile,
                "Measure the CPU time of every step per thread and print it after the summary");
   sub.add_option("--reuse-memory-mb", o->reuse_memory_mb,
@@ -75,6 +77,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     opt.entities = !o->no_entities;
     opt.quotes = !o->no_quotes;
     opt.reuse = !o->no_reuse;
+    opt.stories = !o->no_stories;
     opt.profile = o->profile;
     opt.reuse_memory_bytes = o->reuse_memory_mb << 20;
     std::signal(SIGINT, OnSignal);

@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
        RegisterCrawl},
       {"reindex", "Index every stored article again (after an upgrade that says so)",
        RegisterReindex},
+      {"stories", "Stories: articles on the same event, largest or newest first", RegisterStories},
+      {"story", "One story: its articles over time; --by-outlet: how each outlet tells it",
+       RegisterStory},
+      {"eval-stories", "Score the archive's stories against a gold clustering (BCubed, pairwise)",
+       RegisterEvalStories},
   };
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : cmds) {

@@ -47,8 +47,13 @@ Runner RegisterSearch(CLI::App& sub, const Common& common) {
         return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
       };
       for (auto& h : r->hits)
-        hits.push_back({{"id", h.id}, {"score", h.score}, {"title", nul(h.title)},
-                        {"date", nul(h.date)}, {"outlet", nul(h.outlet)}, {"snippet", h.snippet}});
+        hits.push_back({{"id", h.id},
+                        {"score", h.score},
+                        {"title", nul(h.title)},
+                        {"date", nul(h.date)},
+                        {"outlet", nul(h.outlet)},
+                        {"snippet", h.snippet},
+                        {"story", h.story ? nlohmann::json(*h.story) : nlohmann::json(nullptr)}});
       nlohmann::json j = {{"query", r->query}, {"total", r->total}, {"hits", hits}};
       std::printf("%s\n", j.dump().c_str());
       return kExitOk;
@@ -56,9 +61,10 @@ Runner RegisterSearch(CLI::App& sub, const Common& common) {
     std::printf("%zu results for %s\n", r->total, r->query.c_str());
     size_t rank = o->offset;
     for (auto& h : r->hits) {
-      std::printf("\n%zu. %s  (%s%s%s, score %.2f)\n", ++rank, h.id.c_str(),
+      std::printf("\n%zu. %s  (%s%s%s, score %.2f%s)\n", ++rank, h.id.c_str(),
                   h.date.value_or("undated").c_str(), h.outlet ? ", " : "",
-                  h.outlet.value_or("").c_str(), h.score);
+                  h.outlet.value_or("").c_str(), h.score,
+                  h.story ? fmt::format(", story {}", *h.story).c_str() : "");
       if (h.title) std::printf("   %s\n", h.title->c_str());
       std::printf("   %s\n", h.snippet.c_str());
     }

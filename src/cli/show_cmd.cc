@@ -35,6 +35,9 @@ Runner RegisterShow(CLI::App& sub, const Common& common) {
     std::string flags;
     for (auto& f : a->flags) flags += (flags.empty() ? "" : ", ") + f;
     std::printf("flags:    %s\n", flags.empty() ? "(none)" : flags.c_str());
+    if (a->story)
+      std::printf("story:    %lld (veille story %lld)\n", (long long)*a->story,
+                  (long long)*a->story);
     if (a->duplicate_of) {
       std::printf("duplicate of: %s\n", a->duplicate_of->c_str());
       return kExitOk;

@@ -591,11 +591,12 @@ std::string FormatSummary(const IngestSummary& s) {
   double secs = std::max(s.seconds, 1e-9);
   return fmt::format(
       "read {} articles: stored {}, updated {}, unchanged {}, duplicates {}, errors {}, warnings {}"
-      ", near-duplicate pairs {}, reused passages {}"
+      ", near-duplicate pairs {}, reused passages {}, stories started {}"
       " in {:.2f} s ({:.0f} articles/s, {:.1f} MB/s, peak memory {:.0f} MB){}",
       s.read, s.stored, s.updated, s.unchanged, s.duplicates, s.errors, s.warnings,
-      s.near_duplicates, s.passages, s.seconds, s.read / secs, s.input_bytes / 1e6 / secs,
-      s.peak_rss_bytes / 1e6, s.interrupted ? " — interrupted, run again to resume" : "");
+      s.near_duplicates, s.passages, s.stories, s.seconds, s.read / secs,
+      s.input_bytes / 1e6 / secs, s.peak_rss_bytes / 1e6,
+      s.interrupted ? " — interrupted, run again to resume" : "");
 }
 
 std::string FormatProfile(const IngestSummary& s) {
@@ -631,6 +632,7 @@ std::string SummaryJson(const IngestSummary& s) {
                       {"near_duplicate_pairs", s.near_duplicates},
                       {"passages", s.passages},
                       {"reuse_rollovers", s.reuse_rollovers},
+                      {"stories_started", s.stories},
                       {"seconds", s.seconds},
                       {"articles_per_second", s.read / secs},
                       {"mb_per_second", s.input_bytes / 1e6 / secs},

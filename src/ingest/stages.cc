@@ -11,10 +11,8 @@ Result<std::vector<std::unique_ptr<Stage>>> MakeStages(const StageContext& c) {
     bool on;
     StageFactory make;
   } kStages[] = {
-      {o.entities, NewEntityStage},
-      {o.quotes, NewQuoteStage},
-      {true, NewIndexStage},
-      {o.reuse, NewReuseStage},
+      {o.entities, NewEntityStage}, {o.quotes, NewQuoteStage},  {true, NewIndexStage},
+      {o.reuse, NewReuseStage},     {o.stories, NewStoryStage},
   };
   std::vector<std::unique_ptr<Stage>> stages;
   for (const auto& s : kStages) {

@@ -13,6 +13,7 @@ Result<std::unique_ptr<Stage>> NewEntityStage(const StageContext& context);  // 
 Result<std::unique_ptr<Stage>> NewQuoteStage(const StageContext& context);   // extract_stages.cc
 Result<std::unique_ptr<Stage>> NewIndexStage(const StageContext& context);   // extract_stages.cc
 Result<std::unique_ptr<Stage>> NewReuseStage(const StageContext& context);   // reuse_stage.cc
+Result<std::unique_ptr<Stage>> NewStoryStage(const StageContext& context);   // story_stage.cc
 
 }  // namespace veille
 
