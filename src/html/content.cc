@@ -36,6 +36,10 @@ constexpr int kUnlikelyWeight = -50;
 // sections that no single container holds).
 constexpr size_t kFallbackBelow = 5000;
 constexpr size_t kFallbackRatio = 4;
+// Below this much prose (bytes of paragraphs of 120 bytes or more) the
+// chosen content is not an article.
+constexpr size_t kMinArticleProse = 1000;
+constexpr size_t kMinDeclaredProse = 200;
 
 struct Info {
   int weight = 0;
@@ -45,7 +49,7 @@ struct Info {
   uint32_t own_commas = 0;
   uint32_t inline_link = 0;  // own text inside links
   uint32_t prose = 0;        // text of blocks below with a paragraph of own text, not links
-  uint16_t n_li = 0, n_p = 0, n_img = 0, n_input = 0, n_heading = 0;
+  uint16_t n_li = 0, n_p = 0, n_img = 0, n_input = 0, n_heading = 0, n_a = 0;
   float score = 0;
   bool scored = false;
   bool junk = false;
@@ -215,6 +219,24 @@ class Extraction {
     for (uint32_t p : parts) Render(p, top, &blocks);
     Filter(&blocks);
     size_t main_len = TextLen(blocks);
+    // A page that is not an article (a listing, a product, a forum thread,
+    // a service page) has no run of prose for the scoring to find: its
+    // content is the main region, teasers and short lines included.
+    // A page that says it is an article and has a paragraph or two of prose
+    // is a short article.
+    const size_t prose = ProseLen(blocks);
+    if (prose < kMinArticleProse && !(in_.declared_article && prose >= kMinDeclaredProse)) {
+      uint32_t region = MainRegion();
+      relaxed_ = true;
+      std::vector<Block> all;
+      Render(region, region, &all);
+      Filter(&all);
+      relaxed_ = false;
+      if (TextLen(all) > main_len) {
+        blocks = std::move(all);
+        main_len = TextLen(blocks);
+      }
+    }
     // Fallback 1: the body, cleaned the same way, when the choice is short.
     if (main_len < kFallbackBelow && info_[body_].text > kFallbackRatio * main_len + 200) {
       std::vector<Block> all;
@@ -251,6 +273,31 @@ class Extraction {
     for (const Block& b : blocks)
       for (char c : b.text) n += static_cast<unsigned char>(c) > ' ';
     return n;
+  }
+
+  // Text of the paragraphs long enough to be prose.
+  static size_t ProseLen(const std::vector<Block>& blocks) {
+    size_t n = 0;
+    for (const Block& b : blocks)
+      if ((b.kind == Block::Kind::kParagraph || b.kind == Block::Kind::kQuote) &&
+          b.text.size() >= 120)
+        n += b.text.size();
+    return n;
+  }
+
+  // The page's main region: its <main> (or role=main) holding the most
+  // text, else the body.
+  uint32_t MainRegion() const {
+    uint32_t best = body_;
+    uint32_t best_text = 0;
+    for (uint32_t i = 1; i < doc_.nodes.size(); ++i) {
+      const Node& nd = doc_.nodes[i];
+      if (nd.is_text || info_[i].junk) continue;
+      bool main = nd.tag == Tag::kMain || AsciiLower(doc_.Attribute(i, "role")) == "main";
+      if (main && info_[i].text > best_text) best = i, best_text = info_[i].text;
+    }
+    if (best != body_ && best_text * 4 < info_[body_].text) return body_;
+    return best;
   }
 
   uint32_t FindBody() const {
@@ -441,6 +488,8 @@ class Extraction {
       p.prose += f.prose;
       p.link_text += f.link_text;
       p.n_img = static_cast<uint16_t>(std::min(0xFFFF, p.n_img + f.n_img));
+      p.n_a = static_cast<uint16_t>(
+          std::min(0xFFFF, p.n_a + f.n_a + (nd.tag == Tag::kA && f.text > 0)));
       p.n_li = static_cast<uint16_t>(std::min(0xFFFF, p.n_li + f.n_li + (nd.tag == Tag::kLi)));
       p.n_p = static_cast<uint16_t>(std::min(0xFFFF, p.n_p + f.n_p + (nd.tag == Tag::kP)));
       p.n_heading =
@@ -667,7 +716,9 @@ class Extraction {
     if (f.junk) return true;
     if (nd.is_text || i == top) return false;
     if (f.text == 0) return nd.tag != Tag::kBr && nd.tag != Tag::kImg;
-    if (IsHeading(nd.tag)) return f.weight < 0 || LinkDensity(i) > 0.33f;
+    // A heading made of a link is a teaser's title: furniture in an
+    // article, content on a page of teasers.
+    if (IsHeading(nd.tag)) return f.weight < 0 || (!relaxed_ && LinkDensity(i) > 0.33f);
     switch (nd.tag) {
       case Tag::kForm:
       case Tag::kFieldset:
@@ -698,6 +749,12 @@ class Extraction {
         // layout, not furniture.
         bool holds_most = f.text * 2 > info_[top].text;
         if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25)) return true;
+        if (relaxed_) {
+          // Teasers are links with their titles: keep them; a menu is links
+          // of a word or two.
+          float ld = LinkDensity(i);
+          return ld > 0.5f && f.n_a >= 3 && f.link_text < 25u * f.n_a && !holds_most;
+        }
         // Nor is it a list of links: what the choice holds is inside it.
         if (holds_most && top != body_) return false;
         float ld = LinkDensity(i);
@@ -907,6 +964,7 @@ class Extraction {
   std::vector<Info> info_;
   std::vector<uint32_t> candidates_;
   std::vector<std::string> words_;
+  bool relaxed_ = false;  // rendering a page that is not an article
   std::string cue_key_;
   // Non-blank bytes and commas of each text node (0 under never-text tags).
   std::vector<uint32_t> text_len_, commas_;

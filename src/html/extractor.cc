@@ -78,9 +78,10 @@ Result<ExtractedPage> HtmlExtractor::Extract(const PageInput& page) const {
                                    std::to_string(impl_->options.max_depth) +
                                    " levels were attached at that depth"});
   std::optional<std::string> ld_body;
-  html_internal::ExtractMetadata(doc, impl_->res, page, &out, &ld_body);
+  bool declared_article = false;
+  html_internal::ExtractMetadata(doc, impl_->res, page, &out, &ld_body, &declared_article);
 
-  html_internal::ContentInput in{&doc, &impl_->res, out.title, ld_body};
+  html_internal::ContentInput in{&doc, &impl_->res, out.title, ld_body, declared_article};
   std::vector<Diagnostic> diags;
   out.blocks = html_internal::ExtractContent(in, &diags);
   // Pages that render their text for readers without scripts inside
@@ -100,7 +101,8 @@ Result<ExtractedPage> HtmlExtractor::Extract(const PageInput& page) const {
     }
     if (best.size() > 1000) {
       Document inner = html_internal::Parse(best, impl_->options.max_depth);
-      html_internal::ContentInput in2{&inner, &impl_->res, out.title, std::nullopt};
+      html_internal::ContentInput in2{&inner, &impl_->res, out.title, std::nullopt,
+                                      declared_article};
       std::vector<Diagnostic> ignored;
       std::vector<Block> blocks = html_internal::ExtractContent(in2, &ignored);
       size_t n = 0;

@@ -62,12 +62,16 @@ struct ContentInput {
   const Resources* res;
   std::optional<std::string> title;
   std::optional<std::string> json_ld_body;  // JSON-LD articleBody, if any
+  bool declared_article = false;            // the metadata says it is an article
 };
 std::vector<Block> ExtractContent(const ContentInput& in, std::vector<Diagnostic>* diags);
 
 // Metadata of the page (everything in ExtractedPage but the text).
+// `*declared_article` (if not null): the page says it is an article
+// (JSON-LD Article and kin, og:type article).
 void ExtractMetadata(const Document& doc, const Resources& res, const PageInput& page,
-                     ExtractedPage* out, std::optional<std::string>* json_ld_body);
+                     ExtractedPage* out, std::optional<std::string>* json_ld_body,
+                     bool* declared_article = nullptr);
 
 // When the page shows its readers the modification date of the metadata
 // and not the publication date (a page republished, "updated" dates that

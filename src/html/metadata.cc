@@ -306,6 +306,7 @@ void Names(const json& v, std::vector<std::string>* out, int depth = 0) {
 struct LinkedData {
   std::string headline, published, modified, body, publisher, language, url;
   std::vector<std::string> authors;
+  bool article = false;  // an object typed Article (NewsArticle, BlogPosting ...)
 };
 
 LinkedData ReadLinkedData(const std::vector<std::string>& blocks) {
@@ -326,6 +327,7 @@ LinkedData ReadLinkedData(const std::vector<std::string>& blocks) {
       bool page = TypeIs(
           *o, {"WebPage", "Event", "Product", "CreativeWork", "VideoObject", "QAPage", "Question"});
       if (pass == 0 ? !article : !page) continue;
+      if (pass == 0) ld.article = true;
       if (ld.headline.empty()) ld.headline = Str(*o, "headline");
       if (ld.headline.empty() && pass == 0) ld.headline = Str(*o, "name");
       if (ld.published.empty()) ld.published = Str(*o, "datePublished");
@@ -446,11 +448,16 @@ std::string HostOf(std::string_view url) {
 }  // namespace
 
 void ExtractMetadata(const Document& doc, const Resources& res, const PageInput& page,
-                     ExtractedPage* out, std::optional<std::string>* json_ld_body) {
+                     ExtractedPage* out, std::optional<std::string>* json_ld_body,
+                     bool* declared_article) {
   Found f;
   Scan(doc, &f);
   LinkedData ld = ReadLinkedData(f.ld_blocks);
   if (!ld.body.empty()) *json_ld_body = ld.body;
+  if (declared_article) {
+    const std::string* og_type = Meta(f, "og:type");
+    *declared_article = ld.article || (og_type && AsciiLower(*og_type) == "article");
+  }
 
   // Outlet.
   if (const std::string* s = Meta(f, "og:site_name"))

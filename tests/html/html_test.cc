@@ -250,5 +250,30 @@ TEST(Extract, DatesZoneUrlDisplayed) {
       "2018-02-28");
 }
 
+// A page that is not an article (a section front): its teasers, titles
+// included, are the content; the menu of one-word links is not.
+TEST(Extract, ListingKeepsTeasers) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  std::string html = R"(<html><head><title>Travel - The Valley Post</title></head><body>
+<div class="top"><ul><li><a href="/">Home</a></li><li><a href="/n">News</a></li>
+<li><a href="/s">Sport</a></li><li><a href="/t">Travel</a></li></ul></div>
+<div class="stream">
+<div class="card"><h3><a href="/1">Holiday traffic reaches a record on the coast road</a></h3>
+<p>More drivers than ever took the coast road this weekend.</p></div>
+<div class="card"><h3><a href="/2">Ferry fares rise for the third year running</a></h3>
+<p>The operator blamed the price of fuel.</p></div>
+<div class="card"><h3><a href="/3">Night trains return to the northern line</a></h3>
+<p>Sleeper cars run twice a week from June.</p></div>
+</div></body></html>)";
+  PageInput in{html, std::string("https://valleypost.example/travel"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_NE(page->text.find("Holiday traffic reaches a record"), std::string::npos);
+  EXPECT_NE(page->text.find("Sleeper cars run twice a week"), std::string::npos);
+  EXPECT_NE(page->text.find("Ferry fares rise"), std::string::npos);
+  EXPECT_EQ(page->text.find("Sport"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace veille
