@@ -214,6 +214,12 @@ std::vector<TextDate> FindTextDates(std::string_view s, const Resources& res) {
         d.year = c;
         d.month = mdy ? a : b;
         d.day = mdy ? b : a;
+      } else if (t[i + 1].text == "." && t[i].text.size() == 2 && t[i + 2].text.size() == 2 &&
+                 t[i + 4].text.size() == 2 &&
+                 !(i + 6 < t.size() && is_sep(t[i + 5]) && t[i + 6].kind == Token::kNum)) {
+        // "28.01.22": day, month, year of this century (not a version
+        // number or an address of more parts).
+        d.year = 2000 + c, d.month = b, d.day = a;
       }
       if (ValidDay(d.year, d.month, d.day)) {
         found = true;

@@ -214,7 +214,12 @@ void Scan(const Document& doc, Found* f) {
       default:
         break;
     }
+    // Microdata (itemprop) or RDFa (property="schema:datePublished").
     std::string_view prop = doc.Attribute(i, "itemprop");
+    if (prop.empty() && n.tag != Tag::kMeta) {
+      prop = doc.Attribute(i, "property");
+      prop = prop.substr(prop.find(':') == std::string_view::npos ? 0 : prop.find(':') + 1);
+    }
     if (!prop.empty() && n.tag != Tag::kMeta) {
       std::string p = AsciiLower(prop);
       auto value = [&]() {

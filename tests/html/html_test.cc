@@ -237,6 +237,19 @@ TEST(Extract, DatesZoneUrlDisplayed) {
   // "/2023/10/3-questions" has no day; "/2023/10/03/" has.
   EXPECT_EQ(extract("", "", "https://blog.example/2023/10/3-questions-for-the-mayor/"), "");
   EXPECT_EQ(extract("", "", "https://blog.example/2023/10/03/questions/"), "2023-10-03");
+  // RDFa on any element; a day written with a two-digit year.
+  EXPECT_EQ(
+      extract("",
+              R"(<span property="schema:dateCreated" content="2022-01-28T12:45:46+01:00"></span>)",
+              "https://news.example/a")
+          .substr(0, 10),
+      "2022-01-28");
+  EXPECT_EQ(extract("", R"(<span class="post-date">28.01.22</span>)", "https://news.example/a"),
+            "2022-01-28");
+  // Not a version number.
+  EXPECT_EQ(
+      extract("", R"(<span class="post-date">release 10.12.15.2</span>)", "https://news.example/a"),
+      "");
   // The page shows the update only: that is its date; it shows both: the
   // publication.
   const std::string meta =
