@@ -1,5 +1,6 @@
 // crawl_cmd.cc: `veille sources add|list|remove|import` and `veille crawl`.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -136,6 +137,9 @@ Runner RegisterCrawl(CLI::App& sub, const Common& common) {
   struct Opts {
     std::string warc_dir = "warc", replay, user_agent = "veille/0.1", contact;
     double delay = 1.0;
+    size_t parallel = 8;
+    int retries = 3;
+    long timeout = 60;
     bool daemon = false, quiet = false, no_entities = false, no_quotes = false;
   };
   auto o = std::make_shared<Opts>();
@@ -146,6 +150,15 @@ Runner RegisterCrawl(CLI::App& sub, const Common& common) {
   sub.add_option("--delay", o->delay, "Seconds between two requests to one host")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
+  sub.add_option("--parallel", o->parallel, "Transfers at once over all hosts (one per host)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  sub.add_option("--retries", o->retries, "Tries again after a timeout, 429 or 5xx")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
+  sub.add_option("--timeout", o->timeout, "Seconds for one whole transfer")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   sub.add_option("--user-agent", o->user_agent, "User-Agent product token")->capture_default_str();
   sub.add_option("--contact", o->contact, "Contact URL added to the User-Agent");
   sub.add_flag("--quiet,-q", o->quiet, "No per-URL problems on stderr");
@@ -177,7 +190,42 @@ Runner RegisterCrawl(CLI::App& sub, const Common& common) {
     co.user_agent = o->user_agent;
     co.contact_url = o->contact;
     co.host_delay_seconds = o->delay;
+    co.max_parallel = o->parallel;
+    co.max_retries = o->retries;
+    co.transfer_timeout_ms = o->timeout * 1000;
     co.stop = &g_stop;
+    // Progress on a terminal: one line, rewritten at most 5 times a second.
+    const bool tty = isatty(fileno(stderr));
+    auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    bool shown = false;
+    if (tty) {
+      co.progress = [&](const CrawlProgress& p) {
+        auto now = std::chrono::steady_clock::now();
+        if (!p.ingesting && now - last < std::chrono::milliseconds(200)) return;
+        last = now;
+        shown = true;
+        if (p.ingesting) {
+          std::fprintf(stderr, "\r\033[Ksources %llu/%llu, fetched %llu, errors %llu: ingesting\n",
+                       static_cast<unsigned long long>(p.sources_done),
+                       static_cast<unsigned long long>(p.sources_due),
+                       static_cast<unsigned long long>(p.fetched),
+                       static_cast<unsigned long long>(p.errors));
+          shown = false;
+        } else {
+          std::fprintf(stderr,
+                       "\r\033[Ksources %llu/%llu, fetched %llu, running %llu, queued %llu, "
+                       "errors %llu",
+                       static_cast<unsigned long long>(p.sources_done),
+                       static_cast<unsigned long long>(p.sources_due),
+                       static_cast<unsigned long long>(p.fetched),
+                       static_cast<unsigned long long>(p.running),
+                       static_cast<unsigned long long>(p.queued),
+                       static_cast<unsigned long long>(p.errors));
+        }
+        std::fflush(stderr);
+      };
+    }
+    (void)shown;
     co.ingest.entities = !o->no_entities;
     co.ingest.quotes = !o->no_quotes;
     do {

@@ -185,6 +185,8 @@ bool EndsWith(std::string_view s, std::string_view end) {
 
 // FNV-1a, 64 bits, in hex: a short stable signature.
 std::string Fingerprint(std::string_view s) {
+  // Only separators: the entry says nothing that could change.
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c == '\x1f'; })) return "";
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) {
     h ^= c;

@@ -223,7 +223,10 @@ Status ReuseStage::AlignAndStore(const std::vector<std::pair<int64_t, int64_t>>&
       for (int64_t id : {pairs[i].first, pairs[i].second}) {
         if (index.count(id)) continue;
         auto r = archive_.TextAndDate(id);
-        if (!r.ok()) return r.error();
+        // A row gone since (the article was updated later in the run, which
+        // replaced its row): an empty text, so no passage.
+        if (!r.ok() && r.error().code != Error::Code::kNotFound) return r.error();
+        if (!r.ok()) r = std::make_pair(std::string(), std::string());
         index.emplace(id, docs.size());
         docs.push_back({std::move(r->first), std::move(r->second), {}});
       }
