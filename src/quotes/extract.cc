@@ -151,6 +151,17 @@ std::vector<Quote> Extraction::Run() {
       a.mention = dash_mention;
     } else if (c >= 0) {
       a = FromCue(c, len, kind, after_begin, fwd_hi);
+      if (a.mention < 0 && a.inv_tok < 0) {
+        // The cue after it names nobody (tout en précisant): one before it
+        // in the sentence may (X a tenu à rappeler que « … »).
+        int len2 = 0;
+        CueKind kind2;
+        int c2 = FindCue(back_lo, before_end, false, &len2, &kind2);
+        if (c2 >= 0) {
+          Attribution a2 = FromCue(c2, len2, kind2, back_lo, before_end);
+          if (a2.mention >= 0 || a2.inv_tok >= 0) a = a2;
+        }
+      }
     } else {
       // 2. A cue before it in the same sentence (X a déclaré : « … »,
       //    selon X, « … »).
@@ -160,15 +171,20 @@ std::vector<Quote> Extraction::Run() {
       } else {
         // 3. A cue later in the sentence (« … », le gouverneur …, a annoncé).
         c = FindCue(after_begin, fwd_hi, true, &len, &kind);
-        if (c >= 0) {
-          a = FromCue(c, len, kind, after_begin, fwd_hi);
-        } else if (fwd_hi < n && IsMarkTok(fwd_hi)) {
-          // 4. The cue ending a sentence of several quotations
-          //    (rendre le texte « … » et « … » sur …, a assuré le ministre).
-          int lo = -1;
-          c = SentenceCueAfter(fwd_hi, &len, &kind, &lo);
-          if (c >= 0) a = FromCue(c, len, kind, lo, ForwardLimit(c + len, 40));
-        }
+        if (c >= 0) a = FromCue(c, len, kind, after_begin, fwd_hi);
+      }
+    }
+    if (dash_mention < 0 && (!a.found_cue || (a.mention < 0 && a.inv_tok < 0)) && fwd_hi < n &&
+        IsMarkTok(fwd_hi)) {
+      // 4. The cue ending a sentence of several quotations (rendre le texte
+      //    « … » et « … » sur …, a assuré le ministre), when no cue nearer
+      //    gave a speaker.
+      int lo = -1, len4 = 0;
+      CueKind kind4;
+      int c4 = SentenceCueAfter(fwd_hi, &len4, &kind4, &lo);
+      if (c4 >= 0) {
+        Attribution a4 = FromCue(c4, len4, kind4, lo, ForwardLimit(c4 + len4, 40));
+        if (a4.mention >= 0 || a4.inv_tok >= 0 || !a.found_cue) a = a4;
       }
     }
 
@@ -272,7 +288,7 @@ std::vector<Quote> Extraction::Run() {
         r = current_r;
         how = SentencesBetween(current_tok, first) <= 1 ? "continuation" : "continuation_far";
         conf = std::min(current_conf, Confidence(how));
-      } else if (!cur && out.empty()) {
+      } else if (!cur && out.empty() && !out_q.partial) {
         int next = SubjectAfter(after_begin);
         if (next >= 0) {
           r = Resolve(next, nullptr, -100);
@@ -289,7 +305,12 @@ std::vector<Quote> Extraction::Run() {
     out_q.speaker_kind = r.kind;
     out_q.confidence = r.kind == SpeakerKind::kNone ? 0.0f : conf;
     out_q.how = r.kind == SpeakerKind::kNone ? "" : how;
-    if (a.found_cue && r.kind != SpeakerKind::kNone && pending >= 0 && pending_end == before_end) {
+    // Only marks and punctuation between the two (its trailing clause, if
+    // any, named nobody: « … », selon un communiqué. « … », ajoute X).
+    bool adjacent = pending >= 0 && pending_end <= before_end + 1;
+    for (int k = pending_end; adjacent && k < before_end; ++k)
+      if (toks[k].flags & kWord) adjacent = false;
+    if (a.found_cue && r.kind != SpeakerKind::kNone && adjacent) {
       Quote& p = out[pending];
       p.speaker = r.speaker;
       p.speaker_mention = r.mention;
@@ -304,6 +325,8 @@ std::vector<Quote> Extraction::Run() {
     if (r.kind == SpeakerKind::kNone) {
       pending = int(out.size());
       pending_end = after_begin;
+      // Past a cue clause after it that gave no speaker.
+      if (a.found_cue && a.cue_tok >= after_begin) pending_end = std::max(pending_end, fwd_hi);
     }
     if (r.kind != SpeakerKind::kNone) {
       current_r = r;

@@ -192,6 +192,8 @@ struct Extraction {
   // Pairs quote marks into outermost quotations.
   void FindQuotes();
   uint32_t ApostropheOpener(uint32_t close) const;
+  bool InnerWordsQuoted(size_t from) const;
+  bool HasIncise(size_t from, size_t to);
 
   // -------------------------------------------------------------- tokens --
 
@@ -245,6 +247,7 @@ struct Extraction {
   int SplitGluedName(int tb, int te) const;
   uint8_t FirstNameGender(std::string_view name) const;
   bool IsGenericSubject(int k) const;
+  bool InvertedVerb(int v) const;
   bool IsAnonymousRole(const Mention& m) const;
 
   // The role noun phrase starting at the role mention: noun, adjectives and
@@ -294,6 +297,7 @@ struct Extraction {
   int RecentSubject(int k, uint8_t g);
   int SentenceFloor(int k, int back) const;
   int SentencesBetween(int a, int b) const;
+  bool IsGerund(int c) const;
   int Antecedent(int k, uint8_t g) const;
   int SameRolePerson(int mi, int* unnamed) const;
   int AppositionName(int mi) const;

@@ -119,6 +119,33 @@ uint32_t Extraction::ApostropheOpener(uint32_t close) const {
   return close;
 }
 
+// Whether the straight mark ending at `from` opens words quoted inside an
+// open quotation: a straight mark that closes (a letter before it) comes
+// within five words, before any sentence ends.
+bool Extraction::InnerWordsQuoted(size_t from) const {
+  int words = 0;
+  bool in_word = false;
+  for (size_t i = from; i < text.size() && i < from + 80;) {
+    size_t len;
+    char32_t c = PeekCp(text, i, &len);
+    if (c == '"') return i > from && !IsSpace(PrevCp(text, i)) && words <= 5;
+    if (IsSentencePunct(c) || c == '\n' || IsQuoteCp(c)) return false;
+    bool w = IsWordCp(c);
+    if (w && !in_word) ++words;
+    in_word = w;
+    i += len;
+  }
+  return false;
+}
+
+// Whether text [from, to) holds an incise (", a-t-il insisté"): then a
+// quotation opened at `from` and still open at `to` was never closed.
+bool Extraction::HasIncise(size_t from, size_t to) {
+  for (size_t i = text.find(',', from); i < to; i = text.find(',', i + 1))
+    if (CueWordAt(i + 1)) return true;
+  return false;
+}
+
 // Pairs quote marks into outermost quotations.
 void Extraction::FindQuotes() {
   struct Open {
@@ -260,10 +287,26 @@ void Extraction::FindQuotes() {
             pop_to(top);  // “…" : mixed marks, common in web copy
           } else if (stack.empty()) {
             // A closing mark with none open: '…" typed with an apostrophe
-            // for the opening mark (after a space, before a letter).
+            // for the opening mark (after a space, before a letter); or the
+            // previous quotation's glued closing mark stood for two (2026"Il
+            // faudra …" : the opening mark of the next one was lost).
             uint32_t ob = ApostropheOpener(b);
-            if (ob != b) Emit(ob, ob + 1, b, e, {});
+            if (ob != b) {
+              Emit(ob, ob + 1, b, e, {});
+            } else if (!raw.empty() && raw.back().close_e < b &&
+                       raw.back().close_e > raw.back().close_b &&
+                       !IsSpace(PrevCp(text, raw.back().close_b)) &&
+                       IsUpperCp(PeekCp(text, raw.back().close_e, &l2)) &&
+                       text.substr(raw.back().close_e, b - raw.back().close_e).find('\n') ==
+                           std::string_view::npos) {
+              Emit(raw.back().close_b, raw.back().close_e, b, e, {});
+            }
           }
+        } else if (has(kStraight) && p != ':' && !(p == ' ' && PrevCp(text, b - 1) == ':') &&
+                   !HasIncise(stack.front().e, b) && InnerWordsQuoted(e)) {
+          // Words quoted inside the quotation (Les "yag". C'est "gay" à
+          // l'envers): a short span closed before the sentence ends.
+          stack.push_back({b, e, kStraight});
         } else if (has(kStraight)) {
           // Two openers in a row: the first quotation was never closed.
           if (stack.front().fam == kStraight) {

@@ -392,7 +392,7 @@ bool Extraction::IsGenericSubject(int k) const {
   for (int j = d - 1; j >= 0 && d - j <= 5; --j) {
     const Tok& u = toks[j];
     if (!(u.flags & kWord) || u.quote >= 0) return false;
-    if (u.cue_len && u.cue_kind == CueKind::kVerb) return true;
+    if (u.cue_len && u.cue_kind == CueKind::kVerb) return InvertedVerb(j);
     // Not across a subordinate clause (a estimé que les manquements ...).
     if (u.cls & kStop) {
       std::string_view w = Lower(u.b, u.e);
@@ -400,9 +400,22 @@ bool Extraction::IsGenericSubject(int k) const {
           w == "that" || w == "if")
         return false;
     }
-    if (u.cue_len && u.cue_kind == CueKind::kVerb) return true;
+    if (u.cue_len && u.cue_kind == CueKind::kVerb) return InvertedVerb(j);
   }
   return false;
+}
+
+// Whether the verb at token v (with its auxiliary) opens an incise, where
+// its subject follows it (« … », a expliqué une habitante): after a comma,
+// a quotation mark, a colon or another verb, not after a subject pronoun or
+// a relative (qui détaillent les mesures, il raconte l'histoire).
+bool Extraction::InvertedVerb(int v) const {
+  if (v > 0 && (toks[v - 1].flags & kWord) && (toks[v - 1].cls & (kAux | kVerbish))) --v;
+  if (v == 0 || !(toks[v - 1].flags & kWord)) return true;
+  const Tok& p = toks[v - 1];
+  if (p.cls & (kPron | kPronPl)) return false;
+  std::string_view w = Lower(p.b, p.e);
+  return w != "qui" && w != "que" && w != "qu'" && w != "who" && w != "which";
 }
 
 // Whether a person role names nobody: an anonymous noun (source, entourage),

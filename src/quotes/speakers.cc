@@ -186,6 +186,8 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
       a.mention = mi;
       return a;
     }
+    // "Pour finir, …": a sentence-initial cue names its speaker right away.
+    if (kind == CueKind::kLead) return a;
     a.mention = PickMention(c + len, std::min(hi, c + len + 12), false);
     // "l'élu, selon qui ...": the one the relative pronoun stands for.
     if (a.mention < 0 && c + len < int(toks.size()) &&
@@ -202,6 +204,10 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
     if (k < c && !(toks[k].flags & kWord)) break;
   }
   int before = PickMention(lo, c, true);
+  // A gerund (tout en précisant, en demandant) shares its clause's subject:
+  // never the noun after it; none found here, the clause's subject is
+  // looked for as for a quotation without a cue.
+  if (before < 0 && IsGerund(c)) return a;
   if (before >= 0 && lo > 0 && IsMarkTok(lo - 1)) {
     // Right after the quotation, the name that opens the stretch is the
     // subject; what follows it are its appositions ("…," Scott Pruitt, the
@@ -294,6 +300,15 @@ int Extraction::SentenceFloor(int k, int back) const {
     if (++seen > back) return toks[j].sent + 1;
   }
   return 0;
+}
+
+// Whether the cue at token c is a gerund or present participle (en
+// précisant, demandant): -ant after en, or any French -ant form.
+bool Extraction::IsGerund(int c) const {
+  std::string_view w = text.substr(toks[c].b, toks[c].e - toks[c].b);
+  if (c > 0 && (toks[c - 1].flags & kWord) && Lower(toks[c - 1].b, toks[c - 1].e) == "en")
+    return true;
+  return langs == kLangFr && w.size() > 4 && w.ends_with("ant");
 }
 
 // Sentences of the writer's own that end between tokens a < b.
@@ -422,6 +437,11 @@ int Extraction::SameRolePerson(int mi, int* unnamed) const {
 int Extraction::AppositionName(int mi) const {
   const Mention& r = mentions[mi];
   const int end = RoleEnd(r);
+  // A name right after a complement that ends with another person's role
+  // is that person's (le fils de la reine Elizabeth II, le porte-parole du
+  // président X).
+  if (end - 1 >= r.te && (toks[end - 1].cls & kRolePer) && !(toks[end - 1].cls & kRoleOrg))
+    return -1;
   // Between the role's phrase and the name there may only be commas,
   // complements and the names of institutions and places (le maire LR de
   // Nice Christian Estrosi, le ministre de l'Économie et des Finances Bruno
@@ -749,6 +769,9 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         // Nobody named yet: the person the next sentences name (a déclaré
         // le diplomate ... L'émissaire, Karel Novak, ...).
         int next = Antecedent(m.tb, m.gender);
+        // Not the name that ends the role's own complement (le neveu du
+        // président Marc Olier).
+        if (next >= 0 && mentions[next].tb <= RoleEnd(m)) next = -1;
         if (next >= 0 && toks[mentions[next].tb].sent - toks[m.tb].sent <= 2) {
           Resolved n = ResolveName(next);
           n.role = r.role;
@@ -782,9 +805,13 @@ Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, 
   const uint8_t g = PronounGender(k);
   int ant = RecentSubject(k, g);
   bool from_current = false;
+  // An institution that just spoke is il/elle too (le ministère …, a-t-il
+  // ajouté) when no person is in reach.
+  const bool org_current =
+      current && current->kind == SpeakerKind::kOrganisation && toks[k].sent - current_sent <= 2;
   if (ant < 0 && current && current->kind != SpeakerKind::kNone &&
-      current->kind != SpeakerKind::kOrganisation && GenderFits(current->gender, g) &&
-      toks[k].sent - current_sent <= 4) {
+      (current->kind != SpeakerKind::kOrganisation || org_current) &&
+      GenderFits(current->gender, g) && toks[k].sent - current_sent <= 4) {
     Resolved n = *current;
     n.b = r.b;
     n.e = r.e;
