@@ -40,6 +40,8 @@ constexpr size_t kFallbackRatio = 4;
 // chosen content is not an article.
 constexpr size_t kMinArticleProse = 1000;
 constexpr size_t kMinDeclaredProse = 200;
+// Short lines above the headline that are dropped with it.
+constexpr size_t kMaxAboveHeadline = 3;
 
 struct Info {
   int weight = 0;
@@ -215,6 +217,7 @@ class Extraction {
     ComputeStats();
     uint32_t top = ChooseTop();
     std::vector<uint32_t> parts = Siblings(top);
+    AddChunks(top, &parts);
     std::vector<Block> blocks;
     for (uint32_t p : parts) Render(p, top, &blocks);
     Filter(&blocks);
@@ -680,6 +683,37 @@ class Extraction {
     return parts;
   }
 
+  bool IsWithin(uint32_t i, uint32_t ancestor) const {
+    for (uint32_t p = i; p != kNone; p = doc_.nodes[p].parent)
+      if (p == ancestor) return true;
+    return false;
+  }
+
+  // An article the page cuts into chunks between ads and rails (each chunk
+  // in its own wrapper, so not a sibling of the chosen one): the other
+  // elements of the chosen element's tag and class that hold prose join it,
+  // in page order.
+  void AddChunks(uint32_t top, std::vector<uint32_t>* parts) const {
+    if (top == body_) return;
+    std::string_view cls = doc_.Attribute(top, "class");
+    if (cls.empty()) return;
+    const Tag tag = doc_.nodes[top].tag;
+    std::vector<uint32_t> extra;
+    for (uint32_t i = 1; i < doc_.nodes.size(); ++i) {
+      const Node& nd = doc_.nodes[i];
+      if (nd.is_text || nd.tag != tag || i == top || info_[i].junk) continue;
+      if (info_[i].prose < 2 * kMinParagraphText || LinkDensity(i) > 0.3f) continue;
+      if (doc_.Attribute(i, "class") != cls) continue;
+      bool overlaps = IsWithin(top, i);
+      for (uint32_t p : *parts) overlaps = overlaps || IsWithin(i, p) || IsWithin(p, i);
+      for (uint32_t e : extra) overlaps = overlaps || IsWithin(i, e);
+      if (!overlaps) extra.push_back(i);
+    }
+    if (extra.empty()) return;
+    parts->insert(parts->end(), extra.begin(), extra.end());
+    std::sort(parts->begin(), parts->end());
+  }
+
   bool EndsSentence(uint32_t i) const {
     std::string t = CollapseSpace(PlainText(i));
     if (t.empty()) return false;
@@ -948,10 +982,17 @@ class Extraction {
       // or a pull quote: the text once.
       if (b.text.size() >= 60 && !seen.insert(b.text).second) continue;
       if (b.kind != Block::Kind::kPre && IsBoilerplateLine(b.text)) continue;
-      // The headline repeated as the first heading is the title, not text.
-      if (out.empty() && b.kind == Block::Kind::kHeading && !title_key.empty() &&
-          KeyOf(b.text) == title_key)
+      // The headline repeated as the first heading is the title, not text;
+      // the few short lines above it (section labels, breadcrumbs; not a
+      // dateline) are not the article either.
+      if (out.size() <= kMaxAboveHeadline && b.kind == Block::Kind::kHeading &&
+          !title_key.empty() && KeyOf(b.text) == title_key &&
+          std::all_of(out.begin(), out.end(), [](const Block& x) {
+            return x.text.size() < 60 && x.text.find_first_of("0123456789") == std::string::npos;
+          })) {
+        out.clear();
         continue;
+      }
       out.push_back(std::move(b));
     }
     *blocks = std::move(out);
