@@ -296,6 +296,15 @@ class Archive {
   // away; a level still merges once it holds 512 segments) or back to its
   // defaults (automerge 4, crisismerge 16). Persistent.
   Status SetReuseIndexAutomerge(bool on);
+  // Bulk loading (a run that fills a new archive): DeferIndexes drops the
+  // secondary indexes that nothing reads while ingesting (mentions by entity,
+  // quotes by speaker, entities by article count), whose random-order
+  // inserts cost more than one sort at the end, and notes their definitions
+  // in `meta`; RestoreIndexes creates them again (inside the open
+  // transaction if there is one). A read-write Open restores what a killed
+  // run left deferred. A shared (PostgreSQL) archive keeps its indexes.
+  Status DeferIndexes();
+  Status RestoreIndexes();
   // The passage fingerprints an article put in the index (sorted).
   Result<std::vector<uint64_t>> GetReuseFingerprints(int64_t rowid);
   // Articles holding a passage fingerprint (at most `limit`).

@@ -165,6 +165,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::string& location, Open
   const std::string where = postgres ? sql::PgDb::Describe(location) : location;
   if (mode == OpenMode::kReadWrite) {
     if (auto s = a->backend_->CreateOrMigrate(); !s.ok()) return s.error();
+    // A run killed while filling a new archive left indexes deferred.
+    if (auto s = a->RestoreIndexes(); !s.ok()) return s.error();
   } else {
     if (auto s = a->backend_->CheckVersion(where); !s.ok()) return s.error();
   }

@@ -34,6 +34,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     size_t reuse_memory_mb = IngestOptions{}.reuse_memory_bytes >> 20;
     unsigned watch = 0;
     size_t cache_mb = 0;
+    size_t batch = IngestOptions{}.batch_size;
   };
   auto o = std::make_shared<Opts>();
   sub.add_option(
@@ -62,6 +63,10 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
                  "Keep running: every N seconds, ingest the input files that appeared or "
                  "changed (stop with Ctrl-C or SIGTERM)")
       ->check(CLI::Range(1, 86400));
+  sub.add_option("--batch", o->batch,
+                 "Articles per transaction (larger: fewer, bigger index segments, more memory)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
   sub.add_option("--cache-mb", o->cache_mb,
                  "Keep up to this many MiB of the archive in memory (for --watch: the "
                  "near-duplicate lookups of each new article then stay fast)")
@@ -80,6 +85,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     opt.stories = !o->no_stories;
     opt.profile = o->profile;
     opt.reuse_memory_bytes = o->reuse_memory_mb << 20;
+    opt.batch_size = o->batch;
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
     const bool tty = !o->quiet && isatty(STDERR_FILENO);

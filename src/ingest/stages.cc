@@ -11,8 +11,12 @@ Result<std::vector<std::unique_ptr<Stage>>> MakeStages(const StageContext& c) {
     bool on;
     StageFactory make;
   } kStages[] = {
-      {o.entities, NewEntityStage}, {o.quotes, NewQuoteStage},  {true, NewIndexStage},
-      {o.reuse, NewReuseStage},     {o.stories, NewStoryStage},
+      {o.entities, NewEntityStage},
+      {o.quotes, NewQuoteStage},
+      {true, NewIndexStage},
+      {o.reuse, NewReuseStage},
+      {o.stories, NewStoryStage},
+      {true, NewBulkLoadStage},  // last: its Finish builds the deferred indexes
   };
   std::vector<std::unique_ptr<Stage>> stages;
   for (const auto& s : kStages) {

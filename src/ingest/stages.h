@@ -14,6 +14,7 @@ Result<std::unique_ptr<Stage>> NewQuoteStage(const StageContext& context);   // 
 Result<std::unique_ptr<Stage>> NewIndexStage(const StageContext& context);   // extract_stages.cc
 Result<std::unique_ptr<Stage>> NewReuseStage(const StageContext& context);   // reuse_stage.cc
 Result<std::unique_ptr<Stage>> NewStoryStage(const StageContext& context);   // story_stage.cc
+Result<std::unique_ptr<Stage>> NewBulkLoadStage(const StageContext& context);  // bulk_load_stage.cc
 
 }  // namespace veille
 
