@@ -29,11 +29,11 @@ echo "$PEER"
 PEER_RATE=$(echo "$PEER" | sed -n 's/.*(\([0-9]*\) articles\/s.*/\1/p')
 rm -f "$DB.peer" "$DB.peer-wal" "$DB.peer-shm"
 echo "== foundation pipeline only (read, clean, analyse, store, index): fresh archive $DB.base"
-ingest --no-entities --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
+ingest --no-entities --no-quotes --no-reuse --no-stories --db "$DB.base" "$CORPUS"
 BASE_RATE=$RATE
 rm -f "$DB.base" "$DB.base-wal" "$DB.base-shm"
 echo "== foundation + entities (recognise, link, store mentions): fresh archive $DB.base"
-ingest --no-quotes --no-reuse --db "$DB.base" "$CORPUS"
+ingest --no-quotes --no-reuse --no-stories --db "$DB.base" "$CORPUS"
 rm -f "$DB.base" "$DB.base-wal" "$DB.base-shm"
 echo "== ingest $CORPUS with every stage (fresh archive $DB), CPU time per step (--profile)"
 ingest --profile --db "$DB" "$CORPUS"

@@ -74,6 +74,20 @@ if [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
   BENCH_1M=0 bash scripts/bench.sh "$BUILD" "$SHARED"
 fi
 
+# Stories: the every-stage OrangeSum archive bench.sh just built, scored
+# against the development gold and its held-out part (data/stories/dev/, ids
+# only; read and grouped by hand), then the invented French/English set.
+if [ -f "$BUILD/orangesum.db" ]; then
+  for set in orangesum-dev orangesum-heldout; do
+    echo "== stories: veille eval-stories data/stories/dev/$set.json (OrangeSum, every stage)"
+    "$VEILLE" eval-stories --db "$BUILD/orangesum.db" "data/stories/dev/$set.json"
+  done
+fi
+echo "== stories: French/English pairs (tests/data/stories/crosslingual.jsonl, invented)"
+rm -f "$OUT/stories-xl.db"
+"$VEILLE" ingest -q --db "$OUT/stories-xl.db" tests/data/stories/crosslingual.jsonl >/dev/null
+"$VEILLE" eval-stories --db "$OUT/stories-xl.db" tests/data/stories/crosslingual-gold.json
+
 if [ -x "$BUILD/tools/reuse/veille-reuse" ] && [ -f "$SHARED/corpus/orangesum-fr.jsonl.gz" ]; then
   echo "== reuse: synthetic edited copies of 2,000 OrangeSum articles through veille ingest"
   bash scripts/reuse-eval.sh "$BUILD" "$SHARED" | grep -v "unexplained passage"

@@ -114,6 +114,8 @@ const routes = {
   'reuse': viewReuse,
   'login': viewLogin,  // login.js
   'sources': viewSources,  // sources.js
+  'stories': viewStories,  // story.js
+  'story': viewStory,  // story.js
 };
 
 function parseHash() {
@@ -137,7 +139,8 @@ async function route() {
     render(token, notice('No such page: #/' + name, 404));
     return;
   }
-  setNav(name === 'article' ? 'search' : name === 'entity' ? 'entities' : name || 'search');
+  setNav(name === 'article' ? 'search' : name === 'entity' ? 'entities' :
+      name === 'story' ? 'stories' : name || 'search');
   if (name !== 'search') qInput.value = name === '' ? '' : qInput.value;
   await fn(token, arg, params);
 }
@@ -264,7 +267,7 @@ async function viewSearch(token, _arg, params) {
   const hitsHtml = d.hits.map((h, i) => `
     <li class="hit" data-hit="${i}">
       <h2><a data-open href="${esc(articleHref(h.id))}">${esc(h.title || h.id)}</a></h2>
-      <div class="meta">${meta([h.date || 'undated', h.outlet, h.language, h.id])}</div>
+      <div class="meta">${meta([h.date || 'undated', h.outlet, h.language, h.id])}${storyLink(h.story)}</div>
       <p class="snippet">${h.snippet_html}</p>
     </li>`).join('');
   const pages = Math.max(1, Math.ceil(d.total / d.page_size));
@@ -407,7 +410,7 @@ async function viewArticle(token, id) {
       <div class="meta">${meta([a.date || 'undated', a.date_in_text && a.date_in_text !== a.date ?
           'text says ' + a.date_in_text : '', a.outlet, a.language, a.id])}
         ${a.source && /^https?:\/\//.test(a.source) ? ` · <a href="${esc(a.source)}" rel="noreferrer noopener">source</a>` :
-          a.source ? ' · ' + esc(a.source) : ''}</div>
+          a.source ? ' · ' + esc(a.source) : ''}${storyLink(a.story)}</div>
       ${flags ? `<div class="flags">${flags}</div>` : ''}
       ${legend.length ? `<div class="legend">${legend.join('')}</div>` : ''}
       <div class="text" id="article-text">${annotate(text, spans)}</div>

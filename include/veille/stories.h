@@ -117,10 +117,10 @@ struct StoryModel {
   // + w_title * cos(title terms) + w_entities * cos(entities)
   // + w_time * exp(-gap^2 / (2 sigma^2)) + w_undated (when either is
   // undated), where gap = days from the article to the story's span.
-  double bias = -6.0;
+  double bias = -5.0;
   double w_body = 9.0;
   double w_title = 3.0;
-  double w_entities = 3.0;
+  double w_entities = 5.0;
   double w_time = 2.0;
   double w_undated = 1.0;
   // Articles in another language than every article of the story: the term

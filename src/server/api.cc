@@ -9,6 +9,7 @@
 
 #include "server/account_routes.h"
 #include "server/sources_routes.h"
+#include "server/story_routes.h"
 #include "veille/archive_queries.h"
 #include "veille/export.h"
 #include "veille/query.h"
@@ -160,6 +161,7 @@ Reply Search(ArchivePool& pool, std::string_view, const Params& p) {
                     {"date", Nullable(h.date)},
                     {"outlet", Nullable(h.outlet)},
                     {"language", h.language},
+                    {"story", h.story ? json(*h.story) : json(nullptr)},
                     {"snippet", MarkersTo(marked, "[", "]", false)},
                     {"snippet_html", MarkersTo(marked, "<mark>", "</mark>", true)}});
   }
@@ -417,6 +419,9 @@ const std::vector<Endpoint>& Endpoints() {
       {"/api/sources", SourcesParams(), SourcesList, Access::Reader()},
       {"/api/sources", {}, SourcesAdd, Access::Editor(), "POST"},
       {"/api/sources/remove", {}, SourcesRemove, Access::Editor(), "POST"},
+      // Stories (server/story_routes.cc).
+      {"/api/stories", StoriesParams(), StoriesList, Access::Reader()},
+      {"/api/stories/", {}, StoryDetail, Access::Reader()},
   };
   return kEndpoints;
 }

@@ -274,6 +274,35 @@ test('an entity page charts mentions over time, with aliases and co-occurring en
   await shot('entity');
 });
 
+test('a story of three outlets: timeline and how each outlet tells it, side by side', {timeout: TEST_MS}, async () => {
+  const list = (await apiGet('/api/stories?page_size=50')).body;
+  const s = list.stories.find(x => x.outlets.length >= 3);
+  assert.ok(s, 'the demo corpus has a story told by three outlets or more');
+  await open('#/stories', 'ol.stories li.story-item');
+  await page.click(`li.story-item[data-story="${s.id}"] a.title`);
+  await page.waitForSelector('article.story .outlet-column');
+  await waitHash(h => h === '#/story/' + s.id);
+  const detail = (await apiGet('/api/stories/' + s.id)).body;
+  assert.equal(await page.locator('.outlet-column').count(), detail.by_outlet.length);
+  assert.ok(detail.by_outlet.length >= 3, `outlets: ${detail.by_outlet.length}`);
+  // One dot per dated article on the timeline.
+  const dated = detail.articles.filter(a => a.date).length;
+  assert.equal(await page.locator('svg.timeline circle.dot').count(), dated);
+  // Each column names its outlet and lists its own articles.
+  for (const f of detail.by_outlet) {
+    const col = page.locator(`.outlet-column[data-outlet="${f.outlet}"]`);
+    assert.equal(await col.locator('h2').innerText(), f.outlet || '(unknown outlet)');
+    assert.equal(await col.locator('.outlet-articles li').count(), f.articles);
+  }
+  const quoted = detail.by_outlet.filter(f => f.speakers.length);
+  assert.ok(quoted.length >= 1, 'someone is quoted');
+  await shot('story');
+  // An article of the story links back to it.
+  await page.click('.outlet-column .outlet-articles a');
+  await page.waitForSelector('a.story-link');
+  assert.equal(await page.locator('a.story-link').getAttribute('href'), '#/story/' + s.id);
+});
+
 test('unknown entities and bad parameters are explained, not broken', {timeout: TEST_MS}, async () => {
   await open('#/entity/' + encodeURIComponent('Nulle Part Ailleurs 123'), '.notice');
   assert.match(await page.locator('.notice').innerText(), /no entity named/);
@@ -294,7 +323,8 @@ test('a plain URL with a query opens the search', {timeout: TEST_MS}, async () =
 });
 
 test('no inline script or event handler in any page', {timeout: TEST_MS}, async () => {
-  for (const hash of ['#/', '#/search?q=' + encodeURIComponent(QUERY), '#/quotes', '#/entities', '#/reuse']) {
+  for (const hash of ['#/', '#/search?q=' + encodeURIComponent(QUERY), '#/quotes', '#/entities', '#/reuse',
+                    '#/stories']) {
     await page.goto(new URL(hash, base).href);
     await page.waitForSelector('main#view > *:not(p.muted)');
     const inline = await page.evaluate(() => {
