@@ -683,6 +683,24 @@ class Extraction {
     return parts;
   }
 
+  // One of several siblings of the same tag and class that hold prose: the
+  // posts of a thread, the entries of a page of reviews (their "comment",
+  // "reply" cues name what the page is made of).
+  bool RepeatedProse(uint32_t i) const {
+    if (info_[i].prose == 0) return false;
+    std::string_view cls = doc_.Attribute(i, "class");
+    if (cls.empty()) return false;
+    uint32_t parent = doc_.nodes[i].parent;
+    if (parent == kNone) return false;
+    int same = 0, seen = 0;
+    for (uint32_t c = doc_.nodes[parent].first_child; c != kNone && seen < 64;
+         c = doc_.nodes[c].next, ++seen) {
+      if (c == i || doc_.nodes[c].is_text || doc_.nodes[c].tag != doc_.nodes[i].tag) continue;
+      if (info_[c].prose > 0 && doc_.Attribute(c, "class") == cls && ++same >= 2) return true;
+    }
+    return false;
+  }
+
   bool IsWithin(uint32_t i, uint32_t ancestor) const {
     for (uint32_t p = i; p != kNone; p = doc_.nodes[p].parent)
       if (p == ancestor) return true;
@@ -782,7 +800,9 @@ class Extraction {
         // A cue on a wrapper that holds most of the chosen text names the
         // layout, not furniture.
         bool holds_most = f.text * 2 > info_[top].text;
-        if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25)) return true;
+        if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25) &&
+            !(relaxed_ && RepeatedProse(i)))
+          return true;
         if (relaxed_) {
           // Teasers are links with their titles: keep them; a menu is links
           // of a word or two.

@@ -288,5 +288,24 @@ TEST(Extract, ListingKeepsTeasers) {
   EXPECT_EQ(page->text.find("Sport"), std::string::npos);
 }
 
+// A forum thread: the posts are the content, though their class names the
+// author.
+TEST(Extract, ThreadKeepsPosts) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  std::string html = R"(<html><head><title>Leaking tap - Home Repair Forum</title></head><body>
+<div class="thread">
+<div class="message by-author">My kitchen tap drips all night long; I changed the washer last week and it still leaks from the spout.</div>
+<div class="message by-author">Check the O-ring behind the spout: on most mixer taps it wears out long before the washer does, and it costs nothing to replace.</div>
+<div class="message by-author">Thanks, the O-ring was cracked right through. A new one cost me fifty cents at the hardware shop and it works.</div>
+</div></body></html>)";
+  PageInput in{html, std::string("https://forum.example/t/leaking-tap"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_NE(page->text.find("My kitchen tap drips"), std::string::npos);
+  EXPECT_NE(page->text.find("Check the O-ring"), std::string::npos);
+  EXPECT_NE(page->text.find("the O-ring was cracked"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace veille
