@@ -47,8 +47,10 @@ fi
 EXTRACTION=$SHARED/data/extraction
 if [ -d "$EXTRACTION" ]; then
   # HTML main-content extraction: Veille, then Mozilla Readability (jsdom) on
-  # the same pages and metrics. Veille takes about 10 s for the three sets;
-  # the Readability peer about 5 minutes on 2 cores (EXTRACT_PEER=0 skips it).
+  # the same pages and metrics. Veille takes about 4 s of CPU for the three
+  # sets; the Readability peer about 10 minutes of CPU (WCXB 550 s,
+  # scrapinghub 40 s), so about 5 minutes on 2 free cores (EXTRACT_PEER=0
+  # skips it).
   for set in scrapinghub:scrapinghub wcxb:wcxb-dev htmldate:htmldate; do
     fmt=${set%%:*}
     dir=$EXTRACTION/${set#*:}
