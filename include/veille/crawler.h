@@ -79,7 +79,7 @@ struct CrawlSummary {
   uint64_t changed = 0;       // links fetched again because their listing changed
   uint64_t recovered = 0;     // responses of a killed round found in its WARC files
   uint64_t new_articles = 0;  // from the ingest of the round's WARC files
-  uint64_t updated = 0;
+  uint64_t updated = 0;       // pages fetched again (changed) and stored as a new version
   std::vector<std::string> warc_files;
   bool interrupted = false;
 };

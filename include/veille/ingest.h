@@ -52,6 +52,8 @@ struct IngestOptions {
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
   // Measure the CPU time of every step on every thread (IngestSummary::profile).
   bool profile = false;
+  // See ReadOptions::skip_feed_item (read.h); called from the reading thread.
+  std::function<bool(const std::string& url)> skip_feed_item;
 };
 
 struct IngestProgress {

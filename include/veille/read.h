@@ -37,6 +37,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,10 @@ struct ReadOptions {
   // reported and skipped: it is a dump or a runaway crawl, not an article,
   // and would stall the pipeline.
   size_t max_record_bytes = 16u << 20;
+  // When set, a feed item of a feed inside a WARC file whose link (as
+  // NormalizeUrl gives it) it answers true for is not read: the caller
+  // (a crawl) has the page the item links, which is the article.
+  std::function<bool(const std::string& url)> skip_feed_item;
 };
 
 // Streams records from files and folders, sequentially, without loading a

@@ -16,6 +16,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "crawl/fetch.h"
 #include "veille/crawl.h"
@@ -159,6 +160,11 @@ class Round {
   std::vector<size_t> deferred_settle_;  // sources of tasks robots.txt refused
   CrawlSummary sum_;
   uint64_t sources_done_ = 0;
+  uint64_t pages_updated_ = 0;
+  // Links whose page the crawl has (2xx): their feed items are not read as
+  // articles of their own by the ingest (the page is the article).
+  std::unordered_set<std::string>
+      have_page_;  // pages fetched again that answered with a new version
   Clock::time_point last_commit_ = Clock::now();
   int uncommitted_ = 0;
 };
@@ -277,6 +283,8 @@ Status Round::FollowLinks(size_t source, const Listing& l) {
         // Fetched before: again only when the listing says the item changed.
         // (A signature is compared with the same source's only: two sources
         // describe one page in their own ways.)
+        if (prev.status == 0 || (prev.status >= 200 && prev.status < 300))
+          have_page_.insert(link.url);
         if (link.signature.empty() || !prev.signature || *prev.signature == link.signature ||
             (prev.source_id && *prev.source_id != sources_[source].id)) {
           ++sum_.already_seen;
@@ -396,6 +404,8 @@ Status Round::OnPage(const Task& t, const FetchDone& d, const HttpResponse* r,
     row.tries = 0;
     if (d.status == 304) ++sum_.not_modified;
     if (ok && !t.seen) ++s.articles;
+    if (ok) have_page_.insert(t.url);
+    if (ok && t.seen && t.seen->status >= 200 && t.seen->status < 300) ++pages_updated_;
   } else {
     ++sum_.errors;
     Problem(t.url, d.error.empty() ? "HTTP " + std::to_string(d.status) : d.error);
@@ -558,6 +568,7 @@ Status Round::Recover() {
         if (!m.empty()) row.last_modified = std::string(m);
       }
       if (auto s = RecordSeen(a_, row); !s.ok()) return s;
+      if (row.status >= 200 && row.status < 300) have_page_.insert(url);
       ++sum_.recovered;
     }
   }
@@ -624,10 +635,13 @@ Result<CrawlSummary> Round::Run() {
     IngestOptions io = o_.ingest;
     io.inputs = to_ingest;
     io.stop = o_.stop;
+    io.skip_feed_item = [this](const std::string& url) { return have_page_.count(url) > 0; };
     auto ing = Ingest(a_, io, problem_, nullptr);
     if (!ing.ok()) return ing.error();
     sum_.new_articles = ing->stored;
-    sum_.updated = ing->updated;
+    // Updated: pages whose new version this round fetched (the ingest also
+    // counts a page that replaced its own feed summary as an update).
+    sum_.updated = std::min<uint64_t>(pages_updated_, ing->updated);
     sum_.interrupted = sum_.interrupted || ing->interrupted;
     if (!ing->interrupted) {
       for (const std::string& f : to_ingest)

@@ -149,6 +149,7 @@ class Run {
       : archive_(archive), opt_(opt), on_problem_(on_problem), on_progress_(on_progress) {
     workers_ = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     ropt_.max_record_bytes = opt.max_article_bytes;
+    ropt_.skip_feed_item = opt.skip_feed_item;
   }
 
   Result<IngestSummary> Go();

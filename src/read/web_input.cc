@@ -11,6 +11,7 @@
 
 #include "read/read_internal.h"
 #include "veille/feed.h"
+#include "veille/html.h"
 
 namespace veille {
 namespace {
@@ -170,6 +171,9 @@ void WebFileReader::QueueFeed(std::string_view bytes, const std::string& url,
   }
   if (feed->items.empty()) diagnostics->push_back(Warning(where, "feed has no items"));
   for (FeedItem& it : feed->items) {
+    if (options_.skip_feed_item && !url.empty() && !it.link.empty() &&
+        options_.skip_feed_item(NormalizeUrl(it.link)))
+      continue;
     InputRecord rec;
     rec.kind = InputRecord::Kind::kFeedItem;
     rec.source = where + ":item " + std::to_string(it.number) +
