@@ -21,7 +21,7 @@ DURATION=${DURATION:-15}
 PORT=${PORT:-18080}
 command -v wrk >/dev/null || { echo "loadtest: needs wrk (apt-get install wrk)" >&2; exit 2; }
 
-if [ ! -f "$DB" ]; then
+if [[ "$DB" != postgres* ]] && [ ! -f "$DB" ]; then
   echo "loadtest: building $DB from the OrangeSum corpus (once)"
   "$VEILLE" ingest -q --db "$DB" /work/shared/corpus/orangesum-fr.jsonl.gz
 fi

@@ -172,6 +172,7 @@ Status PgBackend::CreateOrMigrate() {
   if (version != 0 && (version < kPgBaseSchemaVersion || version > kSchemaVersion))
     return fail(Error::BadInput("archive has schema version " + std::to_string(version) +
                                 ", expected " + std::to_string(kSchemaVersion)));
+  if (version == kSchemaVersion) return Exec(db_, "COMMIT");  // nothing to write (a standby)
   if (version == 0) {
     if (auto s = Exec(db_, PgSchema()); !s.ok())
       return fail(Error::Database("creating the archive: " + s.error().message));

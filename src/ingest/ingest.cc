@@ -237,7 +237,8 @@ bool Run::Next(InputReader& r, InputRecord* rec, std::vector<Diagnostic>* proble
 Status Run::CountLines(Counts* counts) {
   auto had = archive_.MaxArticleRowid();
   if (!had.ok()) return had.error();
-  const bool archive_had_articles = *had > 0;
+  // A shared archive (PostgreSQL) may get other workers' articles meanwhile.
+  const bool archive_had_articles = *had > 0 || archive_.shared();
   auto reader = InputReader::Open(opt_.inputs, ropt_);
   if (!reader.ok()) return reader.error();
   InputReader& r = **reader;
@@ -527,7 +528,7 @@ Result<IngestSummary> Run::Go() {
   analyzer_ = std::move(analyzer).value();
   auto had = archive_.MaxArticleRowid();
   if (!had.ok()) return had.error();
-  auto stages = MakeStages({opt_, archive_, *had > 0});
+  auto stages = MakeStages({opt_, archive_, *had > 0 || archive_.shared()});
   if (!stages.ok()) return stages.error();
   stages_ = std::move(stages).value();
   DefineSteps();

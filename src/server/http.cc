@@ -28,6 +28,7 @@
 #include "server/api.h"
 #include "server/event_loop.h"
 #include "server/gate.h"
+#include "veille/archive.h"
 #include "veille/server.h"
 
 namespace veille {
@@ -214,7 +215,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions o) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(std::filesystem::path(o.web_dir) / "index.html", ec))
     return Error::NotFound("no web UI in '" + o.web_dir + "' (index.html missing); use --web DIR");
-  if (!std::filesystem::exists(o.db, ec)) return Error::NotFound("no archive at '" + o.db + "'");
+  if (!IsPostgresUri(o.db) && !std::filesystem::exists(o.db, ec))
+    return Error::NotFound("no archive at '" + o.db + "'");
 
   auto impl = std::make_unique<Impl>();
   // Requests in flight at once: two per core, at most one per worker

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The archive on PostgreSQL (docs/postgresql.md): starts a throwaway
+# PostgreSQL 15 cluster (initdb into a temporary folder, run as the postgres
+# user, Unix socket only) and a streaming replica (pg_basebackup -R), then:
+#   1. the archive test suite (test_ingest) against PostgreSQL
+#   2. parity: the demo corpus and OrangeSum (a subset; PG_TEST_ORANGESUM=all
+#      for all of it) into SQLite and PostgreSQL: identical exports, search
+#      top-10 identical for >= 95 % of bench/queries.txt
+#   3. concurrency: four ingest workers at once on overlapping inputs give
+#      the archive one worker gives
+#   4. fault: a worker killed with SIGKILL mid-batch, then a rerun: the
+#      archive one uninterrupted run gives (nothing lost, nothing twice)
+#   5. replica: what the primary stored is searched on the hot standby, by
+#      the CLI and by `veille serve`; the standby refuses writes
+# Everything stops and removes its cluster when it ends, also on failure.
+# Usage: scripts/pg-test.sh [build-dir]     (about 5 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+VEILLE=$(realpath "$BUILD/veille")
+SHARED=${SHARED:-../shared}
+ORANGESUM=$SHARED/corpus/orangesum-fr.jsonl.gz
+SUBSET=${PG_TEST_ORANGESUM:-1000}   # articles of OrangeSum for the parity test, or "all"
+QUERIES=${PG_TEST_QUERIES:-100}     # queries of bench/queries.txt compared on it (0: all 295)
+SECONDS=0
+[ -x /usr/lib/postgresql/15/bin/initdb ] || {
+  echo "pg-test: needs postgresql-15 (scripts/install-deps.sh)" >&2
+  exit 2
+}
+source scripts/pg-cluster.sh
+
+DIR=$(mktemp -d /tmp/veille-pg.XXXXXX)
+WORK=$(mktemp -d /tmp/veille-pg-work.XXXXXX)
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  pg_cluster_stop "$DIR"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+pg_cluster_start "$DIR"
+PRIMARY=$(pg_uri "$DIR" primary)
+psql_() { "$PG_BIN/psql" -h "$DIR" -p "$PG_PORT_PRIMARY" -U postgres -d veille -Atq "$@"; }
+# One database per archive.
+newdb() {
+  pg_as "$PG_BIN/createdb" -h "$DIR" -p "$PG_PORT_PRIMARY" -U postgres "$1"
+  echo "postgresql:///$1?host=$DIR&port=$PG_PORT_PRIMARY&user=postgres"
+}
+# An archive's observable content: every article as exported, in id order.
+export_of() { "$VEILLE" export --db "$1"; }
+same_export() {  # name, archive A, archive B
+  if cmp -s <(export_of "$2") <(export_of "$3"); then
+    ok "$1: identical exports ($(export_of "$2" | wc -l) articles)"
+  else
+    bad "$1: exports differ"
+    diff <(export_of "$2") <(export_of "$3") | head -5 | cut -c1-300
+  fi
+}
+
+STEPS=${PG_TEST_STEPS:-12345}  # which parts to run (development)
+echo "== 1. archive test suite on PostgreSQL ($SECONDS s)"
+if [[ $STEPS != *1* ]]; then
+  echo "   skipped"
+elif VEILLE_TEST_PG=$PRIMARY VEILLE_DATA_DIR=$PWD/data "$BUILD/test_ingest" \
+  --gtest_brief=1 >"$WORK/suite.log" 2>&1; then
+  ok "test_ingest on PostgreSQL: $(grep -o 'PASSED  \] [0-9]* tests' "$WORK/suite.log" | grep -o '[0-9]*'
+  ) passed, $(grep -o 'SKIPPED \] [0-9]* tests' "$WORK/suite.log" | grep -o '[0-9]*' || echo 0) skipped (SQLite-specific)"
+else
+  bad "test_ingest on PostgreSQL"
+  grep -E 'FAILED|Failure|error' "$WORK/suite.log" | head -20
+fi
+
+echo "== 2. parity ($SECONDS s)"
+"$VEILLE" ingest -q --db "$WORK/demo.db" demo/corpus >/dev/null 2>&1
+DEMO=$(newdb demo)
+"$VEILLE" ingest -q --db "$DEMO" demo/corpus >/dev/null 2>&1
+same_export "demo corpus" "$WORK/demo.db" "$DEMO"
+if python3 scripts/pg-parity.py "$VEILLE" "$WORK/demo.db" "$DEMO" --limit 60 >"$WORK/p.txt"; then
+  ok "demo corpus: $(tail -1 "$WORK/p.txt")"
+else
+  bad "demo corpus: $(tail -1 "$WORK/p.txt")"
+fi
+if [ -f "$ORANGESUM" ]; then
+  if [ "$SUBSET" = all ]; then
+    cp "$ORANGESUM" "$WORK/os.jsonl.gz"
+  else
+    (set +o pipefail; zcat "$ORANGESUM" | head -n "$SUBSET" | gzip -1 >"$WORK/os.jsonl.gz")
+  fi
+  t0=$SECONDS
+  "$VEILLE" ingest -q --db "$WORK/os.db" "$WORK/os.jsonl.gz" >/dev/null 2>&1
+  t1=$SECONDS
+  OS=$(newdb orangesum)
+  "$VEILLE" ingest -q --db "$OS" "$WORK/os.jsonl.gz" >/dev/null 2>&1
+  echo "   OrangeSum ($SUBSET articles): SQLite $((t1 - t0)) s, PostgreSQL $((SECONDS - t1)) s"
+  same_export "OrangeSum ($SUBSET)" "$WORK/os.db" "$OS"
+  if python3 scripts/pg-parity.py "$VEILLE" "$WORK/os.db" "$OS" --limit "$QUERIES" >"$WORK/p.txt"; then
+    ok "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
+  else
+    grep -A2 '^differs' "$WORK/p.txt" | head -12
+    bad "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
+  fi
+else
+  echo "   $ORANGESUM not found: OrangeSum parity skipped"
+fi
+
+echo "== 3. four concurrent workers ($SECONDS s)"
+# Eight files of distinct dispatches (with rewrites of one another across
+# files: near-duplicates and reused passages); worker w reads files 2w to
+# 2w+3 (mod 8), so every file is read by two workers at once.
+mkdir -p "$WORK/conc"
+python3 - "$WORK/conc" <<'EOF'
+import sys, json, random
+rng = random.Random(5)
+vocab = ["port", "barrage", "budget", "école", "grève", "crue", "mairie", "préfet", "tribunal",
+         "hôpital", "usine", "vendanges", "incendie", "routes", "élection", "syndicat", "marché",
+         "collège", "tempête", "récolte", "digue", "tramway", "festival", "forêt", "loyer"]
+names = ["Jean Dupont", "Claire Martin", "Karim Belkacem", "Sophie Laurent", "Luc Moreau",
+         "Anne Girard", "Paul Lefèvre", "Inès Roux"]
+towns = ["Sète", "Alès", "Nîmes", "Lunel", "Uzès", "Béziers", "Agde", "Lodève"]
+def sentence():
+    return " ".join(rng.choice(vocab) for _ in range(rng.randrange(6, 14))).capitalize() + "."
+arts = []
+for i in range(240):
+    who, town, topic = rng.choice(names), rng.choice(towns), rng.choice(vocab)
+    body = (f"À {town}, le dossier du {topic} a occupé le conseil municipal mardi. " +
+            " ".join(sentence() for _ in range(8)) +
+            f" « Nous tiendrons nos engagements sur le {topic} », a déclaré {who}. " +
+            " ".join(sentence() for _ in range(4)))
+    arts.append({"id": f"c{i:03d}", "title": f"{town} : le {topic} en débat", "date":
+                 f"2023-{1 + i % 12:02d}-{1 + i % 27:02d}", "outlet": ["AFP", "Le Quai", "Midi"][i % 3],
+                 "language": "fr", "text": body})
+# Rewrites: the same dispatch edited (near-duplicate), or its quote and two
+# sentences taken into another story (reused passage).
+for i in range(0, 240, 9):
+    j = (i * 7 + 31) % 240
+    if j == i:
+        continue
+    src = arts[i]["text"].split(". ")
+    if i % 2:
+        arts[j]["text"] = ". ".join(src[:-1]) + ". Mise à jour : " + sentence()
+    else:
+        arts[j]["text"] += " " + ". ".join(src[2:7]) + "."
+for f in range(8):
+    with open(f"{sys.argv[1]}/f{f}.jsonl", "w") as out:
+        for a in arts[f * 30:(f + 1) * 30]:
+            out.write(json.dumps(a, ensure_ascii=False) + "\n")
+EOF
+ONE=$(newdb one)
+"$VEILLE" ingest -q --db "$ONE" "$WORK"/conc/f{0,1,2,3,4,5,6,7}.jsonl >/dev/null 2>&1
+FOUR=$(newdb four)
+pids=()
+for w in 0 1 2 3; do
+  files=()
+  for k in 0 1 2 3; do files+=("$WORK/conc/f$(((2 * w + k) % 8)).jsonl"); done
+  "$VEILLE" ingest -q --threads 1 --db "$FOUR" "${files[@]}" >/dev/null 2>"$WORK/w$w.err" &
+  pids+=($!)
+done
+wrc=0
+for p in "${pids[@]}"; do wait "$p" || wrc=1; done
+[ "$wrc" = 0 ] && ok "four workers finished" || { bad "a worker failed"; cat "$WORK"/w*.err | head; }
+same_export "four workers = one worker" "$ONE" "$FOUR"
+dups=$(psql_ -d four -c "SELECT count(*) - count(DISTINCT id) FROM articles")
+[ "$dups" = 0 ] && ok "four workers: no article twice" || bad "four workers: $dups articles twice"
+
+echo "== 4. SIGKILL mid-batch, then a rerun ($SECONDS s)"
+python3 - "$WORK" <<'EOF'
+import sys, json, random
+rng = random.Random(11)
+with open(f"{sys.argv[1]}/big.jsonl", "w") as f:
+    for i in range(3000):
+        body = " ".join(f"mot{rng.randrange(4000)}" for _ in range(60))
+        f.write(json.dumps({"id": f"k{i}", "title": f"Dépêche {i}", "date": f"2019-0{1 + i % 9}-11",
+                            "text": body + "."}) + "\n")
+EOF
+FULL=$(newdb full)
+"$VEILLE" ingest -q --db "$FULL" "$WORK/big.jsonl" >/dev/null 2>&1
+KILLED=$(newdb killed)
+"$VEILLE" ingest -q --db "$KILLED" "$WORK/big.jsonl" >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 600); do
+  n=$(psql_ -d killed -c "SELECT count(*) FROM article_ids" 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 400 ] && break
+  sleep 0.05
+done
+kill -9 "$victim" 2>/dev/null || true
+wait "$victim" 2>/dev/null || true
+before=$(psql_ -d killed -c "SELECT count(*) FROM article_ids")
+echo "   killed with $before articles committed"
+"$VEILLE" ingest -q --db "$KILLED" "$WORK/big.jsonl" >/dev/null 2>&1
+same_export "SIGKILL then rerun = one run" "$FULL" "$KILLED"
+half=$(psql_ -d killed -c "SELECT (SELECT count(*) FROM article_ids) - (SELECT count(*) FROM articles)
+  + (SELECT count(*) FROM articles a WHERE a.duplicate_of IS NULL AND NOT EXISTS
+     (SELECT 1 FROM articles_fts f WHERE f.rowid = a.rowid))")
+[ "$half" = 0 ] && ok "SIGKILL: nothing half-stored" || bad "SIGKILL: $half half-stored rows"
+
+echo "== 5. streaming replica ($SECONDS s)"
+for db in orangesum one four full killed; do  # a smaller base backup
+  pg_as "$PG_BIN/dropdb" -h "$DIR" -p "$PG_PORT_PRIMARY" -U postgres --if-exists "$db"
+done
+pg_replica_start "$DIR"
+"$VEILLE" ingest -q --db "$DEMO" "$WORK/conc/f0.jsonl" >/dev/null 2>&1   # after the base backup
+pg_replica_catch_up "$DIR"
+REPLICA="postgresql:///demo?host=$DIR&port=$PG_PORT_REPLICA&user=postgres"
+if cmp -s <("$VEILLE" search --db "$DEMO" --json barrage) <("$VEILLE" search --db "$REPLICA" --json barrage); then
+  ok "replica: the same search as the primary, with what was stored after the base backup"
+else
+  bad "replica: search differs from the primary"
+fi
+if "$VEILLE" ingest -q --db "$REPLICA" "$WORK/conc/f1.jsonl" >"$WORK/ro.out" 2>&1; then
+  bad "replica: accepted an ingest"
+else
+  ok "replica: refuses writes ($(tail -1 "$WORK/ro.out" | cut -c1-90))"
+fi
+PORT=$((20000 + RANDOM % 20000))
+"$VEILLE" serve --db "$REPLICA" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/stats" >/dev/null && break; sleep 0.1; done
+hits=$(curl -sf "http://127.0.0.1:$PORT/api/search?q=barrage" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])' || echo none)
+want=$("$VEILLE" search --db "$DEMO" --json barrage | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+[ "$hits" = "$want" ] && ok "veille serve on the replica: /api/search finds $hits" ||
+  { bad "veille serve on the replica: $hits results, primary $want"; tail -5 "$WORK/serve.log"; }
+kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
+SERVER=
+
+echo "== pg-test: $pass passed, $fail failed in ${SECONDS}s"
+[ "$fail" = 0 ]
