@@ -61,6 +61,10 @@ echo "browser-test: ingesting demo/corpus with $VEILLE"
 timeout 120 "$VEILLE" ingest -q --db "$DB" demo/corpus >"$TMP/ingest.log" 2>&1 ||
   { cat "$TMP/ingest.log" >&2; fail "ingest of demo/corpus failed"; }
 
+# A crawl source, for the Sources page (never fetched: no crawl runs here).
+"$VEILLE" sources add https://journal.example/rss --name "Le Journal" --db "$DB" \
+  >>"$TMP/ingest.log" 2>&1 || fail "veille sources add failed"
+
 # An account, so that the UI is tested as a desk uses it: behind a login.
 "$VEILLE" users add ui-test --role reader --db "$DB" 2>>"$TMP/ingest.log" ||
   fail "veille users add failed"

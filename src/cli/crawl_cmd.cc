@@ -40,6 +40,7 @@ Runner RegisterSources(CLI::App& sub, const Common& common) {
   };
   auto o = std::make_shared<Opts>();
   sub.require_subcommand(1);
+  sub.fallthrough();  // --db after the action: sources add URL --db x.db
   auto* add = sub.add_subcommand("add", "Follow a feed, news sitemap or page");
   add->add_option("url", o->url, "Its URL")->required();
   add->add_option("--name", o->name, "A name for it");

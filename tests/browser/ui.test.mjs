@@ -324,7 +324,7 @@ test('a plain URL with a query opens the search', {timeout: TEST_MS}, async () =
 
 test('no inline script or event handler in any page', {timeout: TEST_MS}, async () => {
   for (const hash of ['#/', '#/search?q=' + encodeURIComponent(QUERY), '#/quotes', '#/entities', '#/reuse',
-                    '#/stories']) {
+                    '#/stories', '#/sources']) {
     await page.goto(new URL(hash, base).href);
     await page.waitForSelector('main#view > *:not(p.muted)');
     const inline = await page.evaluate(() => {
@@ -339,6 +339,19 @@ test('no inline script or event handler in any page', {timeout: TEST_MS}, async 
     });
     assert.deepEqual(inline, [], hash);
   }
+});
+
+test('the Sources page shows each source and its health; a reader may not add one', {timeout: TEST_MS}, async () => {
+  await open('#/sources', '#sources-table');
+  const row = await page.textContent('#sources-table tbody tr');
+  assert.match(row, /Le Journal/);
+  assert.match(row, /not fetched yet/);
+  assert.match(await page.textContent('#sources-total'), /1 source followed/);
+  await shot('sources');
+  if (!TOKEN) return;
+  await page.fill('#source-form input[name=url]', 'https://gazette.example/economie/');
+  await page.click('#source-form button[type=submit]');
+  await waitText('#source-error', t => /editor/.test(t));
 });
 
 test('logging out ends the session', {timeout: TEST_MS}, async () => {
