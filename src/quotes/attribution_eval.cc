@@ -176,11 +176,15 @@ Status ScoreAttribution(const AttributionGoldArticle& gold, std::string_view rec
     ++s->gold;
     int best = -1;
     double best_ov = 0;
+    bool best_here = false;
     for (size_t p = 0; p < predicted.size(); ++p) {
       double ov = QuoteOverlap(gt, predicted[p].text);
-      if (ov >= 0.8 && ov > best_ov) {
+      // The same words quoted twice: the quotation at the gold's place.
+      const bool here = predicted[p].begin < cp[g.end] && predicted[p].end > cp[g.begin];
+      if (ov >= 0.8 && (ov > best_ov || (here && !best_here && ov >= best_ov - 0.2))) {
         best_ov = ov;
         best = int(p);
+        best_here = here;
       }
     }
     if (best < 0) {

@@ -37,6 +37,31 @@ int Extraction::SubjectBefore(int open) const {
   return -1;
 }
 
+// The person who is the subject of one of the three sentences before token
+// k, passing over sentences whose subject is an institution; -1 if another
+// kind of subject comes first.
+int Extraction::EarlierPersonSubject(int k) const {
+  int hi = k;
+  for (int back = 0; back < 3 && hi > 0; ++back) {
+    // The sentence ending before hi: [lo, hi).
+    int e = hi - 1;
+    while (e > 0 && !(toks[e].flags & kWord)) --e;
+    int lo = e;
+    while (lo > 0 && toks[lo - 1].sent == toks[e].sent) --lo;
+    for (int i = MentionFrom(lo); i < int(mentions.size()) && mentions[i].tb < e; ++i) {
+      const Mention& m = mentions[i];
+      if (m.prep || m.kind == Mention::kPronPl || m.loc || m.channel) continue;
+      if (m.kind == Mention::kName && !m.per && !m.org) continue;
+      if (m.kind == Mention::kRole && m.generic) continue;
+      if (m.kind == Mention::kName && m.per && toks[m.tb].quote < 0) return i;
+      if (!m.org) return -1;
+      break;  // an institution: the sentence before
+    }
+    hi = lo;
+  }
+  return -1;
+}
+
 // The person the sentence after token k is about (for a quotation that opens
 // an article before naming its speaker); -1 if none.
 int Extraction::SubjectAfter(int k) const {
@@ -72,6 +97,22 @@ int Extraction::SentenceCueAfter(int k, int* len, CueKind* kind, int* lo) {
     k = hi;
   }
   return -1;
+}
+
+// Whether the quotation's words [first, last) speak in the first person
+// singular (je, me, moi, mon; I, my): a person's, not an institution's.
+bool Extraction::FirstPersonSingular(int first, int last) const {
+  for (int k = first; k < last; ++k) {
+    const Tok& t = toks[k];
+    if (!(t.flags & kWord) || t.quote < 0) continue;
+    std::string_view w = Lower(t.b, t.e);
+    if (langs != kLangEn && (w == "je" || w == "j'" || w == "moi" || w == "mon" || w == "ma" ||
+                             w == "mes" || w == "m'"))
+      return true;
+    if (langs != kLangFr && text.substr(t.b, t.e - t.b) == "I") return true;
+    if (langs != kLangFr && (w == "my" || w == "i'm" || w == "i've")) return true;
+  }
+  return false;
 }
 
 std::vector<Quote> Extraction::Run() {
@@ -144,7 +185,26 @@ std::vector<Quote> Extraction::Run() {
           mentions[mi].kind == Mention::kName)
         dash_mention = mi;
     }
-    if (dash_mention >= 0) {
+    // An incise inside the quotation (« …, a précisé X. … ») names its
+    // speaker before anything around it.
+    bool incise = false;
+    for (int k = first, lo = -1; k < last && !incise; ++k) {
+      if (toks[k].quote >= 0) continue;
+      if (lo < 0 || toks[k - 1].quote >= 0) lo = k;
+      CueKind ik;
+      int il = toks[k].cue_len ? CueAt(k, &ik) : 0;
+      if (!il || ik != CueKind::kVerb) continue;
+      int hi = k + il;
+      while (hi < last && toks[hi].quote < 0) ++hi;
+      Attribution ai = FromCue(k, il, ik, lo, hi);
+      if (ai.mention >= 0 || ai.inv_tok >= 0) {
+        a = ai;
+        incise = true;
+      }
+    }
+    if (incise) {
+      // Found inside.
+    } else if (dash_mention >= 0) {
       a.found_cue = true;
       a.cue_tok = after_begin;
       a.cue_end = after_begin + 1;
@@ -174,8 +234,8 @@ std::vector<Quote> Extraction::Run() {
         if (c >= 0) a = FromCue(c, len, kind, after_begin, fwd_hi);
       }
     }
-    if (dash_mention < 0 && (!a.found_cue || (a.mention < 0 && a.inv_tok < 0)) && fwd_hi < n &&
-        IsMarkTok(fwd_hi)) {
+    if (!incise && dash_mention < 0 && (!a.found_cue || (a.mention < 0 && a.inv_tok < 0)) &&
+        fwd_hi < n && IsMarkTok(fwd_hi)) {
       // 4. The cue ending a sentence of several quotations (rendre le texte
       //    « … » et « … » sur …, a assuré le ministre), when no cue nearer
       //    gave a speaker.
@@ -268,6 +328,13 @@ std::vector<Quote> Extraction::Run() {
       int subj = SubjectBefore(before_end);
       Resolved s;
       if (subj >= 0) s = Resolve(subj, cur, current_sent);
+      if (s.kind == SpeakerKind::kOrganisation && !cur && FirstPersonSingular(first, last)) {
+        // "Je …" is a person's: the one the sentences before are about (X
+        // a contre-attaqué … Le parquet a annoncé … « Je suis ciblée »).
+        int p = EarlierPersonSubject(before_end);
+        s = p >= 0 ? ResolveName(p) : Resolved();
+        if (s.kind != SpeakerKind::kNamed) s = Resolved();
+      }
       const bool same = cur && s.speaker == cur->speaker && s.kind == cur->kind;
       if (predicate) {
         // The clause's own subject or nobody: a subject we cannot name

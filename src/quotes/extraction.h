@@ -1,6 +1,7 @@
 // extraction.h: the state of one quote extraction and its steps (internal
 // to src/quotes): quote marks (marks.cc), tokens and cues (tokens.cc),
-// speaker mentions (mentions.cc), speaker resolution (speakers.cc) and the
+// speaker mentions (mentions.cc), the mention a cue points to
+// (speakers.cc), the speaker a mention designates (resolve.cc) and the
 // attribution driver (extract.cc). An Extraction lives for one Extract()
 // call on one thread.
 #ifndef VEILLE_SRC_QUOTES_EXTRACTION_H_
@@ -87,6 +88,10 @@ inline bool IsUpperCp(char32_t c) {
 }
 
 inline bool IsSentencePunct(char32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
+
+// Whether a person of gender `person` may be designated by words of gender
+// `word` (unknown fits both).
+inline bool GenderFits(uint8_t person, uint8_t word) { return !person || !word || person == word; }
 
 // ---------------------------------------------------------------- tokens --
 
@@ -177,7 +182,8 @@ struct Extraction {
   bool CueWordAt(size_t i);
 
   // End of an unterminated quotation opened at `from`: its first incise
-  // (", a-t-il ajouté"), else the end of its first sentence, else `limit`.
+  // (", a-t-il ajouté") within three sentences, else the end of its first
+  // sentence, else `limit`.
   uint32_t RecoverEnd(size_t from, size_t limit);
 
   void Emit(uint32_t open_b, uint32_t open_e, uint32_t close_b, uint32_t close_e,
@@ -212,6 +218,14 @@ struct Extraction {
   int CueAt(int k, CueKind* kind);
 
   void AssignQuotesToTokens();
+
+  // An incise inside a quotation (« …, a précisé Marine Le Pen. C'est … »,
+  // "…, a-t-il ajouté, …"): the writer's words, so its tokens are taken out
+  // of the quotation (quote = -1) and its cue and subject found as outside.
+  void MarkIncises();
+  // The incise starting at the comma token k inside a quotation: its end
+  // token (exclusive), or -1 if none starts there.
+  int InciseAt(int k);
   bool AfterDeterminer(int k) const;
 
   // ------------------------------------------------------------ mentions --
@@ -293,6 +307,9 @@ struct Extraction {
   bool IsGroupRole(const Mention& m) const;
   uint8_t PronounGender(int k) const;
   int CueSubject(int c);
+  bool CoordinatedVerb(int c) const;
+  uint32_t GluedCreditEnd(int te) const;
+  bool FirstPersonSingular(int first, int last) const;
   bool IsPersonReferent(int mi, uint8_t g, bool allow_prep = false) const;
   int RecentSubject(int k, uint8_t g);
   int SentenceFloor(int k, int back) const;
@@ -313,6 +330,7 @@ struct Extraction {
   // ------------------------------------------------------------- driver --
 
   int SubjectBefore(int open) const;
+  int EarlierPersonSubject(int k) const;
   int SentenceCueAfter(int k, int* len, CueKind* kind, int* lo);
   int SubjectAfter(int k) const;
   std::vector<Quote> Run();

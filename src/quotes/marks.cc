@@ -36,8 +36,20 @@ bool Extraction::CueWordAt(size_t i) {
 }
 
 // End of an unterminated quotation opened at `from`: its first incise
-// (", a-t-il ajouté"), else the end of its first sentence, else `limit`.
+// (", a-t-il ajouté") within three sentences, else the end of its first
+// sentence, else `limit`.
 uint32_t Extraction::RecoverEnd(size_t from, size_t limit) {
+  // An incise within its first three sentences ends it (« …. Ensuite la
+  // pandémie a frappé, déplore X, …): the words before it are the quotation.
+  int ends = 0;
+  for (size_t i = from; i < limit && i < from + 600 && ends < 3;) {
+    size_t len;
+    char32_t c = PeekCp(text, i, &len);
+    if (c == '\n') break;
+    if (c == ',' && CueWordAt(i + 1)) return uint32_t(i);
+    if (IsSentencePunct(c)) ++ends;
+    i += len;
+  }
   size_t i = from;
   while (i < limit) {
     size_t len;

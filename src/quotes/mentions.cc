@@ -95,7 +95,8 @@ void Extraction::FindMentions() {
     }
     for (int k = m.tb; k < te; ++k) hinted[k] = 1;
     m.b = toks[m.tb].b;
-    m.e = toks[m.te - 1].e;
+    m.e = GluedCreditEnd(m.te);
+    if (m.e != toks[m.te - 1].e) m.hint = -1;  // its words, not the recognizer's
     mentions.push_back(m);
   }
   for (int k = 0; k < n; ++k) {
@@ -181,6 +182,7 @@ void Extraction::FindMentions() {
     // A capitalised sequence, with particles (de, van, bin) inside.
     int e = k + 1;
     while (e < n) {
+      if (GluedCreditEnd(e) != toks[e - 1].e) break;  // Yves Moreaupar | BFMTV
       if (IsNameWord(toks[e]) && toks[e].sent == t.sent) {
         ++e;
       } else if (e + 1 < n && toks[e - 1].e - toks[e - 1].b == 1 && text[toks[e].b] == '.' &&
@@ -236,7 +238,7 @@ void Extraction::FindMentions() {
     m.tb = k;
     m.te = e;
     m.b = toks[k].b;
-    m.e = toks[e - 1].e;
+    m.e = GluedCreditEnd(e);
     m.prep = PrecededByPrep(k) && m.b == t.b;
     bool title = TitleBefore(k) != 0;
     m.per = e - k >= 2 || title;
@@ -275,6 +277,22 @@ void Extraction::FindMentions() {
       persons.push_back(int(i));
     }
   }
+}
+
+// The end byte of a name whose last token ends at token te - 1, without
+// the credit line glued to it (Yannick Jadotpar BFMTV: a video's caption
+// "… Yannick Jadot" run into "par BFMTV").
+uint32_t Extraction::GluedCreditEnd(int te) const {
+  const Tok& t = toks[te - 1];
+  if (te >= int(toks.size()) || t.e - t.b < 6 || !(toks[te].flags & kWord) ||
+      text.substr(t.e - 3, 3) != "par" || IsUpperCp(PrevCp(text, t.e - 3)))
+    return t.e;
+  const Tok& n = toks[te];
+  std::string_view first = text.substr(n.b, n.e - n.b);
+  if (first.size() > 64) return t.e;
+  char buf[64];
+  std::string_view lower(buf, size_t(LowerInto(first, buf) - buf));
+  return lex.channel_first_words.count(lower) ? t.e - 3 : t.e;
 }
 
 std::string_view Extraction::MentionText(const Mention& m) const {

@@ -1,5 +1,6 @@
-// speakers.cc: from a speech cue to its speaker: subject positions, role
-// appositions, pronoun and role antecedents.
+// speakers.cc: from a speech cue to its speaker mention: subject positions,
+// role appositions, pronoun and role antecedents (resolve.cc turns the
+// mention into a speaker).
 #include <algorithm>
 #include <cstring>
 #include <span>
@@ -218,20 +219,14 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
         (mentions[first].per || mentions[first].org))
       before = first;
   }
-  int after = PickMention(c + len, hi, false);
+  // A verb coordinated with the one before it (… et tacle l'animateur
+  // « … ») shares its subject: the noun after it is its object.
+  int after = CoordinatedVerb(c) ? -1 : PickMention(c + len, hi, false);
   // After a verb, the subject is the first mention (said Smith), but a
   // subject before the verb wins (Smith said, il a déclaré).
   a.mention = before >= 0 ? before : after;
   return a;
 }
-
-namespace {
-
-// Whether a person of gender `person` may be designated by words of gender
-// `word` (unknown fits both).
-bool GenderFits(uint8_t person, uint8_t word) { return !person || !word || person == word; }
-
-}  // namespace
 
 // Whether token tb opens its clause within [lo, ...): first, after a
 // determiner, or after a comma.
@@ -284,8 +279,18 @@ int Extraction::CueSubject(int c) {
   }
   int lo = BackwardLimit(c);
   int mi = PickMention(lo, c, true);
-  if (mi < 0) mi = PickMention(c + len, ForwardLimit(c + len, 12), false);
+  if (mi < 0 && !CoordinatedVerb(c)) mi = PickMention(c + len, ForwardLimit(c + len, 12), false);
   return mi;
+}
+
+// Whether the verb cue at token c (or its auxiliary) comes right after "et"
+// or "and": a verb coordinated with the one before, whose subject it shares.
+bool Extraction::CoordinatedVerb(int c) const {
+  int k = c - 1;
+  if (k >= 0 && (toks[k].flags & kWord) && (toks[k].cls & kAux)) --k;
+  if (k < 0 || !(toks[k].flags & kWord)) return false;
+  std::string_view w = Lower(toks[k].b, toks[k].e);
+  return w == "et" || w == "and";
 }
 
 // The sentence number `back` sentences of the writer's own before token k:
@@ -364,6 +369,9 @@ int Extraction::RecentSubject(int k, uint8_t g) {
     bool opens = true;
     for (int j = i - 1; j >= 0 && toks[mentions[j].tb].sent == toks[m.tb].sent; --j) {
       const Mention& o = mentions[j];
+      // (A capitalised word the recognizer did not take for a name does
+      // not count: Tapant toujours sur le gouvernement, Yannick Jadot …)
+      if (o.kind == Mention::kName && o.hint < 0 && !o.per && !o.org && !hints.empty()) continue;
       if (!o.prep && !o.loc && !o.org && !o.channel && o.kind != Mention::kPronPl) opens = false;
     }
     (void)first;
@@ -495,342 +503,6 @@ std::string Extraction::RoleNear(int mi) const {
       return RoleText(r);
   }
   return {};
-}
-
-// An organisation's name as kept: the alias table's canonical name, else
-// the words as written without a leading determiner.
-std::string Extraction::OrgCanonical(std::string_view name) const {
-  auto it = lex.org_aliases.find(FoldKey(name));
-  if (it != lex.org_aliases.end()) return it->second;
-  for (std::string_view det :
-       {"le ", "la ", "les ", "Le ", "La ", "Les ", "l'", "L'", "l’", "L’", "the ", "The "}) {
-    if (name.size() > det.size() && name.starts_with(det)) {
-      name.remove_prefix(det.size());
-      break;
-    }
-  }
-  return std::string(name);
-}
-
-Extraction::Resolved Extraction::ResolveName(int mi) const {
-  Resolved r;
-  const Mention& m = mentions[mi];
-  r.mention = std::string(MentionText(m));
-  r.b = m.b;
-  r.e = m.e;
-  r.gender = m.gender;
-  if (m.loc) {
-    r.speaker = Canonical(m);
-    r.kind = SpeakerKind::kOrganisation;
-    r.path = "place";
-  } else if (m.org || m.channel || (!m.per && (toks[m.tb].flags & kAllCaps)) ||
-             ((!m.per || m.hint < 0) && lex.org_aliases.count(FoldKey(CanonicalView(m))))) {
-    r.speaker = OrgCanonical(Canonical(m));
-    r.kind = SpeakerKind::kOrganisation;
-    r.path = "organisation";
-  } else {
-    r.speaker = Canonical(m);
-    r.role = RoleNear(mi);
-    r.kind = SpeakerKind::kNamed;
-    r.path = "name";
-  }
-  return r;
-}
-
-// The organisation an organisation role mention designates: its own words
-// (le ministère de la Santé), or for a bare noun (le ministère,
-// l'entreprise) the last organisation named with that noun or, for generic
-// nouns, the last organisation named at all.
-Extraction::Resolved Extraction::ResolveOrgRole(int mi) const {
-  const Mention& m = mentions[mi];
-  Resolved r;
-  r.b = m.b;
-  r.e = m.e;
-  r.kind = SpeakerKind::kOrganisation;
-  r.path = "organisation";
-  std::string role = RoleText(m);
-  std::string head(Lower(toks[m.tb].b, toks[m.tb].e));
-  r.mention = role;
-  if (lex.document_roles.count(head)) {
-    // "un communiqué du ministère X": the ministry.
-    for (int i = mi + 1; i < int(mentions.size()) && mentions[i].tb - m.te <= 3; ++i) {
-      if (toks[mentions[i].tb].sent != toks[m.tb].sent) break;
-      if (mentions[i].kind == Mention::kRole && mentions[i].org) return ResolveOrgRole(i);
-      if (mentions[i].kind == Mention::kName && (mentions[i].org || mentions[i].loc))
-        return ResolveName(i);
-    }
-  }
-  const bool bare = role.size() == size_t(m.e - m.b);
-  if (bare && m.definite) {
-    for (int i = mi - 1; i >= 0; --i) {
-      const Mention& o = mentions[i];
-      if (o.kind == Mention::kRole && o.org &&
-          text.substr(o.b, o.e - o.b) == text.substr(m.b, m.e - m.b)) {
-        std::string full = RoleText(o);
-        if (full.size() > size_t(o.e - o.b)) {
-          r.speaker = OrgCanonical(full);
-          return r;
-        }
-      }
-      if (o.kind == Mention::kName && o.org && !o.channel) {
-        std::string name = Canonical(o);
-        std::string key = FoldKey(name), head_key = FoldKey(head);
-        // le ministère de la Santé ... le ministère; la Haute autorité ... la Haute autorité.
-        bool same_head = key.compare(0, head_key.size() + 1, head_key + " ") == 0 ||
-                         key.find(" " + head_key + " ") != std::string::npos;
-        if (lex.any_org_roles.count(head) || same_head) {
-          r.speaker = OrgCanonical(name);
-          return r;
-        }
-      }
-    }
-  }
-  if (lex.document_roles.count(head)) {
-    r.kind = SpeakerKind::kNone;
-    r.path = "";
-    return r;
-  }
-  r.speaker = OrgCanonical(role);
-  return r;
-}
-
-Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int current_sent) {
-  const Mention& m = mentions[mi];
-  Resolved r;
-  r.b = m.b;
-  r.e = m.e;
-  r.mention = std::string(text.substr(m.b, m.e - m.b));
-  switch (m.kind) {
-    case Mention::kName:
-      return ResolveName(mi);
-    case Mention::kRole: {
-      int ap = AppositionName(mi);
-      if (ap >= 0) {
-        Resolved n = ResolveName(ap);
-        if (n.kind == SpeakerKind::kNamed) {
-          n.role = RoleText(m);
-          n.path = "apposition";
-          if (!n.gender) n.gender = m.gender;
-        }
-        return n;
-      }
-      if (m.org) return ResolveOrgRole(mi);
-      r.role = RoleText(m);
-      if (auto it = lex.org_aliases.find(FoldKey(r.role)); it != lex.org_aliases.end()) {
-        // le Quai d'Orsay, la diplomatie française: an institution.
-        r.speaker = it->second;
-        r.mention = r.role;
-        r.role.clear();
-        r.kind = SpeakerKind::kOrganisation;
-        r.path = "organisation";
-        return r;
-      }
-      r.mention = r.role;
-      r.gender = m.gender;
-      if (m.anon) {
-        r.kind = SpeakerKind::kAnonymous;
-        r.path = "anonymous";
-        return r;
-      }
-      if (IsGroupRole(m)) {
-        r.kind = SpeakerKind::kRole;
-        r.path = "role";
-        return r;
-      }
-      int unnamed = -1;
-      int ant = SameRolePerson(mi, &unnamed);
-      const bool ant_later = ant >= 0 && mentions[ant].tb > m.tb;
-      if (ant >= 0 && !ant_later) {
-        Resolved n = ResolveName(ant);
-        n.role = r.role;
-        n.path = "role_same";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
-      }
-      if (unnamed >= 0) {
-        // Unless a named person spoke since (un député … a déclaré X … assure
-        // le député): the role is then that person's.
-        int subj = RecentSubject(m.tb, m.gender);
-        if (subj >= 0 && mentions[subj].tb > mentions[unnamed].tb &&
-            mentions[subj].kind == Mention::kName) {
-          Resolved n = ResolveName(subj);
-          if (n.kind == SpeakerKind::kNamed && n.role.empty()) {
-            n.role = r.role;
-            n.path = "role_salient";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
-          }
-        }
-        r.kind = SpeakerKind::kAnonymous;
-        r.role = RoleText(mentions[unnamed]);
-        r.path = "role_unnamed";
-        return r;
-      }
-      // "ce dernier": the last person named.
-      std::string_view head = Lower(toks[m.tb].b, toks[m.tb].e);
-      if (head == "dernier" || head == "dernière") {
-        int last = Antecedent(m.tb, m.gender);
-        if (last >= 0 && mentions[last].tb < m.tb) {
-          Resolved n = ResolveName(last);
-          n.path = "pronoun_other";
-          return n;
-        }
-      }
-      // A bare role right after someone spoke is that person again (a
-      // ajouté le responsable, estime l'actuelle ministre).
-      // A possessive role (son avocat, her spokesman) is someone else's:
-      // never the person just named.
-      if (m.possessive) {
-        // The same noun met before without a possessive (La fille de la
-        // victime a raconté … témoigne sa fille): whoever that one was.
-        for (int i = mi - 1; i >= 0; --i) {
-          const Mention& o = mentions[i];
-          if (o.kind != Mention::kRole || o.possessive || o.prep || o.anon ||
-              text.substr(o.b, o.e - o.b) != text.substr(m.b, m.e - m.b))
-            continue;
-          Resolved n = Resolve(i, nullptr, -100);
-          if (n.kind == SpeakerKind::kNamed) {
-            n.role = r.role;
-            n.path = "role_same";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
-          }
-          break;
-        }
-        int next = ant_later ? ant : -1;
-        if (next < 0) {
-          auto it = std::upper_bound(persons.begin(), persons.end(), m.tb,
-                                     [this](int v, int pi) { return v < mentions[pi].tb; });
-          for (; it != persons.end() && next < 0; ++it)
-            if (!mentions[*it].prep && GenderFits(mentions[*it].gender, m.gender)) next = *it;
-        }
-        if (next >= 0 && mentions[next].tb > m.tb &&
-            SentencesBetween(m.tb, mentions[next].tb) <= 2) {
-          Resolved n = ResolveName(next);
-          if (n.kind == SpeakerKind::kNamed) {
-            n.role = r.role;
-            n.path = ant_later ? "role_same" : "cataphora";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
-          }
-        }
-        r.kind = SpeakerKind::kRole;
-        r.path = "role";
-        return r;
-      }
-      int subj = RecentSubject(m.tb, m.gender);
-      // Another role noun is another person (le président … le ministre).
-      if (subj >= 0 && mentions[subj].kind == Mention::kRole &&
-          text.substr(mentions[subj].b, mentions[subj].e - mentions[subj].b) !=
-              text.substr(m.b, m.e - m.b))
-        subj = -1;
-      if (subj >= 0) {
-        Resolved n = mentions[subj].kind == Mention::kRole ? Resolve(subj, nullptr, -100)
-                                                           : ResolveName(subj);
-        // Someone unnamed only through the same noun (handled above).
-        if (n.kind == SpeakerKind::kNamed) {
-          n.role = n.kind == SpeakerKind::kNamed ? r.role : n.role;
-          n.path = "role_salient";
-          n.b = r.b;
-          n.e = r.e;
-          n.mention = r.mention;
-          return n;
-        }
-      }
-      if (ant_later) {
-        // Named later in the article with that role (cataphora).
-        Resolved n = ResolveName(ant);
-        n.role = r.role;
-        n.path = "role_same";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
-      }
-      if (current && current->kind == SpeakerKind::kNamed && toks[m.tb].sent - current_sent <= 2 &&
-          GenderFits(current->gender, m.gender)) {
-        Resolved n = *current;
-        n.role = r.role;
-        n.path = "role_salient";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
-      }
-      if (Antecedent(m.tb, m.gender) < 0 || mentions[Antecedent(m.tb, m.gender)].tb > m.tb) {
-        // Nobody named yet: the person the next sentences name (a déclaré
-        // le diplomate ... L'émissaire, Karel Novak, ...).
-        int next = Antecedent(m.tb, m.gender);
-        // Not the name that ends the role's own complement (le neveu du
-        // président Marc Olier).
-        if (next >= 0 && mentions[next].tb <= RoleEnd(m)) next = -1;
-        if (next >= 0 && toks[mentions[next].tb].sent - toks[m.tb].sent <= 2) {
-          Resolved n = ResolveName(next);
-          n.role = r.role;
-          n.path = "cataphora";
-          n.b = r.b;
-          n.e = r.e;
-          n.mention = r.mention;
-          return n;
-        }
-      }
-      r.kind = SpeakerKind::kRole;
-      r.path = "role";
-      return r;
-    }
-    case Mention::kPron:
-      return ResolvePronoun(m.tb, current, current_sent);
-    case Mention::kPronPl:
-      return r;
-  }
-  return r;
-}
-
-// The speaker a singular pronoun at token k (il, elle, a-t-il, he)
-// designates.
-Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, int current_sent) {
-  Resolved r;
-  r.b = toks[k].b;
-  r.e = toks[k].e;
-  r.mention = std::string(text.substr(r.b, r.e - r.b));
-  if (toks[k].flags & kInvPronPl) return r;
-  const uint8_t g = PronounGender(k);
-  int ant = RecentSubject(k, g);
-  bool from_current = false;
-  // An institution that just spoke is il/elle too (le ministère …, a-t-il
-  // ajouté) when no person is in reach.
-  const bool org_current =
-      current && current->kind == SpeakerKind::kOrganisation && toks[k].sent - current_sent <= 2;
-  if (ant < 0 && current && current->kind != SpeakerKind::kNone &&
-      (current->kind != SpeakerKind::kOrganisation || org_current) &&
-      GenderFits(current->gender, g) && toks[k].sent - current_sent <= 4) {
-    Resolved n = *current;
-    n.b = r.b;
-    n.e = r.e;
-    n.mention = r.mention;
-    n.path = "pronoun";
-    return n;
-  }
-  if (ant < 0) ant = Antecedent(k, g);
-  if (ant < 0) return r;
-  Resolved n =
-      mentions[ant].kind == Mention::kRole ? Resolve(ant, nullptr, -100) : ResolveName(ant);
-  if (n.kind == SpeakerKind::kOrganisation) return r;
-  if (current && n.speaker == current->speaker && n.role == current->role) from_current = true;
-  if (current && !n.speaker && !current->speaker && n.kind == current->kind) from_current = true;
-  n.b = r.b;
-  n.e = r.e;
-  n.mention = r.mention;
-  n.path = from_current ? "pronoun" : "pronoun_other";
-  return n;
 }
 
 }  // namespace quotes

@@ -225,6 +225,7 @@ void Extraction::AssignQuotesToTokens() {
     while (q < raw.size() && raw[q].end <= t.b) ++q;
     if (q < raw.size() && t.b >= raw[q].begin && t.e <= raw[q].end) t.quote = int(q);
   }
+  MarkIncises();
   // Settle the cues that have multi-word forms (d' après, mis en garde):
   // their longest form, looked up once; CueAt() then reads the token.
   // A verb form after a determiner is a noun (l'accusé, un constat, the
@@ -241,6 +242,54 @@ void Extraction::AssignQuotesToTokens() {
       toks[k].cue_len = 0;
   }
   cues_settled = true;
+}
+
+int Extraction::InciseAt(int k) {
+  const int n = int(toks.size());
+  const int q = toks[k].quote;
+  // Some words of the quotation before the comma.
+  int before = 0;
+  for (int j = k - 1; j >= 0 && toks[j].quote == q && before < 3; --j)
+    before += (toks[j].flags & kWord) != 0;
+  if (before < 3) return -1;
+  int v = k + 1;
+  if (v >= n || toks[v].quote != q || !(toks[v].flags & kWord)) return -1;
+  // The auxiliary: a déclaré, avait expliqué, a-t-il ajouté.
+  if (!toks[v].cue_len && (toks[v].cls & kAux) && v + 1 < n && toks[v + 1].quote == q &&
+      (toks[v + 1].flags & kWord))
+    ++v;
+  const bool inverted_aux = toks[v - 1].flags & kInvPron;
+  if (!toks[v].cue_len || toks[v].cue_kind != CueKind::kVerb) return -1;
+  // Its subject follows the verb: an inverted pronoun, a name, a title or a
+  // determiner and its noun (a ajouté le ministre).
+  int s = v + 1;
+  const bool pron = inverted_aux || (toks[v].flags & kInvPron);
+  if (!pron) {
+    if (s >= n || toks[s].quote != q || !(toks[s].flags & kWord)) return -1;
+    const Tok& w = toks[s];
+    bool subject = (w.flags & kCap) && !(w.cls & (kStop | kPrep));
+    subject = subject || ((w.cls & (kDef | kIndef)) && !(w.cls & kPrep) && s + 1 < n &&
+                          toks[s + 1].quote == q && (toks[s + 1].flags & kWord));
+    if (!subject) return -1;
+  }
+  // It runs to the next comma or sentence end, a few words on.
+  for (int e = v + 1; e < n && e - v <= 12; ++e) {
+    if (toks[e].quote != q) return e;  // the quotation ends with it
+    if (toks[e].flags & (kComma | kSentEnd)) return (toks[e].flags & kSentEnd) ? e + 1 : e;
+    if (IsMarkTok(e)) return -1;
+  }
+  return -1;
+}
+
+void Extraction::MarkIncises() {
+  const int n = int(toks.size());
+  for (int k = 0; k < n; ++k) {
+    if (toks[k].quote < 0 || !(toks[k].flags & kComma)) continue;
+    int end = InciseAt(k);
+    if (end < 0) continue;
+    for (int j = k + 1; j < end; ++j) toks[j].quote = -1;
+    k = end - 1;
+  }
 }
 
 }  // namespace quotes

@@ -238,6 +238,48 @@ TEST(AttributionScore, LoadsAndScoresAGoldArticle) {
   fs::remove_all(dir);
 }
 
+// Structures of wire copy, each with invented text: the speaker named in an
+// incise inside the quotation; an unterminated quotation that runs to its
+// incise over two sentences; a verb coordinated after a quotation whose
+// object is a role; a first-person quotation after an institution's
+// sentence; a video credit glued to a name; a pronoun through a role taken
+// for the current speaker.
+TEST(Attribution, WireStructures) {
+  struct Case {
+    const char* text;
+    size_t quote;  // which quotation
+    const char* speaker;
+    const char* quote_text;  // nullptr: not checked
+  } cases[] = {
+      {"« Nous irons jusqu'au bout, a précisé Claire Dumont. Le combat ne fait que commencer ». "
+       "Elle a quitté la salle.",
+       0, "Claire Dumont",
+       "Nous irons jusqu'au bout, a précisé Claire Dumont. Le combat ne fait que commencer"},
+      {"La commune a été inondée. \"Nous avions un plan. Puis la crue est arrivée, déplore Paul "
+       "Girard, maire de la commune. Il a demandé l'aide de l'État.",
+       0, "Paul Girard", "Nous avions un plan. Puis la crue est arrivée"},
+      {"Mais, répond Fabien Marchal, « il ne se sent pas à sa place » et dénonce le présentateur "
+       "« toujours en train de crier sur ses invités ».",
+       1, "Fabien Marchal", nullptr},
+      {"Martine Roche a répliqué lundi sur France Inter. Le parquet de Lyon a annoncé l'ouverture "
+       "d'une enquête. « Je suis visée par des rumeurs depuis des semaines, et je le dirai ».",
+       0, "Martine Roche", nullptr},
+      {"Le débat a repris. « Le système est à bout de souffle », dénonce Yves Moreaupar BFMTV", 0,
+       "Yves Moreau", nullptr},
+      {"« Où va notre agriculture ? », dénonce Marc Vidal. Sur ce sujet, le député européen "
+       "estime que le gouvernement manque de courage. « Le ministre est le porte-voix des "
+       "lobbies de l'industrie », a-t-il lancé.",
+       1, "Marc Vidal", nullptr},
+  };
+  for (const Case& c : cases) {
+    auto q = Extractor().Extract(c.text, "fr", {});
+    ASSERT_GT(q.size(), c.quote) << c.text;
+    if (c.quote_text) EXPECT_EQ(q[c.quote].text, c.quote_text) << c.text;
+    ASSERT_TRUE(q[c.quote].speaker.has_value()) << c.text;
+    EXPECT_EQ(*q[c.quote].speaker, c.speaker) << c.text;
+  }
+}
+
 // The French development and held-out sets load (no article text inside:
 // spans and hashes only) and, with the corpus present, score as the issue
 // asks: every quote found, no name given where the text names none.
