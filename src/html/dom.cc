@@ -141,10 +141,12 @@ class Builder {
         if (in_.compare(i + 4, 2, "->") == 0) return i + 6;
         return close == std::string_view::npos ? n : close + 3;
       }
-      if (in_.compare(i, 9, "<![CDATA[") == 0) {
+      // A CDATA section exists only inside SVG and MathML; in HTML it is a
+      // bogus comment that ends at the first '>', as browsers read it (a
+      // stray "<![CDATA[" would otherwise hide the rest of the page).
+      if (foreign_ > 0 && in_.compare(i, 9, "<![CDATA[") == 0) {
         size_t close = in_.find("]]>", i + 9);
-        if (foreign_ > 0)
-          AddText(in_.substr(i + 9, (close == std::string_view::npos ? n : close) - i - 9), false);
+        AddText(in_.substr(i + 9, (close == std::string_view::npos ? n : close) - i - 9), false);
         return close == std::string_view::npos ? n : close + 3;
       }
       size_t close = in_.find('>', i + 2);

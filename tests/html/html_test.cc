@@ -56,6 +56,15 @@ TEST(HtmlParse, ImpliedEndTagsAndRawText) {
   EXPECT_NE(TextOf(d).find("if (a<b) {}"), std::string::npos);
 }
 
+TEST(HtmlParse, CdataOnlyInForeignContent) {
+  // In HTML a stray "<![CDATA[" is a bogus comment ending at the first '>':
+  // the page after it is still read. Inside SVG it is a CDATA section.
+  auto d = Parse("<body><![CDATA[<div>first</div><p>second</p>", 64);
+  EXPECT_EQ(TextOf(d), "first|second|");
+  auto svg = Parse("<svg><text><![CDATA[a<b]]></text></svg><p>after</p>", 64);
+  EXPECT_EQ(TextOf(svg), "a<b|after|");
+}
+
 TEST(HtmlParse, DeepNestingIsCapped) {
   std::string html;
   for (int i = 0; i < 10000; ++i) html += "<table><tr><td>";
