@@ -57,6 +57,8 @@ Runner RegisterTokens(CLI::App& sub, const Common& common);
 Runner RegisterAudit(CLI::App& sub, const Common& common);
 Runner RegisterExtract(CLI::App& sub, const Common& common);
 Runner RegisterEvalExtract(CLI::App& sub, const Common& common);
+Runner RegisterEvalTime(CLI::App& sub, const Common& common);
+Runner RegisterTimex(CLI::App& sub, const Common& common);
 Runner RegisterReindex(CLI::App& sub, const Common& common);
 Runner RegisterSources(CLI::App& sub, const Common& common);
 Runner RegisterCrawl(CLI::App& sub, const Common& common);

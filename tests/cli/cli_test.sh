@@ -124,5 +124,18 @@ check "users remove unknown" 4 "$VEILLE" users remove bob --db "$T/a.db"
 check "serve beyond loopback without accounts" 2 "$VEILLE" serve --db "$T/a.db" --bind 0.0.0.0 --port 0
 contains "serve refusal says how" err "--insecure-no-auth"
 
+# Time expressions: `veille timex` prints offsets, type, value and words;
+# `veille eval-time` scores a TimeML folder (a one-document corpus here).
+printf 'Les talibans ont pris Herat hier soir, trois jours après Kandahar.\n' > "$T/t.txt"
+check "timex" 0 "$VEILLE" timex --anchor 2021-08-14 "$T/t.txt"
+contains "timex hier soir" out "TIME	2021-08-13TEV	hier soir"
+contains "timex duration" out "DURATION	P3D	trois jours"
+check "timex missing file" 4 "$VEILLE" timex "$T/none.txt"
+mkdir -p "$T/tml"
+printf '<TimeML><DCT><TIMEX3 tid="t1" type="DATE" value="2021-08-14" /></DCT><TEXT>Herat est tomb\xc3\xa9e <TIMEX3 tid="t2" type="TIME" value="2021-08-13TEV">hier soir</TIMEX3>.</TEXT></TimeML>\n' > "$T/tml/a.tml"
+check "eval-time" 0 "$VEILLE" eval-time --format timeml --half 0 --json "$T/tml"
+contains "eval-time value" out '"value_f1":1.0000'
+check "eval-time empty folder" 4 "$VEILLE" eval-time "$T/in/sub"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

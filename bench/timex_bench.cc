@@ -1,0 +1,65 @@
+// timex_bench.cc: Find() over a 2 KB French news article and an English one
+// (written for the benchmark), the cost the ingest stage will pay per
+// article.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "veille/timex.h"
+
+namespace {
+
+std::string FrenchArticle() {
+  std::string p =
+      "Les talibans ont pris Kandahar, la deuxième ville du pays, dans la nuit de jeudi à "
+      "vendredi, après une semaine de combats. Hier soir, vers 21 h 30, les insurgés "
+      "contrôlaient le centre-ville, selon des habitants joints par téléphone. Le 13 août 2021, "
+      "Herat était déjà tombée. Il y a trois jours, le gouverneur affirmait encore que la ville "
+      "tiendrait jusqu'à la fin du mois. Le président s'exprimera lundi prochain devant le "
+      "Parlement, qui se réunit tous les jeudis depuis le début de l'année. Les négociations, "
+      "engagées en septembre 2020 à Doha, devaient aboutir avant le 31 août. La semaine "
+      "dernière, l'ambassade a réduit son personnel. Depuis vingt ans, la coalition a dépensé "
+      "plusieurs centaines de milliards de dollars dans le pays. ";
+  std::string s;
+  while (s.size() < 2048) s += p;
+  return s;
+}
+
+std::string EnglishArticle() {
+  std::string p =
+      "The Taliban took Kandahar on Friday, a week after they began their offensive. "
+      "Yesterday evening the insurgents controlled the city centre, residents said. On "
+      "August 13, Herat had already fallen. Three days ago the governor said the city would "
+      "hold until the end of the month. The president will address parliament next Monday; "
+      "talks that began in September 2020 in Doha were meant to end by August 31. Last week "
+      "the embassy cut its staff. Over twenty years the coalition spent hundreds of billions "
+      "of dollars in the country. ";
+  std::string s;
+  while (s.size() < 2048) s += p;
+  return s;
+}
+
+void BM_FindFrench(benchmark::State& state) {
+  std::string text = FrenchArticle();
+  size_t n = 0;
+  for (auto _ : state) {
+    auto r = veille::timex::Find(text, "fr", "2021-08-18");
+    n += r.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+  state.counters["expressions"] = double(n) / double(state.iterations());
+}
+BENCHMARK(BM_FindFrench);
+
+void BM_FindEnglish(benchmark::State& state) {
+  std::string text = EnglishArticle();
+  for (auto _ : state) {
+    auto r = veille::timex::Find(text, "en", "2021-08-18");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+}
+BENCHMARK(BM_FindEnglish);
+
+}  // namespace

@@ -1,0 +1,122 @@
+// lexicon.h: the cue words of time expressions (data/timex/<lang>.tsv) and
+// the tokens the recogniser walks (internal to src/timex).
+#ifndef VEILLE_TIMEX_LEXICON_H_
+#define VEILLE_TIMEX_LEXICON_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "veille/result.h"
+
+namespace veille::timex {
+
+// Word classes of data/timex/*.tsv (the comment at the top of fr.tsv says
+// what each one means).
+enum class Cls : uint8_t {
+  kMonth,
+  kWeekday,
+  kNumber,
+  kOrdinal,
+  kUnit,
+  kSeason,
+  kPartOfDay,
+  kClock,
+  kDeictic,
+  kRelDay,
+  kRef,
+  kPast,
+  kFuture,
+  kThis,
+  kDet,
+  kApprox,
+  kMore,
+  kLess,
+  kStart,
+  kMid,
+  kEnd,
+  kEach,
+  kEvery,
+  kSet,
+  kVague,
+  kAgo,
+  kIn,
+  kAt,
+  kHour,
+  kLocal,
+  kYear,
+  kDecade,
+  kNonYear,
+  kTensePast,
+  kTenseFuture,
+  kSuffixPast,
+  kSuffixFuture,
+  kOn,
+  kNight,
+  kFromTo,
+  kDurHead,
+  kNotDay,
+  kSpan,
+  kCount
+};
+
+struct Entry {
+  Cls cls;
+  std::vector<std::string> words;  // the phrase's tokens after the first (folded)
+  std::string value;
+};
+
+struct Token {
+  uint32_t begin = 0, end = 0;  // bytes in the text
+  std::string key;              // lowercased (accents kept)
+  std::string fold;             // lowercased, accents removed; empty when equal to key
+  bool digits = false;          // all ASCII digits
+  bool space_before = false;    // whitespace between the previous token and this one
+  bool upper = false;           // starts with a capital letter
+  bool sentence_start = false;  // first token of a sentence
+  int num = -1;                 // value of a digit token (capped)
+  uint32_t sentence = 0;        // index of its sentence
+  uint64_t classes = 0;         // bit c set: some entry of class c starts here
+  const std::vector<Entry>* entries = nullptr;  // the entries starting here
+  const std::string& folded() const { return fold.empty() ? key : fold; }
+};
+
+// Splits `text` into word, number and punctuation tokens: digits and
+// letters apart (12h30 → 12 h 30), hyphens and slashes as tokens, an elided
+// article with its apostrophe (l' an), sentence indexes.
+std::vector<Token> Tokenize(std::string_view text);
+
+// Lowercases `s` (ASCII and Latin-1 capitals, Œ) into `out`; with
+// `fold`, also drops the accents of Latin letters (é → e, œ → oe).
+void Lower(std::string_view s, bool fold, std::string& out);
+
+class Lexicon {
+ public:
+  // Reads `path` (class<TAB>phrase<TAB>value lines); the error names file:line.
+  static Result<Lexicon> Load(const std::string& path);
+
+  // Sets each token's classes and entries (one lookup per token).
+  void Classify(std::vector<Token>& toks) const;
+
+  // The entries of class `c` whose phrase starts at toks[i]; returns the
+  // longest one's end token (one past) and sets *value, or 0 when none.
+  size_t Match(const std::vector<Token>& toks, size_t i, Cls c, std::string* value = nullptr) const;
+  bool Is(const std::vector<Token>& toks, size_t i, Cls c) const { return Match(toks, i, c) != 0; }
+  // Word endings of class c (suffix_past, suffix_future).
+  const std::vector<std::string>& Suffixes(Cls c) const { return suffixes_[int(c)]; }
+
+ private:
+  std::unordered_map<std::string, std::vector<Entry>> by_key_;   // first word, accents kept
+  std::unordered_map<std::string, std::vector<Entry>> by_fold_;  // first word, folded
+  std::vector<std::string> suffixes_[int(Cls::kCount)];
+};
+
+// The lexicons of "fr" and "en", loaded once; nullptr for another language
+// or when loading failed (LoadStatus() has the error).
+const Lexicon* LexiconFor(std::string_view lang);
+
+}  // namespace veille::timex
+
+#endif  // VEILLE_TIMEX_LEXICON_H_

@@ -1,0 +1,192 @@
+// timex_test.cc: recognition and normalisation of French and English time
+// expressions, the TimeML reader and scorer, and properties of Find().
+#include "veille/timex.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+namespace veille::timex {
+namespace {
+
+struct Want {
+  std::string text;   // the expression's words
+  std::string type;   // DATE, TIME, DURATION, SET
+  std::string value;  // TIMEX3 value
+};
+
+// Finds `w.text` among the expressions of `text` and checks type and value.
+void ExpectOne(const std::string& text, const char* lang, const char* anchor, const Want& w) {
+  auto got = Find(text, lang, anchor);
+  std::string seen;
+  for (const auto& e : got) {
+    std::string s = text.substr(e.begin, e.end - e.begin);
+    seen += "[" + s + " " + TypeName(e.type) + " " + e.value + "] ";
+    if (s == w.text) {
+      EXPECT_EQ(TypeName(e.type), w.type) << text;
+      EXPECT_EQ(e.value, w.value) << text;
+      return;
+    }
+  }
+  ADD_FAILURE() << "no expression \"" << w.text << "\" in: " << text << "\n  found: " << seen;
+}
+
+TEST(Timex, LoadsData) { ASSERT_TRUE(LoadStatus().ok()) << LoadStatus().error().message; }
+
+// 2021-08-18 is a Wednesday.
+constexpr const char* kAnchor = "2021-08-18";
+
+TEST(Timex, FrenchAbsolute) {
+  ExpectOne("Kandahar est tombée le 13 août 2021 au soir.", "fr", kAnchor,
+            {"le 13 août 2021", "DATE", "2021-08-13"});
+  ExpectOne("La ville est tombée le 13/08/2021.", "fr", kAnchor,
+            {"le 13/08/2021", "DATE", "2021-08-13"});
+  ExpectOne("Il est né en 1975 à Nancy.", "fr", kAnchor, {"1975", "DATE", "1975"});
+  ExpectOne("Prévue en avril 2001, la réforme attendra.", "fr", kAnchor,
+            {"avril 2001", "DATE", "2001-04"});
+}
+
+TEST(Timex, FrenchPartial) {
+  ExpectOne("Les talibans sont entrés dans la ville le 13.", "fr", kAnchor,
+            {"le 13", "DATE", "2021-08-13"});
+  ExpectOne("Il reviendra en septembre.", "fr", kAnchor, {"septembre", "DATE", "2021-09"});
+  ExpectOne("Les combats ont repris à la mi-août.", "fr", kAnchor,
+            {"la mi-août", "DATE", "2021-08"});
+  ExpectOne("Le chantier commencera début 2022.", "fr", kAnchor, {"début 2022", "DATE", "2022"});
+  ExpectOne("C'était le 6 mai dernier.", "fr", kAnchor, {"le 6 mai dernier", "DATE", "2021-05-06"});
+  ExpectOne("Il partira le 1er septembre prochain.", "fr", kAnchor,
+            {"le 1er septembre prochain", "DATE", "2021-09-01"});
+}
+
+TEST(Timex, FrenchRelative) {
+  ExpectOne("Hier, les talibans ont pris Herat.", "fr", kAnchor, {"Hier", "DATE", "2021-08-17"});
+  ExpectOne("Ils ont attaqué avant-hier.", "fr", kAnchor, {"avant-hier", "DATE", "2021-08-16"});
+  ExpectOne("Aujourd'hui, la ville est calme.", "fr", kAnchor,
+            {"Aujourd'hui", "DATE", "2021-08-18"});
+  ExpectOne("La ville est tombée jeudi dernier.", "fr", kAnchor,
+            {"jeudi dernier", "DATE", "2021-08-12"});
+  ExpectOne("Le président s'est exprimé ce lundi 16 août.", "fr", kAnchor,
+            {"ce lundi 16 août", "DATE", "2021-08-16"});
+  ExpectOne("Les ministres se sont réunis la semaine dernière.", "fr", kAnchor,
+            {"la semaine dernière", "DATE", "2021-W32"});
+  ExpectOne("Les combats ont commencé il y a trois jours.", "fr", kAnchor,
+            {"il y a trois jours", "DATE", "2021-08-15"});
+  ExpectOne("Les troupes sont arrivées hier soir.", "fr", kAnchor,
+            {"hier soir", "TIME", "2021-08-17TEV"});
+  ExpectOne("Il a été élu l'an dernier.", "fr", kAnchor, {"l'an dernier", "DATE", "2020"});
+}
+
+TEST(Timex, FrenchWeekdayTense) {
+  // The same weekday is past or future by the sentence's tense.
+  ExpectOne("Les talibans ont pris la ville jeudi.", "fr", kAnchor,
+            {"jeudi", "DATE", "2021-08-12"});
+  ExpectOne("Le conseil se réunira jeudi.", "fr", kAnchor, {"jeudi", "DATE", "2021-08-19"});
+  ExpectOne("Ils vont voter lundi.", "fr", kAnchor, {"lundi", "DATE", "2021-08-23"});
+}
+
+TEST(Timex, FrenchNightAndTimes) {
+  ExpectOne("L'attaque a eu lieu dans la nuit de mercredi à jeudi.", "fr", "2021-08-20",
+            {"la nuit de mercredi à jeudi", "TIME", "2021-08-18TNI"});
+  ExpectOne("Lundi 16 août, vers 14 h 30, la foule a envahi la piste.", "fr", kAnchor,
+            {"14 h 30", "TIME", "2021-08-16T14:30"});  // "vers" is left out, as in FTiB
+}
+
+TEST(Timex, FrenchDurationsAndSets) {
+  ExpectOne("Le siège a duré trois jours.", "fr", kAnchor, {"trois jours", "DURATION", "P3D"});
+  ExpectOne("Il est resté vingt-cinq ans au pouvoir.", "fr", kAnchor,
+            {"vingt-cinq ans", "DURATION", "P25Y"});
+  ExpectOne("La crise dure depuis plus de vingt ans.", "fr", kAnchor,
+            {"plus de vingt ans", "DURATION", "P20Y"});
+  ExpectOne("Le marché a lieu tous les jeudis.", "fr", kAnchor,
+            {"tous les jeudis", "SET", "XXXX-WXX-4"});
+  ExpectOne("Il court chaque jour.", "fr", kAnchor, {"chaque jour", "SET", "P1D"});
+}
+
+TEST(Timex, English) {
+  ExpectOne("Kandahar fell on August 13.", "en", kAnchor, {"August 13", "DATE", "2021-08-13"});
+  ExpectOne("The ministers met last week.", "en", kAnchor, {"last week", "DATE", "2021-W32"});
+  // As in TimeML, the preposition is not part of the expression.
+  ExpectOne("The Taliban entered the city on Tuesday.", "en", kAnchor,
+            {"Tuesday", "DATE", "2021-08-17"});
+  ExpectOne("The council will meet on Friday.", "en", kAnchor, {"Friday", "DATE", "2021-08-20"});
+  ExpectOne("Fighting began three days ago.", "en", kAnchor,
+            {"three days ago", "DATE", "2021-08-15"});
+  ExpectOne("Yesterday, the city fell.", "en", kAnchor, {"Yesterday", "DATE", "2021-08-17"});
+  ExpectOne("The siege lasted two weeks.", "en", kAnchor, {"two weeks", "DURATION", "P2W"});
+  ExpectOne("It happened in March 2020.", "en", kAnchor, {"March 2020", "DATE", "2020-03"});
+}
+
+TEST(Timex, NoAnchorKeepsPlaceholders) {
+  ExpectOne("Il est arrivé le 13 août.", "fr", "", {"le 13 août", "DATE", "XXXX-08-13"});
+  ExpectOne("Il est arrivé hier.", "fr", "", {"hier", "DATE", "XXXX-XX-XX"});
+}
+
+TEST(Timex, OtherLanguagesGiveNothing) {
+  EXPECT_TRUE(Find("El 13 de agosto de 2021.", "es", kAnchor).empty());
+  EXPECT_TRUE(Find("le 13 août 2021", "", kAnchor).empty());
+}
+
+TEST(Timex, WordsThatAreNotTimes) {
+  // A participle, an age, a newspaper and a price are not expressions.
+  for (const char* s : {"Il a été arrêté.", "Le quotidien a publié la photo.",
+                        "Le billet coûte 2000 euros.", "Jean Dupont, 54 ans, a été blessé."}) {
+    EXPECT_TRUE(Find(s, "fr", kAnchor).empty()) << s;
+  }
+}
+
+// Properties on random byte soup and random mixes of cue words: offsets
+// inside the text, in order, not overlapping, values never empty.
+TEST(Timex, PropertiesOnRandomText) {
+  const char* words[] = {"le",    "13",    "août",  "2021",    "hier",    "soir", "à",
+                         "14",    "h",     "30",    "jeudi",   "dernier", "il",   "y",
+                         "a",     "trois", "jours", "la",      "nuit",    "de",   "mercredi",
+                         "début", "mi",    "-",     "fin",     "tous",    "les",  "chaque",
+                         "last",  "week",  "on",    "Tuesday", "ago",     "é",    "\xC3",
+                         "’",     "l'",    ",",     ".",       "\n",      "1er",  "/"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    int n = int(rng() % 30);
+    for (int k = 0; k < n; ++k) {
+      text += words[rng() % (sizeof words / sizeof *words)];
+      if (rng() % 4) text += ' ';
+    }
+    for (const char* lang : {"fr", "en"}) {
+      auto got = Find(text, lang, round % 3 ? kAnchor : "");
+      size_t last = 0;
+      for (const auto& e : got) {
+        ASSERT_LE(last, e.begin) << text;
+        ASSERT_LT(e.begin, e.end) << text;
+        ASSERT_LE(e.end, text.size()) << text;
+        ASSERT_FALSE(e.value.empty()) << text;
+        last = e.end;
+      }
+    }
+  }
+}
+
+TEST(Timex, ScorerCountsStrictRelaxedAndValues) {
+  TimemlDoc doc;
+  doc.name = "t";
+  doc.text = "Hier soir, le 13 août, trois jours.";
+  doc.gold = {{0, 9, Type::kTime, "2021-08-17TEV", true, ""},
+              {11, 22, Type::kDate, "2021-08-13", true, ""},
+              {24, 35, Type::kDuration, "P3D", false, ""}};
+  std::vector<Expression> sys = {{0, 4, Type::kDate, "2021-08-17", true, ""},    // relaxed, wrong
+                                 {11, 22, Type::kDate, "2021-08-13", true, ""},  // strict, right
+                                 {24, 35, Type::kDuration, "P3D", false, ""}};   // strict, right
+  TimexScores s = ScoreDoc(doc, sys);
+  EXPECT_EQ(s.strict, 2u);
+  EXPECT_EQ(s.relaxed, 3u);
+  EXPECT_EQ(s.value_ok, 2u);
+  EXPECT_EQ(s.type_ok, 2u);
+  EXPECT_NEAR(s.ValueF1(), 2.0 / 3, 1e-9);
+  sys.push_back({5, 9, Type::kTime, "X", false, ""});  // a false alarm
+  s = ScoreDoc(doc, sys);
+  EXPECT_EQ(s.system, 4u);
+  EXPECT_NEAR(s.StrictP(), 0.5, 1e-9);
+}
+
+}  // namespace
+}  // namespace veille::timex
