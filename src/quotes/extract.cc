@@ -1,6 +1,7 @@
 // extract.cc: the attribution driver (for each quotation, its cue, its
 // speaker or a continuation) and the QuoteExtractor entry points.
 #include <algorithm>
+#include <cstring>
 
 #include "quotes/extraction.h"
 
@@ -344,7 +345,10 @@ std::vector<Quote> Extraction::Run() {
           conf = Confidence(how = "subject");
         }
       } else if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
-                 (s.kind != SpeakerKind::kOrganisation || !cur)) {
+                 (s.kind != SpeakerKind::kOrganisation || !cur) &&
+                 std::strcmp(s.path, "cataphora") != 0) {
+        // (Not a pronoun whose person is named only later: Elle les engage
+        // à ne pas causer « … », of a charter.)
         r = s;
         conf = Confidence(how = "subject");
       } else if (cur && current_tok >= 0 &&

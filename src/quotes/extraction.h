@@ -132,6 +132,7 @@ struct Mention {
   bool anon = false;        // a role naming nobody: indefinite, anonymous noun or marker
   bool generic = false;     // a noun phrase after a cue whose noun is not in roles.txt
   bool possessive = false;  // role after a possessive (son avocat, her spokesman)
+  bool plural = false;      // role after a plural determiner (les organisateurs, ses avocats)
   uint8_t gender = kGenderUnknown;
   int hint = -1;
   uint32_t b = 0, e = 0;
@@ -311,6 +312,7 @@ struct Extraction {
   uint32_t GluedCreditEnd(int te) const;
   bool FirstPersonSingular(int first, int last) const;
   bool IsPersonReferent(int mi, uint8_t g, bool allow_prep = false) const;
+  int OnlyPersonOfGender(int k, uint8_t g) const;
   int RecentSubject(int k, uint8_t g);
   int SentenceFloor(int k, int back) const;
   int SentencesBetween(int a, int b) const;

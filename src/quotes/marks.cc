@@ -272,7 +272,10 @@ void Extraction::FindQuotes() {
         // Wire text glues paragraphs (`blessés".L'incident`, `jeudi."Le`).
         enum { kOpen, kClose, kAmbig } dir;
         bool sp = IsSpace(p), sn = IsSpace(nx);
-        if (sp && !sn) {
+        const bool punct_after = nx == ',' || nx == '.' || nx == ';' || nx == ')' || nx == 0x2026;
+        if (sp && punct_after && has(kStraight)) {
+          dir = kClose;  // `mois ", a-t-elle raconté`: a space typed before the closing mark
+        } else if (sp && !sn) {
           dir = kOpen;
         } else if (!sp && sn) {
           dir = kClose;

@@ -146,6 +146,8 @@ void Extraction::FindMentions() {
         if (toks[d].cls & quotes::kDef) m.definite = true;
         if (dw == "des" || dw == "a" || dw == "an" || dw == "un" || dw == "une") m.definite = false;
         m.possessive = toks[d].cls & quotes::kPoss;
+        m.plural = dw == "les" || dw == "des" || dw == "ces" || dw == "leurs" || dw == "ses" ||
+                   dw == "nos" || dw == "vos" || dw == "mes";
         start = d;
       } else if (start == k && k > 0 && (toks[k - 1].flags & kWord) &&
                  (toks[k - 1].cls & quotes::kVerbish) && !toks[k - 1].cue_len) {

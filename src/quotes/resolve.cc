@@ -143,7 +143,8 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         r.path = "anonymous";
         return r;
       }
-      if (IsGroupRole(m)) {
+      // Several people (les organisateurs, ses avocats): never one of them.
+      if (IsGroupRole(m) || m.plural) {
         r.kind = SpeakerKind::kRole;
         r.path = "role";
         return r;
@@ -293,6 +294,19 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
           return n;
         }
       }
+      if (int only = OnlyPersonOfGender(m.tb, m.gender); only >= 0) {
+        // The only person of the role's gender in reach (… Valérie
+        // Trierweiler en couple ? La journaliste dément).
+        Resolved n = ResolveName(only);
+        if (n.kind == SpeakerKind::kNamed) {
+          n.role = r.role;
+          n.path = "role_salient";
+          n.b = r.b;
+          n.e = r.e;
+          n.mention = r.mention;
+          return n;
+        }
+      }
       r.kind = SpeakerKind::kRole;
       r.path = "role";
       return r;
@@ -330,6 +344,7 @@ Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, 
     n.path = "pronoun";
     return n;
   }
+  const bool before = ant >= 0;
   if (ant < 0) ant = Antecedent(k, g);
   if (ant < 0) return r;
   // A role stands for whoever it designates (le député européen estime …
@@ -342,6 +357,11 @@ Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, 
   n.b = r.b;
   n.e = r.e;
   n.mention = r.mention;
+  // Named only after it (Il met un terme à … Sébastien Farran, …).
+  if (!before && mentions[ant].tb > k && !from_current) {
+    n.path = "cataphora";
+    return n;
+  }
   n.path = from_current ? "pronoun" : "pronoun_other";
   return n;
 }

@@ -94,6 +94,15 @@ int Extraction::PickMention(int lo, int hi, bool nearest_last) const {
     const Mention& o = mentions[best_other];
     if ((o.kind == Mention::kPron || o.kind == Mention::kPronPl) && o.tb > mentions[best_name].tb)
       return best_other;
+    // So is a role noun that opens the clause right before the verb, after a
+    // name in a phrase before it (Sur leur page Facebook, les organisateurs
+    // affirment).
+    bool aux_only = o.te <= hi;
+    for (int k = o.te; k < hi && aux_only; ++k)
+      aux_only = (toks[k].flags & kWord) && (toks[k].cls & kAux);
+    if (o.kind == Mention::kRole && !o.generic && o.tb > mentions[best_name].te && aux_only &&
+        ClauseStart(o.tb, lo) && o.tb > lo + 1)
+      return best_other;
   }
   return best_name >= 0 ? best_name : best_other;
 }
@@ -330,7 +339,7 @@ bool Extraction::IsPersonReferent(int mi, uint8_t g, bool allow_prep) const {
   const Mention& m = mentions[mi];
   if ((m.prep && !allow_prep) || m.loc || m.org || m.channel) return false;
   if (m.kind == Mention::kName) return m.per && GenderFits(m.gender, g);
-  if (m.kind == Mention::kRole) return m.per && GenderFits(m.gender, g);
+  if (m.kind == Mention::kRole) return m.per && !m.plural && GenderFits(m.gender, g);
   return false;
 }
 
@@ -400,6 +409,25 @@ int Extraction::Antecedent(int k, uint8_t g) const {
   return -1;
 }
 
+// The one person of gender g (known) named in the two sentences before
+// token k, complements included, when every person named there has a known
+// gender; -1 if none or several.
+int Extraction::OnlyPersonOfGender(int k, uint8_t g) const {
+  if (!g) return -1;
+  const int floor = SentenceFloor(k, 2);
+  int only = -1;
+  for (int pi : persons) {
+    const Mention& p = mentions[pi];
+    if (p.tb >= k) break;
+    if (toks[p.tb].sent < floor || p.kind != Mention::kName) continue;
+    if (!p.gender) return -1;
+    if (p.gender != g) continue;
+    if (only >= 0 && CanonicalView(mentions[only]) != CanonicalView(p)) return -1;
+    only = pi;
+  }
+  return only;
+}
+
 // The person the article gives the same role noun as mention `mi` (le
 // ministre → "Henri Vasseur, ministre de ..."): the nearest before it,
 // else the first after it; -1 if none. `unnamed` receives an earlier role
@@ -451,32 +479,47 @@ int Extraction::AppositionName(int mi) const {
   if (end - 1 >= r.te && (toks[end - 1].cls & kRolePer) && !(toks[end - 1].cls & kRoleOrg))
     return -1;
   // Between the role's phrase and the name there may only be commas,
-  // complements and the names of institutions and places (le maire LR de
-  // Nice Christian Estrosi, le ministre de l'Économie et des Finances Bruno
-  // Le Maire, le directeur de Voyages SNCF, Alain Krakovitch).
+  // asides in parentheses, complements and the names of institutions and
+  // places (le maire LR de Nice Christian Estrosi, le maire Les Républicains
+  // (LR) de Nice X, le ministre de l'Économie et des Finances Bruno Le Maire,
+  // le directeur de Voyages SNCF, Alain Krakovitch). Past a preposition, the
+  // complement's own nouns and adjectives too when a comma then sets the
+  // name off (l'administratrice en chef de l'agence de la santé publique du
+  // Canada, Theresa Tam; le conseiller municipal PS de l'époque, X).
   int k = end;
+  bool complement = end > r.te, relaxed = false;
   for (int i = mi + 1; i < int(mentions.size()); ++i) {
     const Mention& m = mentions[i];
     if (m.tb < k) {
       k = std::max(k, m.te);
       continue;
     }
-    if (toks[m.tb].sent != toks[r.tb].sent || m.tb - end > 8) break;
+    if (toks[m.tb].sent != toks[r.tb].sent || m.tb - end > 14) break;
     bool gap_ok = true;
     for (int j = k; j < m.tb && gap_ok; ++j) {
       const Tok& t = toks[j];
       if (t.quote >= 0 || t.cue_len) gap_ok = false;
-      if (t.flags & kComma) continue;
-      if (!(t.flags & kWord))
+      if (t.flags & (kComma | kInParen)) continue;
+      if (!(t.flags & kWord)) {
         gap_ok = false;
-      else if (!(t.cls & (kPrep | kDef | kParticle)) && Lower(t.b, t.e) != "et" &&
-               Lower(t.b, t.e) != "and")
+        continue;
+      }
+      std::string_view w = Lower(t.b, t.e);
+      if ((t.cls & (kPrep | kDef | kParticle)) || w == "et" || w == "and" || w == "du" ||
+          w == "des") {
+        complement |= (t.cls & (kPrep | kParticle)) || w == "du" || w == "des";
+      } else if (complement && !(t.flags & kCap) &&
+                 !(t.cls & (kStop | kVerbish | kAux | kPron | kPronPl | kCueFirst | kRolePer))) {
+        relaxed = true;
+      } else {
         gap_ok = false;
+      }
     }
     if (!gap_ok) break;
+    const bool comma_before = m.tb > 0 && (toks[m.tb - 1].flags & kComma);
     if (m.kind == Mention::kName && !m.prep && !m.org && !m.loc && !m.channel &&
         (m.per || hints.empty()))
-      return i;
+      return (relaxed || m.tb - end > 8) && !comma_before ? -1 : i;
     if (m.kind == Mention::kName || m.prep) {
       k = m.te;  // an institution, a place or a complement: pass over it
       continue;
