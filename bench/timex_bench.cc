@@ -25,6 +25,39 @@ std::string FrenchArticle() {
   return s;
 }
 
+// A wire story as most are written: a few dates in much prose.
+std::string FrenchWire() {
+  std::string p =
+      "Le conseil municipal a adopté hier soir le budget de la ville, après un débat "
+      "animé entre la majorité et l'opposition sur le financement des nouvelles "
+      "installations sportives et la rénovation de l'école du quartier nord. Le maire a "
+      "rappelé que la commune avait engagé d'importants travaux de voirie et que les "
+      "dépenses de fonctionnement restaient maîtrisées malgré la hausse du prix de "
+      "l'énergie. L'opposition a dénoncé une augmentation des tarifs de la cantine et "
+      "demandé un audit des comptes de la société d'économie mixte chargée du port de "
+      "plaisance. Les associations de parents d'élèves, présentes dans la salle, ont "
+      "réclamé davantage de places en crèche et une meilleure desserte par les bus. Le "
+      "chantier de la médiathèque doit commencer en septembre et durer dix-huit mois, "
+      "selon l'adjoint chargé de l'urbanisme, qui a présenté les plans de l'architecte "
+      "retenu à l'issue du concours. La prochaine séance aura lieu le 14 octobre. ";
+  std::string s;
+  while (s.size() < 2048) s += p;
+  return s;
+}
+
+void BM_FindFrenchWire(benchmark::State& state) {
+  std::string text = FrenchWire();
+  size_t n = 0;
+  for (auto _ : state) {
+    auto r = veille::timex::Find(text, "fr", "2021-08-18");
+    n += r.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+  state.counters["expressions"] = double(n) / double(state.iterations());
+}
+BENCHMARK(BM_FindFrenchWire);
+
 std::string EnglishArticle() {
   std::string p =
       "The Taliban took Kandahar on Friday, a week after they began their offensive. "

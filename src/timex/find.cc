@@ -27,51 +27,73 @@ const char* TypeName(Type t) {
 Finder::Finder(const Lexicon& lx, std::string_view text, Date anchor)
     : lx_(lx), text_(text), anchor_(anchor), ref_(anchor) {
   t_ = Tokenize(text);
-  lx_.Classify(t_);
-  // Tense cues, in token order.
-  const auto& past = lx_.Suffixes(Cls::kSuffixPast);
-  const auto& fut = lx_.Suffixes(Cls::kSuffixFuture);
-  for (size_t i = 0; i < t_.size(); ++i) {
-    const Token& k = t_[i];
-    if (Is(i, Cls::kTensePast)) {
-      cues_.push_back({uint32_t(i), -1});
-    } else if (Is(i, Cls::kTenseFuture)) {
-      cues_.push_back({uint32_t(i), +1});
-    } else if (!k.digits && !k.upper && k.key.size() >= 4 && !k.classes) {
-      auto ends = [&](const std::string& s) {
-        return k.key.size() > s.size() + 1 &&
-               k.key.compare(k.key.size() - s.size(), s.size(), s) == 0;
-      };
-      int sign = 0;
-      for (const auto& s : fut) sign = sign ? sign : (ends(s) ? +1 : 0);
-      for (const auto& s : past) sign = sign ? sign : (ends(s) ? -1 : 0);
-      if (sign) cues_.push_back({uint32_t(i), sign});
-    }
+  lx_.Classify(t_, hits_);
+}
+
+int Finder::CueSign(size_t i) const {
+  const Token& k = t_[i];
+  if (Is(i, Cls::kTensePast)) return -1;
+  if (Is(i, Cls::kTenseFuture)) return +1;
+  if (k.digits || k.upper || k.key.size() < 4 || k.classes) return 0;
+  auto ends = [&](const std::string& s) {
+    return k.key.size() > s.size() + 1 && k.key.compare(k.key.size() - s.size(), s.size(), s) == 0;
+  };
+  for (const auto& s : lx_.Suffixes(Cls::kSuffixFuture)) {
+    if (ends(s)) return +1;
   }
+  for (const auto& s : lx_.Suffixes(Cls::kSuffixPast)) {
+    if (ends(s)) return -1;
+  }
+  return 0;
 }
 
 int Finder::Tense(size_t i) const {
-  // The nearest cue of the token's sentence.
-  int best = 0;
-  size_t dist = SIZE_MAX;
-  auto it = std::lower_bound(cues_.begin(), cues_.end(), uint32_t(i),
-                             [](const Cue& c, uint32_t v) { return c.tok < v; });
-  for (auto j = it; j != cues_.end() && t_[j->tok].sentence == t_[i].sentence; ++j) {
-    size_t d = j->tok - i;
-    if (d < dist) dist = d, best = j->sign;
-    break;
+  // The nearest tense cue of the token's sentence (the earlier one when two
+  // are as near), read only when a rule asks.
+  const uint32_t sentence = t_[i].sentence;
+  for (size_t d = 1; d < 60; ++d) {
+    bool any = false;
+    if (d <= i && t_[i - d].sentence == sentence) {
+      any = true;
+      if (int s = CueSign(i - d)) return s;
+    }
+    if (i + d < t_.size() && t_[i + d].sentence == sentence) {
+      any = true;
+      if (int s = CueSign(i + d)) return s;
+    }
+    if (!any) break;
   }
-  for (auto j = it; j != cues_.begin();) {
-    --j;
-    if (t_[j->tok].sentence != t_[i].sentence) break;
-    size_t d = i - j->tok;
-    if (d <= dist) dist = d, best = j->sign;
-    break;
-  }
-  return best;
+  return 0;
 }
 
-size_t Finder::M(size_t i, Cls c, std::string* v) const { return lx_.Match(t_, i, c, v); }
+size_t Finder::M(size_t i, Cls c, std::string* v) const {
+  if (i >= t_.size() || !(t_[i].classes & (uint64_t(1) << int(c)))) return 0;
+  const Token& k = t_[i];
+  for (uint32_t h = k.hit0; h < k.hit0 + k.nhits; ++h) {
+    if (hits_[h].cls == c) {
+      if (v) *v = *hits_[h].value;
+      return hits_[h].end;
+    }
+  }
+  return 0;
+}
+
+bool Finder::CanStart(size_t i) const {
+  if (i >= t_.size()) return false;
+  constexpr uint64_t kNot =
+      (uint64_t(1) << int(Cls::kDet)) | (uint64_t(1) << int(Cls::kTensePast)) |
+      (uint64_t(1) << int(Cls::kTenseFuture)) | (uint64_t(1) << int(Cls::kNonYear)) |
+      (uint64_t(1) << int(Cls::kHour)) | (uint64_t(1) << int(Cls::kLocal)) |
+      (uint64_t(1) << int(Cls::kAt)) | (uint64_t(1) << int(Cls::kOn)) |
+      (uint64_t(1) << int(Cls::kDurHead)) | (uint64_t(1) << int(Cls::kNotDay)) |
+      (uint64_t(1) << int(Cls::kPast)) | (uint64_t(1) << int(Cls::kFuture));
+  const Token& k = t_[i];
+  if (k.digits || (k.classes & ~kNot)) return true;
+  const std::string& f = F(i);
+  if (f == "mois") return true;
+  const std::string& n = F(i + 1);
+  return n == "siecle" || n == "century";
+}
 
 bool Finder::Punct(size_t i, char c) const {
   return i < t_.size() && t_[i].key.size() == 1 && t_[i].key[0] == c;
@@ -283,6 +305,16 @@ std::vector<Expression> Finder::Run(bool english) {
   for (size_t i = 0; i < t_.size();) {
     // A year named in the sentence decides the year of a bare month.
     if (i > 0 && t_[i].sentence != t_[i - 1].sentence) sentence_year_ = 0;
+    // Only a cue word, a number or a Roman numeral before "siècle" starts
+    // an expression.
+    constexpr uint64_t kPrefix =
+        (uint64_t(1) << int(Cls::kDet)) | (uint64_t(1) << int(Cls::kApprox)) |
+        (uint64_t(1) << int(Cls::kMore)) | (uint64_t(1) << int(Cls::kLess)) |
+        (uint64_t(1) << int(Cls::kPast)) | (uint64_t(1) << int(Cls::kFuture));
+    if (!(t_[i].classes & kPrefix) && !CanStart(i)) {
+      ++i;
+      continue;
+    }
     Cand c;
     bool found = english ? ParseEn(i, &c) : ParseFr(i, &c);
     if (!found || c.end <= i) {

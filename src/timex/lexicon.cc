@@ -33,51 +33,49 @@ const std::string_view kElided[] = {"l", "d",  "j",     "n",      "s",      "c",
 }  // namespace
 
 void Lower(std::string_view s, bool fold, std::string& out) {
+  // The output is never longer than the input (æ → ae and œ → oe keep two
+  // bytes): write into place, then trim.
   const size_t n = s.size();
+  const size_t base = out.size();
+  out.resize(base + n);
+  char* w = out.data() + base;
   for (size_t i = 0; i < n; ++i) {
     unsigned char c = s[i];
     if (c < 0x80) {
-      out.push_back(c >= 'A' && c <= 'Z' ? char(c + 32) : char(c));
+      *w++ = c >= 'A' && c <= 'Z' ? char(c + 32) : char(c);
       continue;
     }
     if (c == 0xC3 && i + 1 < n) {
       unsigned char d = s[i + 1];
       if (d >= 0x80 && d <= 0x9E && d != 0x97) d += 0x20;
       ++i;
-      if (!fold) {
-        out.push_back(char(c));
-        out.push_back(char(d));
-        continue;
-      }
-      // U+00E0..U+00FF without accents.
-      static const char kBase[] = "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
-      if (d >= 0xA0 && d <= 0xBF) {
-        char b = kBase[d - 0xA0];
-        if (d == 0xA6) {
-          out += "ae";
-        } else if (b == '/') {
-          out.push_back(char(c));
-          out.push_back(char(d));
-        } else {
-          out.push_back(b);
-        }
+      // U+00E0..U+00FF without accents ('/' keeps the letter: ÷, ø).
+      static const char kBase[] = "aaaaaa/ceeeeiiiidnooooo/ouuuuyty";
+      if (fold && d >= 0xA0 && d <= 0xBF && kBase[d - 0xA0] != '/') {
+        *w++ = kBase[d - 0xA0];
+      } else if (fold && d == 0xA6) {
+        *w++ = 'a';
+        *w++ = 'e';
       } else {
-        out.push_back(char(c));
-        out.push_back(char(d));
+        *w++ = char(c);
+        *w++ = char(d);
       }
       continue;
     }
     if (c == 0xC5 && i + 1 < n && (s[i + 1] == '\x92' || s[i + 1] == '\x93')) {
       ++i;
       if (fold) {
-        out += "oe";
+        *w++ = 'o';
+        *w++ = 'e';
       } else {
-        out += "\xC5\x93";
+        *w++ = '\xC5';
+        *w++ = '\x93';
       }
       continue;
     }
-    out.push_back(char(c));
+    *w++ = char(c);
   }
+  out.resize(size_t(w - out.data()));
 }
 
 std::vector<Token> Tokenize(std::string_view text) {
@@ -89,7 +87,7 @@ std::vector<Token> Tokenize(std::string_view text) {
   uint32_t sentence = 0;
   bool sentence_start = true;
   auto push = [&](size_t b, size_t e, bool digits) {
-    Token t;
+    Token& t = toks.emplace_back();
     t.begin = uint32_t(b);
     t.end = uint32_t(e);
     std::string_view w = text.substr(b, e - b);
@@ -111,7 +109,6 @@ std::vector<Token> Tokenize(std::string_view text) {
     t.sentence = sentence;
     t.sentence_start = sentence_start;
     sentence_start = false;
-    toks.push_back(std::move(t));
     space = false;
   };
   while (i < n) {
@@ -280,8 +277,10 @@ Result<Lexicon> Lexicon::Load(const std::string& path) {
   return lex;
 }
 
-void Lexicon::Classify(std::vector<Token>& toks) const {
-  for (Token& t : toks) {
+void Lexicon::Classify(std::vector<Token>& toks, std::vector<Hit>& hits) const {
+  hits.clear();
+  for (size_t i = 0; i < toks.size(); ++i) {
+    Token& t = toks[i];
     const std::vector<Entry>* es = nullptr;
     auto it = by_key_.find(t.key);
     if (it != by_key_.end()) {
@@ -290,35 +289,33 @@ void Lexicon::Classify(std::vector<Token>& toks) const {
       auto jt = by_fold_.find(t.fold);
       if (jt != by_fold_.end()) es = &jt->second;
     }
-    t.entries = es;
     t.classes = 0;
-    if (es) {
-      for (const Entry& e : *es) t.classes |= uint64_t(1) << int(e.cls);
-    }
-  }
-}
-
-size_t Lexicon::Match(const std::vector<Token>& toks, size_t i, Cls c, std::string* value) const {
-  if (i >= toks.size() || !(toks[i].classes & (uint64_t(1) << int(c)))) return 0;
-  const std::vector<Entry>* es = toks[i].entries;
-  size_t best = 0;
-  for (const Entry& e : *es) {
-    if (e.cls != c) continue;
-    size_t end = i + 1;
-    bool ok = true;
-    for (const std::string& w : e.words) {
-      if (end >= toks.size() || toks[end].folded() != w) {
-        ok = false;
-        break;
+    t.hit0 = uint32_t(hits.size());
+    t.nhits = 0;
+    if (!es) continue;
+    for (const Entry& e : *es) {
+      size_t end = i + 1;
+      bool ok = true;
+      for (const std::string& w : e.words) {
+        if (end >= toks.size() || toks[end].folded() != w) {
+          ok = false;
+          break;
+        }
+        ++end;
       }
-      ++end;
+      if (!ok) continue;
+      bool merged = false;
+      for (size_t h = t.hit0; h < hits.size(); ++h) {
+        if (hits[h].cls == e.cls) {
+          if (end > hits[h].end) hits[h] = Hit{e.cls, uint32_t(end), &e.value};
+          merged = true;
+        }
+      }
+      if (!merged) hits.push_back(Hit{e.cls, uint32_t(end), &e.value});
+      t.classes |= uint64_t(1) << int(e.cls);
     }
-    if (ok && end > best) {
-      best = end;
-      if (value) *value = e.value;
-    }
+    t.nhits = uint32_t(hits.size()) - t.hit0;
   }
-  return best;
 }
 
 namespace {

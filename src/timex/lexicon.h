@@ -68,6 +68,13 @@ struct Entry {
   std::string value;
 };
 
+// The longest entry of one class that matches from a token.
+struct Hit {
+  Cls cls;
+  uint32_t end;              // one past its last token
+  const std::string* value;  // the entry's value
+};
+
 struct Token {
   uint32_t begin = 0, end = 0;  // bytes in the text
   std::string key;              // lowercased (accents kept)
@@ -78,8 +85,9 @@ struct Token {
   bool sentence_start = false;  // first token of a sentence
   int num = -1;                 // value of a digit token (capped)
   uint32_t sentence = 0;        // index of its sentence
-  uint64_t classes = 0;         // bit c set: some entry of class c starts here
-  const std::vector<Entry>* entries = nullptr;  // the entries starting here
+  uint64_t classes = 0;         // bit c set: an entry of class c matches from here
+  uint32_t hit0 = 0;            // its matches: hits[hit0, hit0 + nhits) (Classify)
+  uint32_t nhits = 0;
   const std::string& folded() const { return fold.empty() ? key : fold; }
 };
 
@@ -97,13 +105,9 @@ class Lexicon {
   // Reads `path` (class<TAB>phrase<TAB>value lines); the error names file:line.
   static Result<Lexicon> Load(const std::string& path);
 
-  // Sets each token's classes and entries (one lookup per token).
-  void Classify(std::vector<Token>& toks) const;
-
-  // The entries of class `c` whose phrase starts at toks[i]; returns the
-  // longest one's end token (one past) and sets *value, or 0 when none.
-  size_t Match(const std::vector<Token>& toks, size_t i, Cls c, std::string* value = nullptr) const;
-  bool Is(const std::vector<Token>& toks, size_t i, Cls c) const { return Match(toks, i, c) != 0; }
+  // Matches the entries that start at each token (one lookup per token)
+  // into `hits`, and sets each token's classes and hit range.
+  void Classify(std::vector<Token>& toks, std::vector<Hit>& hits) const;
   // Word endings of class c (suffix_past, suffix_future).
   const std::vector<std::string>& Suffixes(Cls c) const { return suffixes_[int(c)]; }
 

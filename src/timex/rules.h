@@ -47,6 +47,10 @@ class Finder {
   size_t M(size_t i, Cls c, std::string* v = nullptr) const;
   bool Is(size_t i, Cls c) const { return M(i, c) != 0; }
   bool Punct(size_t i, char c) const;
+  // Whether a core rule can match from token i: a number, a cue word that
+  // starts expressions (not a determiner or a tense cue alone), "mois", or
+  // a Roman numeral before "siècle".
+  bool CanStart(size_t i) const;
   // The key (lowercased) and folded form of token i; empty past the end.
   const std::string& K(size_t i) const { return i < t_.size() ? t_[i].key : empty_; }
   const std::string& F(size_t i) const { return i < t_.size() ? t_[i].folded() : empty_; }
@@ -56,21 +60,18 @@ class Finder {
   bool Year(size_t i, int* y, size_t* end, bool two_digits) const;
   int SignAfter(size_t i, size_t* end) const;  // dernier -1, prochain +1, else 0
   int Tense(size_t i) const;                   // -1 past, +1 future, 0 unknown
+  int CueSign(size_t i) const;                 // token i as a tense cue
   int InferYear(int m, int d, int dir, size_t at) const;
   Date WeekdayDate(int wd, int dir, bool strict) const;
   std::string PodValue(const Date& d, const std::string& pod) const;
   std::string UnitValue(const std::string& unit, const Date& d, int offset) const;
   std::string DurationValue(double n, bool vague, const std::string& unit) const;
 
-  struct Cue {
-    uint32_t tok;
-    int sign;
-  };
   const Lexicon& lx_;
   const std::string empty_;
   std::string_view text_;
   std::vector<Token> t_;
-  std::vector<Cue> cues_;
+  std::vector<Hit> hits_;
   Date anchor_;
   Date ref_;  // the last day the text named (the anchor at first)
   // Whether the last day named was in token i's sentence.

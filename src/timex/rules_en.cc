@@ -23,7 +23,9 @@ bool Finder::ParseEn(size_t i, Cand* out) {
     }
   }
   Cand x;
-  if (CoreEn(i, &x)) Keep(x, &best);
+  if ((CanStart(i) || Is(i, Cls::kDet) || Is(i, Cls::kPast) || Is(i, Cls::kFuture)) &&
+      CoreEn(i, &x))
+    Keep(x, &best);
   if (best.end == 0) return false;
   *out = best;
   return true;

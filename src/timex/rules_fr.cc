@@ -29,14 +29,14 @@ bool Finder::ParseFr(size_t i, Cand* out) {
       }
     }
   }
-  if (size_t e = M(i, Cls::kDet)) {
+  if (size_t e = M(i, Cls::kDet); e && CanStart(e)) {
     Cand x;
     det_ = true;
     if (CoreFr(e, &x) && x.type != Type::kDuration) Keep(x, &best);
     det_ = false;
   }
   Cand x;
-  if (CoreFr(i, &x)) Keep(x, &best);
+  if (CanStart(i) && CoreFr(i, &x)) Keep(x, &best);
   if (best.end == 0) return false;
   *out = best;
   return true;
@@ -205,7 +205,8 @@ bool Finder::DateFr(size_t i, Cand* best) {
           break;
         }
       }
-      if (!found.ok() && t_[k].num <= DaysInMonth(ref_.y, ref_.m)) found = Date{ref_.y, ref_.m, t_[k].num};
+      if (!found.ok() && t_[k].num <= DaysInMonth(ref_.y, ref_.m))
+        found = Date{ref_.y, ref_.m, t_[k].num};
       if (found.ok()) {
         Cand x;
         x.end = k + 1;
@@ -453,8 +454,8 @@ bool Finder::CoreFr(size_t i, Cand* best) {
       bool pair = (Punct(e, '/') || Punct(e, '-')) && e + 1 < t_.size() && t_[e + 1].digits &&
                   (t_[e + 1].key.size() == 4 || t_[e + 1].key.size() == 2);
       if (pair) ok = true;
-      if (!pair && e < t_.size() && !t_[e].space_before && !t_[e].digits && K(e) != "," && K(e) != "." &&
-          K(e) != ")" && K(e) != ";")
+      if (!pair && e < t_.size() && !t_[e].space_before && !t_[e].digits && K(e) != "," &&
+          K(e) != "." && K(e) != ")" && K(e) != ";")
         ok = false;
       if (ok) {
         Cand x;
