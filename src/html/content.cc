@@ -11,8 +11,9 @@
 //    its ancestors (halved at the grandparent, then divided by 3 x level);
 //    containers start from a tag and cue bonus; the final score is damped by
 //    link density. The best candidate moves up to a common ancestor when
-//    close competitors share it, and its parent's children that score well or
-//    read as prose join it.
+//    close competitors share it, or to an ancestor holding much more prose
+//    (an article cut into sections), and its parent's children that score
+//    well or read as prose join it.
 // 4. The chosen elements are rendered as blocks, dropping inside them what
 //    reads as furniture (negative cues, link lists, headings made of links,
 //    lines of boilerplate from data/html/boilerplate_lines.txt).
@@ -40,6 +41,13 @@ constexpr size_t kFallbackRatio = 4;
 // chosen content is not an article.
 constexpr size_t kMinArticleProse = 1000;
 constexpr size_t kMinDeclaredProse = 200;
+// An ancestor of the chosen element becomes the content when it holds
+// kProseGain10/10 times its prose and kProseGainMin bytes more, prose is
+// kProseShare10/10 of its text and links less than kProseMaxLinks of it.
+constexpr uint32_t kProseGain10 = 15;
+constexpr uint32_t kProseGainMin = 500;
+constexpr uint32_t kProseShare10 = 5;
+constexpr float kProseMaxLinks = 0.25f;
 // Short lines above the headline that are dropped with it.
 constexpr size_t kMaxAboveHeadline = 3;
 
@@ -630,6 +638,21 @@ class Extraction {
         break;
       }
       last = info_[p].score;
+    }
+    // An article cut into sections, each with its paragraphs deep in
+    // wrappers, scores in pieces: an ancestor that holds much more prose
+    // and is mostly prose, not links, is the content.
+    {
+      uint32_t best_up = top;
+      for (uint32_t p = doc_.nodes[top].parent; p != kNone && p != body_ && p != 0;
+           p = doc_.nodes[p].parent) {
+        const Info& a = info_[p];
+        if (a.junk) break;
+        if (a.prose * 10 >= info_[best_up].prose * kProseGain10 + 10 * kProseGainMin &&
+            a.prose * 10 >= a.text * kProseShare10 && LinkDensity(p) < kProseMaxLinks)
+          best_up = p;
+      }
+      top = best_up;
     }
     // An only child is its parent's whole content.
     while (top != body_) {

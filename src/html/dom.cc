@@ -96,6 +96,17 @@ constexpr TagSet kSpecial =
              Tag::kTbody,     Tag::kTd,         Tag::kTemplate, Tag::kTextarea, Tag::kTfoot,
              Tag::kTh,        Tag::kThead,      Tag::kTitle,    Tag::kTr,       Tag::kTrack,
              Tag::kUl,        Tag::kWbr,        Tag::kXmp});
+// Start tags that end open SVG/MathML content (HTML5 "breakout" tags): an
+// <svg> left unclosed does not swallow the rest of the page.
+constexpr TagSet kBreaksForeign =
+    MakeSet({Tag::kB,       Tag::kBig,  Tag::kBlockquote, Tag::kBody, Tag::kBr,     Tag::kCenter,
+             Tag::kCode,    Tag::kDd,   Tag::kDiv,        Tag::kDl,   Tag::kDt,     Tag::kEm,
+             Tag::kEmbed,   Tag::kH1,   Tag::kH2,         Tag::kH3,   Tag::kH4,     Tag::kH5,
+             Tag::kH6,      Tag::kHead, Tag::kHr,         Tag::kI,    Tag::kImg,    Tag::kLi,
+             Tag::kListing, Tag::kMenu, Tag::kMeta,       Tag::kOl,   Tag::kP,      Tag::kPre,
+             Tag::kRuby,    Tag::kS,    Tag::kSmall,      Tag::kSpan, Tag::kStrong, Tag::kStrike,
+             Tag::kSub,     Tag::kSup,  Tag::kTable,      Tag::kTt,   Tag::kU,      Tag::kUl,
+             Tag::kVar});
 // Elements that may stay in <head>; any other start tag there ends it.
 constexpr TagSet kHeadContent =
     MakeSet({Tag::kMeta, Tag::kLink, Tag::kTitle, Tag::kStyle, Tag::kScript, Tag::kNoscript,
@@ -266,8 +277,19 @@ class Builder {
     size_t next = close == std::string_view::npos ? n : close + 1;
     Tag tag = LookupTag(name_);
     if (foreign_ > 0 && tag != Tag::kSvg && tag != Tag::kMath) {
-      CloseGeneric(tag, name_);
-      return next;
+      // An end tag closes the SVG/MathML element it names; one that names
+      // an open HTML element instead (the </a> after an unclosed <svg>)
+      // ends the foreign content and is read by the HTML rules (HTML5).
+      const int root = ForeignRoot();
+      for (int k = static_cast<int>(stack_.size()) - 1; k >= root; --k) {
+        const Node& e = doc_.nodes[stack_[k]];
+        if (e.tag == tag && (tag != Tag::kOther || doc_.OtherName(stack_[k]) == name_)) {
+          Truncate(k);
+          return next;
+        }
+      }
+      if (!OpenInScopeBelow(root, tag)) return next;
+      Truncate(root);
     }
     switch (tag) {
       case Tag::kBr:
@@ -302,6 +324,40 @@ class Builder {
       if (In(kScope, e.tag) && foreign_ == 0) return;
       if (foreign_ > 0 && (e.tag == Tag::kSvg || e.tag == Tag::kMath)) return;
     }
+  }
+
+  // Index in stack_ of the outermost open <svg>/<math> (foreign_ > 0).
+  int ForeignRoot() const {
+    for (int k = 1; k < static_cast<int>(stack_.size()); ++k) {
+      Tag t = doc_.nodes[stack_[k]].tag;
+      if (t == Tag::kSvg || t == Tag::kMath) return k;
+    }
+    return static_cast<int>(stack_.size());
+  }
+
+  // Whether an HTML element `tag` is open below stack_[root], within scope.
+  bool OpenInScopeBelow(int root, Tag tag) const {
+    if (tag == Tag::kOther) return false;
+    for (int k = root - 1; k > 0; --k) {
+      Tag t = doc_.nodes[stack_[k]].tag;
+      if (t == tag) return true;
+      if (In(kScope, t)) return false;
+    }
+    return false;
+  }
+
+  // Whether the current node is inside an SVG/MathML element that holds
+  // HTML (foreignObject, desc, title; annotation-xml).
+  bool InIntegrationPoint(int root) const {
+    for (int k = static_cast<int>(stack_.size()) - 1; k > root; --k) {
+      const Node& e = doc_.nodes[stack_[k]];
+      if (e.tag == Tag::kTitle) return true;
+      if (e.tag == Tag::kOther) {
+        std::string_view name = doc_.OtherName(stack_[k]);
+        if (name == "foreignobject" || name == "desc" || name == "annotation-xml") return true;
+      }
+    }
+    return false;
   }
 
   // Index in stack_ of the nearest open `tag` within scope, or -1.
@@ -413,6 +469,10 @@ class Builder {
   }
 
   void OpenElement(Tag tag, std::string_view other_name, bool self_closing) {
+    if (foreign_ > 0 && In(kBreaksForeign, tag)) {
+      const int root = ForeignRoot();
+      if (!InIntegrationPoint(root)) Truncate(root);
+    }
     if (foreign_ == 0) {
       if (tag == Tag::kHtml || tag == Tag::kBody || tag == Tag::kHead) {
         bool& seen = tag == Tag::kHtml ? seen_html_ : tag == Tag::kBody ? seen_body_ : seen_head_;

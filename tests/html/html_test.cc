@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "html/dom.h"
 #include "veille/html_eval.h"
@@ -63,6 +64,30 @@ TEST(HtmlParse, CdataOnlyInForeignContent) {
   EXPECT_EQ(TextOf(d), "first|second|");
   auto svg = Parse("<svg><text><![CDATA[a<b]]></text></svg><p>after</p>", 64);
   EXPECT_EQ(TextOf(svg), "a<b|after|");
+}
+
+TEST(HtmlParse, UnclosedSvgEndsAtHtml) {
+  // An <svg> left open ends at the end tag of an HTML element around it or
+  // at an HTML start tag such as <div> or <p> (HTML5 foreign content rules),
+  // so the page after it is not read as part of the image.
+  auto in_svg = [](const html_internal::Document& d, Tag tag) {
+    for (uint32_t i = 0; i < d.nodes.size(); ++i) {
+      if (d.nodes[i].is_text || d.nodes[i].tag != tag) continue;
+      for (uint32_t p = d.nodes[i].parent; p != html_internal::kNone; p = d.nodes[p].parent)
+        if (d.nodes[p].tag == Tag::kSvg) return true;
+      return false;
+    }
+    return true;
+  };
+  auto a = Parse("<a href=#><svg class=icon></a><main><p>text</p></main>", 64);
+  EXPECT_FALSE(in_svg(a, Tag::kMain));
+  auto b = Parse("<svg><path d=M0><div>text</div>", 64);
+  EXPECT_FALSE(in_svg(b, Tag::kDiv));
+  // HTML inside foreignObject stays there; an SVG <a> is closed by its own end tag.
+  auto c =
+      Parse("<svg><foreignObject><div>in</div></foreignObject><a><text>t</text></a></svg>", 64);
+  EXPECT_TRUE(in_svg(c, Tag::kDiv));
+  EXPECT_TRUE(in_svg(c, Tag::kA));
 }
 
 TEST(HtmlParse, DeepNestingIsCapped) {
@@ -314,6 +339,61 @@ TEST(Extract, ThreadKeepsPosts) {
   EXPECT_NE(page->text.find("My kitchen tap drips"), std::string::npos);
   EXPECT_NE(page->text.find("Check the O-ring"), std::string::npos);
   EXPECT_NE(page->text.find("the O-ring was cracked"), std::string::npos);
+}
+
+// An article cut into sections, each with its paragraphs deep in wrappers
+// of their own: every section is the content, not only the one that scores
+// best.
+TEST(Extract, SectionedArticleReadWhole) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  auto section = [](const std::string& id, const std::string& heading,
+                    const std::vector<std::string>& paragraphs) {
+    std::string h = "<section id=\"" + id + "\"><div class=\"m" + id + "\"><div><div class=\"w" +
+                    id + "\"><h2>" + heading + "</h2><div><div class=\"t" + id + "\">";
+    for (const std::string& p : paragraphs) h += "<p>" + p + "</p>";
+    return h + "</div></div></div></div></div></section>";
+  };
+  std::string html =
+      "<html><head><title>How tides work</title><meta property=\"og:type\" "
+      "content=\"article\"></head><body><nav><a href=/>Home</a> <a "
+      "href=/sea>Sea</a></nav><div class=\"page\">" +
+      section("one", "What a tide is",
+              {"A tide is the slow rise and fall of the sea, twice a day on most coasts, driven "
+               "by the pull of the moon and, to a lesser degree, of the sun.",
+               "Where the coast is shallow and wide, the water may withdraw for kilometres, "
+               "leaving sand, mud and pools behind it, and come back within hours.",
+               "Sailors, fishermen and walkers read tide tables, printed by harbours, to know "
+               "when the water will be high, when it will be low, and how fast it will turn."}) +
+      section("two", "Spring and neap tides",
+              {"When the sun and the moon pull in line, at new and full moon, the tides run "
+               "higher and lower than usual: these are the spring tides.",
+               "A week later the two pull at right angles and the range is smallest; sailors call "
+               "these the neap tides, and harbours plan their dredging around them."}) +
+      section("three", "Why some seas barely move",
+              {"Closed seas such as the Mediterranean or the Baltic have tides of a few "
+               "centimetres only, because too little water flows in through their straits.",
+               "In a long bay that narrows, by contrast, the wave is funnelled and the range can "
+               "reach fifteen metres, as it does in a few famous estuaries."}) +
+      section("four", "Tides and the shore",
+              {"Twice a day the sea covers and uncovers the same strip of shore, and the plants "
+               "and animals that live there have learnt to survive both water and air.",
+               "Mussels close their shells at low water, crabs hide under wet weeds, and birds "
+               "follow the edge of the sea to feed on what it leaves behind."}) +
+      section("five", "Reading a tide table",
+              {"A tide table gives, for each day, the times of high and low water at one harbour "
+               "and the height of each, measured from a fixed level chosen by the charts.",
+               "Between two tides the water does not move at an even pace: it turns slowly, "
+               "runs fastest halfway, then slows again before it turns once more."}) +
+      "</div><footer>Contact us</footer></body></html>";
+  PageInput in{html, std::string("https://sea.example/tides"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_NE(page->text.find("slow rise and fall of the sea"), std::string::npos) << page->text;
+  EXPECT_NE(page->text.find("these are the spring tides"), std::string::npos) << page->text;
+  EXPECT_NE(page->text.find("tides of a few"), std::string::npos) << page->text;
+  EXPECT_NE(page->text.find("times of high and low water"), std::string::npos) << page->text;
+  EXPECT_EQ(page->text.find("Contact us"), std::string::npos) << page->text;
 }
 
 }  // namespace
