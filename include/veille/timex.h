@@ -48,6 +48,11 @@ struct Expression {
 // LoadStatus() says why).
 std::vector<Expression> Find(std::string_view text, std::string_view lang, std::string_view anchor);
 
+// The calendar day an expression's value names: "2021-08-13" for
+// 2021-08-13, 2021-08-13TEV or 2021-08-13T14:30; empty for coarser values
+// and the others (2021-08, 2021-W33, P3D, PRESENT_REF, XXXX-08-13).
+std::string DayOf(const Expression& e);
+
 // Loads the cue words once (Find() calls it); the error names file:line.
 Status LoadStatus();
 

@@ -342,6 +342,14 @@ std::vector<Expression> Finder::Run(bool english) {
   return out;
 }
 
+std::string DayOf(const Expression& e) {
+  if (e.type != Type::kDate && e.type != Type::kTime) return "";
+  Date d;
+  if (!ParseDate(e.value, &d)) return "";
+  if (e.value.size() > 10 && e.value[10] != 'T') return "";
+  return e.value.substr(0, 10);
+}
+
 std::vector<Expression> Find(std::string_view text, std::string_view lang,
                              std::string_view anchor) {
   bool en = lang == "en";

@@ -73,6 +73,11 @@ void Lower(std::string_view s, bool fold, std::string& out) {
       }
       continue;
     }
+    if (c == 0xE2 && i + 2 < n && s[i + 1] == '\x80' && s[i + 2] == '\x99') {
+      *w++ = '\'';  // ’ is the apostrophe of l’an and aujourd’hui
+      i += 2;
+      continue;
+    }
     *w++ = char(c);
   }
   out.resize(size_t(w - out.data()));

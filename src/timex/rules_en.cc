@@ -26,6 +26,14 @@ bool Finder::ParseEn(size_t i, Cand* out) {
   if ((CanStart(i) || Is(i, Cls::kDet) || Is(i, Cls::kPast) || Is(i, Cls::kFuture)) &&
       CoreEn(i, &x))
     Keep(x, &best);
+  // the past two weeks, the next three days: a duration.
+  if (size_t d = M(i, Cls::kDet)) {
+    size_t f;
+    if (SignAfter(d, &f)) {
+      Cand y;
+      if (CoreEn(f, &y) && y.type == Type::kDuration) Keep(y, &best);
+    }
+  }
   if (best.end == 0) return false;
   *out = best;
   return true;
@@ -221,6 +229,8 @@ bool Finder::CoreEn(size_t i, Cand* best) {
         x.end = e + 1;
         x.value = Year4(yy).substr(0, 3) + "X";
         x.year = 0;
+      } else if ((Punct(e, '-') || Punct(e, '/')) && e + 1 < t_.size() && t_[e + 1].digits) {
+        // 2001-2021: two years.
       } else if (e < t_.size() && !t_[e].space_before && !Punct(e, ',') && !Punct(e, '.') &&
                  !Punct(e, ')') && !Punct(e, ';')) {
         x.end = 0;
@@ -285,7 +295,9 @@ bool Finder::CoreEn(size_t i, Cand* best) {
       a = SIZE_MAX;
     }
     std::string unit;
-    if (a != SIZE_MAX && (e = M(a, Cls::kUnit, &unit))) {
+    // "a second" is mostly an ordinal (a second round).
+    bool ordinal = a != SIZE_MAX && (K(i) == "a" || K(i) == "an") && F(a) == "second";
+    if (a != SIZE_MAX && !ordinal && (e = M(a, Cls::kUnit, &unit))) {
       if (e < t_.size() && Is(e, Cls::kAgo)) {
         Cand x;
         x.end = e + 1;

@@ -71,6 +71,17 @@ bool Finder::DateFr(size_t i, Cand* best) {
       }
     }
   }
+  // 2021-08 (a month).
+  if (i + 2 < t_.size() && t_[i].digits && t_[i].key.size() == 4 && Punct(i + 1, '-') &&
+      t_[i + 2].digits && t_[i + 2].key.size() == 2 && !t_[i + 1].space_before &&
+      !t_[i + 2].space_before && t_[i + 2].num >= 1 && t_[i + 2].num <= 12 &&
+      !(Punct(i + 3, '-') && i + 4 < t_.size() && t_[i + 4].digits)) {
+    Cand x;
+    x.end = i + 3;
+    x.value = MonthValue(t_[i].num, t_[i + 2].num);
+    x.year = t_[i].num;
+    Keep(x, best);
+  }
   // [weekday] day month [year] [dernier|prochain].
   size_t j = i;
   int wd = 0;
@@ -363,6 +374,8 @@ bool Finder::DurationFr(size_t i, Cand* best) {
   // un demi-siècle, une demi-heure.
   size_t ue = M(k, Cls::kUnit, &unit);
   if (!ue) return false;
+  // "une seconde" is mostly an ordinal (une seconde vague).
+  if (K(i) == "une" && F(k) == "seconde") return false;
   // "mois" after a day number is a date (le 13 mois is rare); a year-like
   // number before "ans" is not a count.
   if (!vague && n > 1000) return false;

@@ -85,6 +85,13 @@ TEST(Timex, FrenchWeekdayTense) {
   ExpectOne("Ils vont voter lundi.", "fr", kAnchor, {"lundi", "DATE", "2021-08-23"});
 }
 
+TEST(Timex, CurlyApostrophes) {
+  ExpectOne("Il a été élu l’an dernier.", "fr", kAnchor, {"l’an dernier", "DATE", "2020"});
+  ExpectOne("Aujourd’hui, la ville est calme.", "fr", kAnchor,
+            {"Aujourd’hui", "DATE", "2021-08-18"});
+  ExpectOne("Thursday’s attack killed ten.", "en", kAnchor, {"Thursday", "DATE", "2021-08-12"});
+}
+
 TEST(Timex, FrenchNightAndTimes) {
   ExpectOne("L'attaque a eu lieu dans la nuit de mercredi à jeudi.", "fr", "2021-08-20",
             {"la nuit de mercredi à jeudi", "TIME", "2021-08-18TNI"});
@@ -115,6 +122,23 @@ TEST(Timex, English) {
   ExpectOne("Yesterday, the city fell.", "en", kAnchor, {"Yesterday", "DATE", "2021-08-17"});
   ExpectOne("The siege lasted two weeks.", "en", kAnchor, {"two weeks", "DURATION", "P2W"});
   ExpectOne("It happened in March 2020.", "en", kAnchor, {"March 2020", "DATE", "2020-03"});
+}
+
+TEST(Timex, EnglishOrdinalsAndSpans) {
+  ExpectOne("Fighting raged over the past two weeks.", "en", kAnchor,
+            {"the past two weeks", "DURATION", "P2W"});
+  EXPECT_TRUE(Find("A second car bomb exploded.", "en", kAnchor).empty());
+  EXPECT_TRUE(Find("Une seconde vague a frappé.", "fr", kAnchor).empty());
+}
+
+TEST(Timex, DayOf) {
+  EXPECT_EQ(DayOf({0, 1, Type::kTime, "2021-08-13TEV", true, ""}), "2021-08-13");
+  EXPECT_EQ(DayOf({0, 1, Type::kTime, "2021-08-13T14:30", true, ""}), "2021-08-13");
+  EXPECT_EQ(DayOf({0, 1, Type::kDate, "2021-08-13", false, ""}), "2021-08-13");
+  EXPECT_EQ(DayOf({0, 1, Type::kDate, "2021-08", false, ""}), "");
+  EXPECT_EQ(DayOf({0, 1, Type::kDate, "XXXX-08-13", false, ""}), "");
+  EXPECT_EQ(DayOf({0, 1, Type::kDate, "2021-W33-WE", true, ""}), "");
+  EXPECT_EQ(DayOf({0, 1, Type::kDuration, "P3D", false, ""}), "");
 }
 
 TEST(Timex, NoAnchorKeepsPlaceholders) {
