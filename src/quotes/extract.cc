@@ -63,6 +63,18 @@ int Extraction::EarlierPersonSubject(int k) const {
   return -1;
 }
 
+// Whether a speech cue follows mention `mi` in its sentence (la direction
+// affirme se plier aux consignes … « … »): it leads into the quotation.
+bool Extraction::SpeaksInItsSentence(int mi) {
+  const Mention& m = mentions[mi];
+  for (int k = m.te; k < int(toks.size()) && toks[k].sent == toks[m.tb].sent; ++k) {
+    if (toks[k].quote >= 0 || IsMarkTok(k)) return false;
+    CueKind kind;
+    if (toks[k].cue_len && CueAt(k, &kind) && kind == CueKind::kVerb) return true;
+  }
+  return false;
+}
+
 // The person the sentence after token k is about (for a quotation that opens
 // an article before naming its speaker); -1 if none.
 int Extraction::SubjectAfter(int k) const {
@@ -345,7 +357,7 @@ std::vector<Quote> Extraction::Run() {
           conf = Confidence(how = "subject");
         }
       } else if (subj >= 0 && s.kind != SpeakerKind::kNone && !same &&
-                 (s.kind != SpeakerKind::kOrganisation || !cur) &&
+                 (s.kind != SpeakerKind::kOrganisation || !cur || (SpeaksInItsSentence(subj))) &&
                  std::strcmp(s.path, "cataphora") != 0) {
         // (Not a pronoun whose person is named only later: Elle les engage
         // à ne pas causer « … », of a charter.)

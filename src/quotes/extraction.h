@@ -316,6 +316,7 @@ struct Extraction {
   int RecentSubject(int k, uint8_t g);
   int SentenceFloor(int k, int back) const;
   int SentencesBetween(int a, int b) const;
+  int WriterSentencesSince(int sent, int k) const;
   bool IsGerund(int c) const;
   int Antecedent(int k, uint8_t g) const;
   int SameRolePerson(int mi, int* unnamed) const;
@@ -333,6 +334,7 @@ struct Extraction {
 
   int SubjectBefore(int open) const;
   int EarlierPersonSubject(int k) const;
+  bool SpeaksInItsSentence(int mi);
   int SentenceCueAfter(int k, int* len, CueKind* kind, int* lo);
   int SubjectAfter(int k) const;
   std::vector<Quote> Run();

@@ -134,6 +134,11 @@ Status LoadCues(QuoteExtractor::Lexicon& lex, const std::string& path, bool engl
   for (const std::string& raw : *lines) {
     std::string_view line = raw;
     CueKind kind = CueKind::kVerb;
+    bool relay = false;
+    if (line.rfind("relay:", 0) == 0) {
+      relay = true;
+      line.remove_prefix(6);
+    }
     if (line.rfind("prep:", 0) == 0) {
       kind = CueKind::kPrep;
       line.remove_prefix(5);
@@ -153,7 +158,10 @@ Status LoadCues(QuoteExtractor::Lexicon& lex, const std::string& path, bool engl
     if (first >= words.size()) return Error::BadInput(path + ": bad cue line '" + raw + "'");
     const std::string& lemma = words[first];
     std::vector<std::string> gen = english ? GenerateEnglish(lemma) : GenerateFrench(lemma);
-    for (std::string& g : gen) AddCue(lex, {g}, CueKind::kVerb, lang);
+    for (std::string& g : gen) {
+      if (relay) lex.relay_forms[g] = true;
+      AddCue(lex, {g}, CueKind::kVerb, lang);
+    }
     // Remaining words are explicit forms; a form of several words is written
     // with spaces in the file, so re-split the rest of the line by form
     // boundaries: explicit multi-word forms follow the lemma after two spaces
@@ -170,6 +178,7 @@ Status LoadCues(QuoteExtractor::Lexicon& lex, const std::string& path, bool engl
         form.push_back(rest[i + 1]);
         i += 1;
       }
+      if (relay) lex.relay_forms[form[0]] = true;
       AddCue(lex, std::move(form), CueKind::kVerb, lang);
     }
   }

@@ -84,6 +84,10 @@ struct QuoteExtractor::Lexicon {
   // words pass through (à l'AFP, told Reuters, cité par Le Parisien).
   quotes::WordMap<bool> channels;
   quotes::WordMap<bool> channel_first_words;  // their first words, lowercase
+  // Cue forms of `relay:` lemmas (rapporter, relever): with an agency or
+  // outlet as subject, they report someone else's words (« … », rapporte Le
+  // Monde) and name no speaker.
+  quotes::WordMap<bool> relay_forms;
   // data/quotes/anonymity.txt: lowercase phrases that mark an unnamed
   // source (sous couvert d'anonymat, on condition of anonymity).
   std::vector<std::string> anonymity;

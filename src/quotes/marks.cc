@@ -273,7 +273,11 @@ void Extraction::FindQuotes() {
         enum { kOpen, kClose, kAmbig } dir;
         bool sp = IsSpace(p), sn = IsSpace(nx);
         const bool punct_after = nx == ',' || nx == '.' || nx == ';' || nx == ')' || nx == 0x2026;
-        if (sp && punct_after && has(kStraight)) {
+        if ((sp && punct_after && has(kStraight)) ||
+            ((p == '\'' || p == 0x2019) && has(kStraight) &&
+             IsSentencePunct(PrevCp(text, b - (p == '\'' ? 1 : 3))))) {
+          // (and `payée.'"Le ministre`: the inner quotation's mark, then
+          // the outer one's)
           dir = kClose;  // `mois ", a-t-elle raconté`: a space typed before the closing mark
         } else if (sp && !sn) {
           dir = kOpen;

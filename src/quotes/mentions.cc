@@ -64,7 +64,23 @@ void Extraction::FindMentions() {
     m.org = sh.type == "ORG";
     m.loc = sh.type == "LOC";
     m.prep = PrecededByPrep(tb);
-    if (sh.type != "PER") {
+    if (sh.type == "PER" && m.prep && te - tb >= 3 && (toks[tb].flags & kCap) &&
+        !FirstNameGender(text.substr(toks[tb].b, toks[tb + 1].e - toks[tb].b)) &&
+        FirstNameGender(text.substr(toks[tb + 1].b, toks[te - 1].e - toks[tb + 1].b))) {
+      // A place glued to the person after it (le candidat RN à | Perpignan
+      // | Louis Aliot): the complement, then the person.
+      Mention p = m;
+      m.te = tb + 1;
+      m.hint = -1;
+      m.per = false;
+      m.loc = true;
+      p.tb = tb + 1;
+      p.hint = -1;
+      p.prep = false;
+      p.b = toks[p.tb].b;
+      p.e = toks[te - 1].e;
+      mentions.push_back(p);
+    } else if (sh.type != "PER") {
       int split = SplitGluedName(tb, te);
       if (split > tb) {
         // An institution or channel glued to the person after it: two

@@ -267,8 +267,8 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         n.mention = r.mention;
         return n;
       }
-      if (current && current->kind == SpeakerKind::kNamed && toks[m.tb].sent - current_sent <= 2 &&
-          GenderFits(current->gender, m.gender)) {
+      if (current && current->kind == SpeakerKind::kNamed &&
+          WriterSentencesSince(current_sent, m.tb) <= 2 && GenderFits(current->gender, m.gender)) {
         Resolved n = *current;
         n.role = r.role;
         n.path = "role_salient";
@@ -332,11 +332,11 @@ Extraction::Resolved Extraction::ResolvePronoun(int k, const Resolved* current, 
   bool from_current = false;
   // An institution that just spoke is il/elle too (le ministère …, a-t-il
   // ajouté) when no person is in reach.
-  const bool org_current =
-      current && current->kind == SpeakerKind::kOrganisation && toks[k].sent - current_sent <= 2;
+  const bool org_current = current && current->kind == SpeakerKind::kOrganisation &&
+                           WriterSentencesSince(current_sent, k) <= 2;
   if (ant < 0 && current && current->kind != SpeakerKind::kNone &&
       (current->kind != SpeakerKind::kOrganisation || org_current) &&
-      GenderFits(current->gender, g) && toks[k].sent - current_sent <= 4) {
+      GenderFits(current->gender, g) && WriterSentencesSince(current_sent, k) <= 4) {
     Resolved n = *current;
     n.b = r.b;
     n.e = r.e;

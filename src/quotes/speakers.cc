@@ -234,6 +234,11 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   // After a verb, the subject is the first mention (said Smith), but a
   // subject before the verb wins (Smith said, il a déclaré).
   a.mention = before >= 0 ? before : after;
+  // An agency or outlet relaying words (« … », rapporte Le Monde; comme le
+  // relevait le JDD) is not their speaker.
+  if (a.mention >= 0 && mentions[a.mention].channel &&
+      lex.relay_forms.count(Lower(toks[c].b, toks[c].e)))
+    a.mention = -1;
   return a;
 }
 
@@ -329,6 +334,16 @@ bool Extraction::IsGerund(int c) const {
 int Extraction::SentencesBetween(int a, int b) const {
   int seen = 0;
   for (int j = a; j < b && j < int(toks.size()); ++j)
+    if ((toks[j].flags & kSentEnd) && toks[j].quote < 0) ++seen;
+  return seen;
+}
+
+// Sentences of the writer's own that end after sentence `sent` and before
+// token k: a long quotation in between does not put its speaker out of
+// reach (« … » a expliqué l'ancien sénateur).
+int Extraction::WriterSentencesSince(int sent, int k) const {
+  int seen = 0;
+  for (int j = std::min(k, int(toks.size())) - 1; j >= 0 && toks[j].sent > sent; --j)
     if ((toks[j].flags & kSentEnd) && toks[j].quote < 0) ++seen;
   return seen;
 }

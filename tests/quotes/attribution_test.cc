@@ -307,6 +307,48 @@ TEST(Attribution, WireStructures) {
   }
 }
 
+// More structures: an outlet that relays words is not their speaker; a
+// long quotation does not put its speaker out of reach of the role after
+// it; a place the recognizer glued to a person's name.
+TEST(Attribution, RelaysDistancesAndGluedPlaces) {
+  {
+    auto q = Extractor().Extract(
+        "« Il ne m'a jamais rien annoncé », a confié Manuel Varin. Il reconnaît un échec. « Quand "
+        "le président sortant ne peut même pas se présenter, c'est un échec », rapporte Le "
+        "Monde.",
+        "fr", {});
+    ASSERT_EQ(q.size(), 2u);
+    ASSERT_TRUE(q[1].speaker.has_value());
+    EXPECT_EQ(*q[1].speaker, "Manuel Varin");
+  }
+  {
+    auto q = Extractor().Extract(
+        "« J'assume le mot », a tranché Jean-Marc Pilet. « Une chose est de boire trop. Une autre "
+        "est d'être pris pour un autre. Je n'ai jamais insulté personne. Elle l'a confirmé. Je "
+        "n'ai jamais rien dit de tel. Lui m'a frappé. Mes lunettes sont tombées. L'outrage est à "
+        "replacer dans ce contexte », a expliqué l'ancien sénateur.",
+        "fr", {});
+    ASSERT_EQ(q.size(), 2u);
+    ASSERT_TRUE(q[1].speaker.has_value());
+    EXPECT_EQ(*q[1].speaker, "Jean-Marc Pilet");
+  }
+  {
+    std::string text =
+        "Le candidat du parti à Perpignan Louis Arnal estimait samedi que les électeurs « "
+        "attendent "
+        "ce second tour avec impatience ».";
+    SpeakerHint h;
+    h.text = "Perpignan Louis Arnal";
+    h.type = "PER";
+    h.begin = uint32_t(text.find(h.text));
+    h.end = h.begin + uint32_t(h.text.size());
+    auto q = Extractor().Extract(text, "fr", {h});
+    ASSERT_EQ(q.size(), 1u);
+    ASSERT_TRUE(q[0].speaker.has_value());
+    EXPECT_EQ(*q[0].speaker, "Louis Arnal");
+  }
+}
+
 // The French development and held-out sets load (no article text inside:
 // spans and hashes only) and, with the corpus present, score as the issue
 // asks: every quote found, no name given where the text names none.
