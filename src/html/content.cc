@@ -60,6 +60,7 @@ struct Info {
   uint32_t inline_link = 0;  // own text inside links
   uint32_t prose = 0;        // text of blocks below with a paragraph of own text, not links
   uint16_t n_li = 0, n_p = 0, n_img = 0, n_input = 0, n_heading = 0, n_a = 0;
+  uint16_t n_link_heading = 0;  // headings that are links (teasers' titles)
   float score = 0;
   bool scored = false;
   bool junk = false;
@@ -493,6 +494,10 @@ class Extraction {
       }
       if (!nd.is_text && IsBlockTag(nd.tag) && f.own_text >= 80 && f.inline_link * 2 < f.own_text)
         f.prose += f.own_text;
+      if (!nd.is_text && IsHeading(nd.tag) && f.text > 0 && f.link_text * 2 > f.text)
+        f.n_link_heading = 1;
+      else if (!nd.is_text && nd.tag == Tag::kA)
+        f.n_link_heading = f.n_heading;
       if (nd.parent == kNone) continue;
       Info& p = info_[nd.parent];
       p.text += f.text;
@@ -505,6 +510,8 @@ class Extraction {
       p.n_p = static_cast<uint16_t>(std::min(0xFFFF, p.n_p + f.n_p + (nd.tag == Tag::kP)));
       p.n_heading =
           static_cast<uint16_t>(std::min(0xFFFF, p.n_heading + f.n_heading + IsHeading(nd.tag)));
+      p.n_link_heading =
+          static_cast<uint16_t>(std::min(0xFFFF, p.n_link_heading + f.n_link_heading));
       if (nd.is_text || !IsBlockTag(nd.tag)) {
         p.own_text += f.own_text;
         p.own_commas += f.own_commas;
@@ -648,8 +655,12 @@ class Extraction {
            p = doc_.nodes[p].parent) {
         const Info& a = info_[p];
         if (a.junk) break;
+        // Sections have headings of their own; teasers' titles are links.
+        const int more_headings = a.n_heading - info_[best_up].n_heading;
+        const int more_linked = a.n_link_heading - info_[best_up].n_link_heading;
         if (a.prose * 10 >= info_[best_up].prose * kProseGain10 + 10 * kProseGainMin &&
-            a.prose * 10 >= a.text * kProseShare10 && LinkDensity(p) < kProseMaxLinks)
+            a.prose * 10 >= a.text * kProseShare10 && LinkDensity(p) < kProseMaxLinks &&
+            more_linked * 4 <= more_headings)
           best_up = p;
       }
       top = best_up;
@@ -691,6 +702,8 @@ class Extraction {
       const Node& nd = doc_.nodes[c];
       const Info& f = info_[c];
       if (f.junk || f.text == 0) continue;
+      // Teasers of other pages: their titles are links.
+      if (f.n_link_heading >= 2 && f.n_link_heading * 4 > f.n_heading) continue;
       float bonus = !nd.is_text && SameClass(c, top) ? top_score * 0.2f : 0.f;
       bool append = f.scored && f.score + bonus >= threshold;
       if (!append && (nd.is_text || nd.tag == Tag::kP ||

@@ -396,5 +396,58 @@ TEST(Extract, SectionedArticleReadWhole) {
   EXPECT_EQ(page->text.find("Contact us"), std::string::npos) << page->text;
 }
 
+// An article followed by teasers of other articles (linked titles, then a
+// summary): the article is the content, the teasers are not, however much
+// prose their summaries hold.
+TEST(Extract, TeasersAfterArticleLeftOut) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  std::string article =
+      "<div class=\"body\"><p>The valley's only cinema reopened on Saturday after two years of "
+      "works, with a new roof, a second screen and seats taken from a theatre in the city.</p>"
+      "<p>Its owners, a couple who bought it at auction, said that more than four hundred people "
+      "came to the first screening, a comedy shot in the valley itself thirty years ago.</p>"
+      "<p>The second screen will show films in their original language on Tuesdays, and the "
+      "school has already booked mornings for its pupils, who will pay half price.</p>"
+      "<p>The works cost more than expected, the owners added, because the old projection room "
+      "had to be rebuilt from the floor up, but the town council covered part of the bill.</p>"
+      "<p>Tickets are sold at the door and on the cinema's own site; there is no booking fee, "
+      "and the bar on the first floor opens an hour before each film.</p></div>";
+  std::string teasers = "<div class=\"grid\">";
+  const char* summaries[] = {
+      "The council voted on Monday to close the bridge to lorries for the whole summer, while "
+      "engineers study the cracks found in two of its piers during the spring inspection.",
+      "Farmers in the upper valley say the dry spring has cut their first hay harvest by a "
+      "third, and several have started selling cattle early to save the winter feed.",
+      "The music school will move into the old post office in September, giving its three "
+      "hundred pupils rooms of their own and a hall for concerts that seats two hundred.",
+      "A family of otters has been filmed on the river below the mill for the first time in "
+      "forty years, a sign, naturalists say, that the water is cleaner than it was.",
+      "The market will stay on the square after the works, the mayor promised, though the "
+      "stalls will stand along the new pavement rather than across the road as before.",
+      "The hospital's maternity ward will remain open at night after a petition signed by "
+      "six thousand people, the health authority announced in a short statement on Friday.",
+      "The ski lifts will open a week early this winter, the resort said, after the first snow "
+      "fell in October and the new machines made the rest on the lower slopes."};
+  int n = 0;
+  for (const char* summary : summaries)
+    teasers += "<div class=\"item\"><h5><a href=/c" + std::to_string(n) +
+               ">Local</a></h5><h3><a href=/a" + std::to_string(n) + ">Story " + std::to_string(n) +
+               "</a></h3><p>" + summary + "</p></div>",
+        ++n;
+  teasers += "</div>";
+  std::string html =
+      "<html><head><title>Cinema reopens</title><meta property=\"og:type\" content=\"article\">"
+      "</head><body><div id=\"content\">" +
+      article + teasers + "</div></body></html>";
+  PageInput in{html, std::string("https://valleypost.example/cinema"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_NE(page->text.find("only cinema reopened"), std::string::npos) << page->text;
+  EXPECT_NE(page->text.find("bar on the first floor"), std::string::npos) << page->text;
+  EXPECT_EQ(page->text.find("family of otters"), std::string::npos) << page->text;
+  EXPECT_EQ(page->text.find("close the bridge"), std::string::npos) << page->text;
+}
+
 }  // namespace
 }  // namespace veille
