@@ -7,13 +7,16 @@
 #      for all of it) into SQLite and PostgreSQL: identical exports, search
 #      top-10 identical for >= 95 % of bench/queries.txt
 #   3. concurrency: four ingest workers at once on overlapping inputs give
-#      the archive one worker gives
+#      the archive of one worker running their transactions in turn (and of
+#      one worker reading everything in one run, but for stories and
+#      passages, which depend on the order and the runs on SQLite too)
 #   4. fault: a worker killed with SIGKILL mid-batch, then a rerun: the
 #      archive one uninterrupted run gives (nothing lost, nothing twice)
 #   5. replica: what the primary stored is searched on the hot standby, by
 #      the CLI and by `veille serve`; the standby refuses writes
 # Everything stops and removes its cluster when it ends, also on failure.
 # Usage: scripts/pg-test.sh [build-dir]     (about 5 minutes on 2 cores)
+#        PG_TEST_STEPS=35 scripts/pg-test.sh   (only parts 3 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -53,12 +56,32 @@ newdb() {
 }
 # An archive's observable content: every article as exported, in id order.
 export_of() { "$VEILLE" export --db "$1"; }
-same_export() {  # name, archive A, archive B
-  if cmp -s <(export_of "$2") <(export_of "$3"); then
-    ok "$1: identical exports ($(export_of "$2" | wc -l) articles)"
+# Output cut short goes through a file: under pipefail, a `diff | head`
+# pipeline fails (SIGPIPE) when head stops reading, and set -e would end the
+# script there.
+first_lines() {  # N FILE
+  head -n "$1" "$2" | cut -c1-300
+}
+same_export() {  # name, archive A, archive B [a field left out of both]
+  export_of "$2" >"$WORK/a.jsonl"
+  export_of "$3" >"$WORK/b.jsonl"
+  if [ -n "${4:-}" ]; then
+    for f in a b; do
+      python3 -c 'import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    a = json.loads(line)
+    for k in sys.argv[2].split(","):
+        a.pop(k)
+    print(json.dumps(a, ensure_ascii=False))' "$WORK/$f.jsonl" "$4" >"$WORK/$f.cut.jsonl"
+      mv "$WORK/$f.cut.jsonl" "$WORK/$f.jsonl"
+    done
+  fi
+  if cmp -s "$WORK/a.jsonl" "$WORK/b.jsonl"; then
+    ok "$1: identical exports ($(wc -l <"$WORK/a.jsonl") articles)"
   else
     bad "$1: exports differ"
-    diff <(export_of "$2") <(export_of "$3") | head -5 | cut -c1-300
+    python3 scripts/pg-export-diff.py "$WORK/a.jsonl" "$WORK/b.jsonl" >"$WORK/diff.txt" || true
+    first_lines 12 "$WORK/diff.txt"
   fi
 }
 
@@ -72,46 +95,11 @@ elif VEILLE_TEST_PG=$PRIMARY VEILLE_DATA_DIR=$PWD/data "$BUILD/test_ingest" \
   ) passed, $(grep -o 'SKIPPED \] [0-9]* tests' "$WORK/suite.log" | grep -o '[0-9]*' || echo 0) skipped (SQLite-specific)"
 else
   bad "test_ingest on PostgreSQL"
-  grep -E 'FAILED|Failure|error' "$WORK/suite.log" | head -20
+  grep -E 'FAILED|Failure|error' "$WORK/suite.log" >"$WORK/grep.txt" || true
+  first_lines 20 "$WORK/grep.txt"
 fi
 
-echo "== 2. parity ($SECONDS s)"
-"$VEILLE" ingest -q --db "$WORK/demo.db" demo/corpus >/dev/null 2>&1
-DEMO=$(newdb demo)
-"$VEILLE" ingest -q --db "$DEMO" demo/corpus >/dev/null 2>&1
-same_export "demo corpus" "$WORK/demo.db" "$DEMO"
-if python3 scripts/pg-parity.py "$VEILLE" "$WORK/demo.db" "$DEMO" --limit 60 >"$WORK/p.txt"; then
-  ok "demo corpus: $(tail -1 "$WORK/p.txt")"
-else
-  bad "demo corpus: $(tail -1 "$WORK/p.txt")"
-fi
-if [ -f "$ORANGESUM" ]; then
-  if [ "$SUBSET" = all ]; then
-    cp "$ORANGESUM" "$WORK/os.jsonl.gz"
-  else
-    (set +o pipefail; zcat "$ORANGESUM" | head -n "$SUBSET" | gzip -1 >"$WORK/os.jsonl.gz")
-  fi
-  t0=$SECONDS
-  "$VEILLE" ingest -q --db "$WORK/os.db" "$WORK/os.jsonl.gz" >/dev/null 2>&1
-  t1=$SECONDS
-  OS=$(newdb orangesum)
-  "$VEILLE" ingest -q --db "$OS" "$WORK/os.jsonl.gz" >/dev/null 2>&1
-  echo "   OrangeSum ($SUBSET articles): SQLite $((t1 - t0)) s, PostgreSQL $((SECONDS - t1)) s"
-  same_export "OrangeSum ($SUBSET)" "$WORK/os.db" "$OS"
-  if python3 scripts/pg-parity.py "$VEILLE" "$WORK/os.db" "$OS" --limit "$QUERIES" >"$WORK/p.txt"; then
-    ok "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
-  else
-    grep -A2 '^differs' "$WORK/p.txt" | head -12
-    bad "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
-  fi
-else
-  echo "   $ORANGESUM not found: OrangeSum parity skipped"
-fi
-
-echo "== 3. four concurrent workers ($SECONDS s)"
-# Eight files of distinct dispatches (with rewrites of one another across
-# files: near-duplicates and reused passages); worker w reads files 2w to
-# 2w+3 (mod 8), so every file is read by two workers at once.
+make_conc() {  # the inputs of the concurrency test, $WORK/conc/f0..7.jsonl
 mkdir -p "$WORK/conc"
 python3 - "$WORK/conc" <<'EOF'
 import sys, json, random
@@ -150,23 +138,101 @@ for f in range(8):
         for a in arts[f * 30:(f + 1) * 30]:
             out.write(json.dumps(a, ensure_ascii=False) + "\n")
 EOF
-ONE=$(newdb one)
-"$VEILLE" ingest -q --db "$ONE" "$WORK"/conc/f{0,1,2,3,4,5,6,7}.jsonl >/dev/null 2>&1
+}
+
+step_2() {
+echo "== 2. parity ($SECONDS s)"
+"$VEILLE" ingest -q --db "$WORK/demo.db" demo/corpus >/dev/null 2>&1
+DEMO=$(newdb demo)
+"$VEILLE" ingest -q --db "$DEMO" demo/corpus >/dev/null 2>&1
+same_export "demo corpus" "$WORK/demo.db" "$DEMO"
+if python3 scripts/pg-parity.py "$VEILLE" "$WORK/demo.db" "$DEMO" --limit 60 >"$WORK/p.txt"; then
+  ok "demo corpus: $(tail -1 "$WORK/p.txt")"
+else
+  bad "demo corpus: $(tail -1 "$WORK/p.txt")"
+fi
+if [ -f "$ORANGESUM" ]; then
+  if [ "$SUBSET" = all ]; then
+    cp "$ORANGESUM" "$WORK/os.jsonl.gz"
+  else
+    (set +o pipefail; zcat "$ORANGESUM" | head -n "$SUBSET" | gzip -1 >"$WORK/os.jsonl.gz")
+  fi
+  t0=$SECONDS
+  "$VEILLE" ingest -q --db "$WORK/os.db" "$WORK/os.jsonl.gz" >/dev/null 2>&1
+  t1=$SECONDS
+  OS=$(newdb orangesum)
+  "$VEILLE" ingest -q --db "$OS" "$WORK/os.jsonl.gz" >/dev/null 2>&1
+  echo "   OrangeSum ($SUBSET articles): SQLite $((t1 - t0)) s, PostgreSQL $((SECONDS - t1)) s"
+  same_export "OrangeSum ($SUBSET)" "$WORK/os.db" "$OS"
+  if python3 scripts/pg-parity.py "$VEILLE" "$WORK/os.db" "$OS" --limit "$QUERIES" >"$WORK/p.txt"; then
+    ok "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
+  else
+    grep -A2 '^differs' "$WORK/p.txt" >"$WORK/grep.txt" || true
+    first_lines 12 "$WORK/grep.txt"
+    bad "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
+  fi
+else
+  echo "   $ORANGESUM not found: OrangeSum parity skipped"
+fi
+}
+
+step_3() {
+echo "== 3. four concurrent workers ($SECONDS s)"
+# Eight files of distinct dispatches (with rewrites of one another across
+# files: near-duplicates and reused passages); worker w reads files 2w to
+# 2w+3 (mod 8), so every file is read by two workers at once.
+# Batches of 16: the workers' write turns interleave within their runs.
+make_conc
 FOUR=$(newdb four)
 pids=()
 for w in 0 1 2 3; do
   files=()
   for k in 0 1 2 3; do files+=("$WORK/conc/f$(((2 * w + k) % 8)).jsonl"); done
-  "$VEILLE" ingest -q --threads 1 --db "$FOUR" "${files[@]}" >/dev/null 2>"$WORK/w$w.err" &
+  "$VEILLE" ingest -q --threads 1 --batch 16 --db "$FOUR" "${files[@]}" >/dev/null \
+    2>"$WORK/w$w.err" &
   pids+=($!)
 done
 wrc=0
 for p in "${pids[@]}"; do wait "$p" || wrc=1; done
-[ "$wrc" = 0 ] && ok "four workers finished" || { bad "a worker failed"; cat "$WORK"/w*.err | head; }
-same_export "four workers = one worker" "$ONE" "$FOUR"
+[ "$wrc" = 0 ] && ok "four workers finished" || { bad "a worker failed"; cat "$WORK"/w*.err >"$WORK/grep.txt"; first_lines 10 "$WORK/grep.txt"; }
+# The write turns put the workers' transactions in one order (row ids come
+# from a sequence inside the turn; a row's xmin names its transaction): one
+# worker running the same transactions one after another, each as a run of
+# its own, must give the same archive, every field but `source` (where the
+# input was read).
+psql_ -d four -F ' ' -c "SELECT id, xmin FROM article_ids ORDER BY rowid" >"$WORK/order.txt"
+python3 - "$WORK/conc" "$WORK/order.txt" "$WORK/serial" <<'EOF'
+import json, sys
+by_id = {}
+for f in range(8):
+    for line in open(f"{sys.argv[1]}/f{f}.jsonl", encoding="utf-8"):
+        by_id[json.loads(line)["id"]] = line
+n, last, out = 0, None, None
+for row in open(sys.argv[2], encoding="utf-8"):
+    i, xid = row.split()
+    if xid != last:
+        n, last = n + 1, xid
+        out = open(f"{sys.argv[3]}{n:03d}.jsonl", "w", encoding="utf-8")
+    out.write(by_id[i])
+EOF
+SERIAL=$(newdb serial)
+for f in "$WORK"/serial*.jsonl; do "$VEILLE" ingest -q --db "$SERIAL" "$f" >/dev/null 2>&1; done
+same_export "four workers = one worker running their $(ls "$WORK"/serial*.jsonl | wc -l) transactions in turn" \
+  "$SERIAL" "$FOUR" source
+# One worker reading the eight files in one run: the same archive but for
+# what the stages make of the order and of the partition of the input into
+# runs, on SQLite as well: the stories (online clustering: the articles of
+# these files in another order give other stories) and passages whose
+# fingerprints cross the reuse stage's document-frequency limit between runs.
+ONE=$(newdb one)
+"$VEILLE" ingest -q --db "$ONE" "$WORK"/conc/f{0,1,2,3,4,5,6,7}.jsonl >/dev/null 2>&1
+same_export "four workers = one worker reading the files in one run, but for stories and passages" \
+  "$ONE" "$FOUR" story,reuse
 dups=$(psql_ -d four -c "SELECT count(*) - count(DISTINCT id) FROM articles")
 [ "$dups" = 0 ] && ok "four workers: no article twice" || bad "four workers: $dups articles twice"
+}
 
+step_4() {
 echo "== 4. SIGKILL mid-batch, then a rerun ($SECONDS s)"
 python3 - "$WORK" <<'EOF'
 import sys, json, random
@@ -197,9 +263,16 @@ half=$(psql_ -d killed -c "SELECT (SELECT count(*) FROM article_ids) - (SELECT c
   + (SELECT count(*) FROM articles a WHERE a.duplicate_of IS NULL AND NOT EXISTS
      (SELECT 1 FROM articles_fts f WHERE f.rowid = a.rowid))")
 [ "$half" = 0 ] && ok "SIGKILL: nothing half-stored" || bad "SIGKILL: $half half-stored rows"
+}
 
+step_5() {
 echo "== 5. streaming replica ($SECONDS s)"
-for db in orangesum one four full killed; do  # a smaller base backup
+[ -f "$WORK/conc/f0.jsonl" ] || make_conc
+if [ -z "${DEMO:-}" ]; then
+  DEMO=$(newdb demo)
+  "$VEILLE" ingest -q --db "$DEMO" demo/corpus >/dev/null 2>&1
+fi
+for db in orangesum one four serial full killed; do  # a smaller base backup
   pg_as "$PG_BIN/dropdb" -h "$DIR" -p "$PG_PORT_PRIMARY" -U postgres --if-exists "$db"
 done
 pg_replica_start "$DIR"
@@ -227,6 +300,11 @@ want=$("$VEILLE" search --db "$DEMO" --json barrage | python3 -c 'import json,sy
   { bad "veille serve on the replica: $hits results, primary $want"; tail -5 "$WORK/serve.log"; }
 kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
 SERVER=
+}
+
+for s in 2 3 4 5; do
+  if [[ $STEPS == *$s* ]]; then step_$s; else echo "== $s. skipped"; fi
+done
 
 echo "== pg-test: $pass passed, $fail failed in ${SECONDS}s"
 [ "$fail" = 0 ]

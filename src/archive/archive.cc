@@ -255,6 +255,12 @@ Result<std::unordered_map<uint64_t, uint32_t>> Archive::LineCounts(const std::st
 Status Archive::Begin() { return backend_->Begin(); }
 Status Archive::Commit() {
   if (auto s = FlushEntityCounts(); !s.ok()) return s;
+  if (backend_->shared() && stmts_) {
+    // Other writers add full names before this one's next transaction: the
+    // bare-surname lookup is read again inside it (StoreExtracted).
+    stmts_->surnames_loaded = false;
+    stmts_->surname_to_entity.clear();
+  }
   return backend_->Commit();
 }
 Status Archive::Rollback() {

@@ -348,14 +348,21 @@ class ReusePipelineStage : public Stage {
   }
   Status BeforeCommit(Archive& archive) override {
     if (auto s = reuse_->Flush(); !s.ok()) return s;
-    if (reuse_->MemoryBytes() <= budget_) return OkStatus();
+    // On a shared archive (PostgreSQL) other workers commit between this
+    // run's transactions: each transaction aligns its own articles' passages
+    // (with one another and with every article committed before it, whoever
+    // stored it), so that a pair is aligned once, by the later of its two
+    // transactions, and nothing this run stored waits in reuse_pending for
+    // another worker's run to take it.
+    const bool over_budget = reuse_->MemoryBytes() > budget_;
+    if (!archive.shared() && !over_budget) return OkStatus();
     // Over budget: align what the run holds, then treat its articles as the
     // archive's (looked up in reuse_index, which then merges as it grows).
     uint64_t nd = 0, np = 0;
     if (auto s = reuse_->Finish(&nd, &np); !s.ok()) return s;
     done_near_dups_ += nd;
     done_passages_ += np;
-    ++rollovers_;
+    if (over_budget) ++rollovers_;
     reuse_ = std::make_unique<ReuseStage>(archive, true);
     if (merging_at_end_) {
       merging_at_end_ = false;

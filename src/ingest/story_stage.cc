@@ -60,16 +60,15 @@ class StoryStage : public Stage {
   }
 
   Status BeginRun(Archive& archive, const RunInfo&) override {
-    auto docs = archive.StoryDocuments();
-    if (!docs.ok()) return docs.error();
-    auto max = archive.MaxStoryId();
-    if (!max.ok()) return max.error();
-    clusterer_ = std::make_unique<OnlineClusterer>(model_, &backend_, *docs, *max + 1);
-    return OkStatus();
+    // On a shared archive (PostgreSQL), other workers' stories are only
+    // known inside the write turn: the clusterer is made there (Stored).
+    return archive.shared() ? OkStatus() : StartClusterer(archive);
   }
 
   Status Stored(Archive& archive, int64_t rowid, const Article& a,
                 std::unique_ptr<StageData> slot) override {
+    if (!clusterer_)
+      if (auto s = StartClusterer(archive); !s.ok()) return s;
     auto* d = static_cast<StoryData*>(slot.get());
     ArticleFeatures computed;
     if (!d) computed = stories::ComputeFeatures(a, analyzer_);  // completed on the writer
@@ -82,8 +81,15 @@ class StoryStage : public Stage {
   }
 
   Status BeforeCommit(Archive& archive) override {
+    if (!clusterer_) return OkStatus();
     clusterer_->TakeChanges(&changes_);
-    return archive.WriteStoryChanges(changes_);
+    Status s = archive.WriteStoryChanges(changes_);
+    // On a shared archive, other workers add stories, members and document
+    // counts before this run's next transaction: the next one starts from
+    // what is committed then (new story ids after theirs, their stories as
+    // candidates), like a run of its own.
+    if (archive.shared()) clusterer_.reset();
+    return s;
   }
 
   Status Finish(Archive& archive, bool, IngestSummary* sum) override {
@@ -92,6 +98,15 @@ class StoryStage : public Stage {
   }
 
  private:
+  Status StartClusterer(Archive& archive) {
+    auto docs = archive.StoryDocuments();
+    if (!docs.ok()) return docs.error();
+    auto max = archive.MaxStoryId();
+    if (!max.ok()) return max.error();
+    clusterer_ = std::make_unique<OnlineClusterer>(model_, &backend_, *docs, *max + 1);
+    return OkStatus();
+  }
+
   const StoryModel model_;
   const TextAnalyzer& analyzer_;
   ArchiveBackend backend_;
