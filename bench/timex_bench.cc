@@ -1,9 +1,15 @@
 // timex_bench.cc: Find() over a 2 KB French news article and an English one
 // (written for the benchmark), the cost the ingest stage will pay per
-// article.
+// article. With TIMEX_BENCH_JSONL=FILE (JSON lines with "text" and "date",
+// e.g. `zcat ../shared/corpus/orangesum-fr.jsonl.gz | head -5000 > FILE`),
+// also over those articles, one iteration = one article.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "veille/timex.h"
 
@@ -94,5 +100,34 @@ void BM_FindEnglish(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
 }
 BENCHMARK(BM_FindEnglish);
+
+void BM_FindJsonl(benchmark::State& state) {
+  static std::vector<std::pair<std::string, std::string>> docs = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    const char* path = std::getenv("TIMEX_BENCH_JSONL");
+    if (!path) return out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("text")) continue;
+      out.push_back({j.value("date", ""), j.value("text", "")});
+    }
+    return out;
+  }();
+  if (docs.empty()) {
+    state.SkipWithError("set TIMEX_BENCH_JSONL to a JSON lines file");
+    return;
+  }
+  size_t k = 0, bytes = 0;
+  for (auto _ : state) {
+    const auto& [date, text] = docs[k++ % docs.size()];
+    auto r = veille::timex::Find(text, "fr", date.substr(0, 10));
+    bytes += text.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(int64_t(bytes));
+}
+BENCHMARK(BM_FindJsonl);
 
 }  // namespace

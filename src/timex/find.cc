@@ -26,7 +26,7 @@ const char* TypeName(Type t) {
 
 Finder::Finder(const Lexicon& lx, std::string_view text, Date anchor)
     : lx_(lx), text_(text), anchor_(anchor), ref_(anchor) {
-  t_ = Tokenize(text);
+  t_ = Tokenize(text, arena_);
   lx_.Classify(t_, hits_);
 }
 
@@ -89,9 +89,8 @@ bool Finder::CanStart(size_t i) const {
       (uint64_t(1) << int(Cls::kPast)) | (uint64_t(1) << int(Cls::kFuture));
   const Token& k = t_[i];
   if (k.digits || (k.classes & ~kNot)) return true;
-  const std::string& f = F(i);
-  if (f == "mois") return true;
-  const std::string& n = F(i + 1);
+  if (F(i) == "mois") return true;
+  std::string_view n = F(i + 1);
   return n == "siecle" || n == "century";
 }
 
@@ -103,12 +102,13 @@ bool Finder::Number(size_t i, double* v, size_t* end, std::string* spelled) cons
   if (i >= t_.size()) return false;
   if (t_[i].digits) {
     if (t_[i].key.size() > 6) return false;
-    std::string s = t_[i].key;
+    std::string s(t_[i].key);
     size_t e = i + 1;
     // 30,4 secondes; 1 500 is not a count of units here.
     if (e + 1 < t_.size() && (Punct(e, ',') || Punct(e, '.')) && !t_[e].space_before &&
         t_[e + 1].digits && !t_[e + 1].space_before) {
-      s += "." + t_[e + 1].key;
+      s += ".";
+      s += t_[e + 1].key;
       e += 2;
     }
     *v = std::atof(s.c_str());
@@ -198,6 +198,14 @@ bool Finder::Year(size_t i, int* y, size_t* end, bool two_digits) const {
     return true;
   }
   return false;
+}
+
+bool Finder::ShortYearEnds(size_t i) const {
+  if (i >= t_.size()) return true;
+  const Token& k = t_[i];
+  if (k.digits) return false;
+  if (k.upper || k.key.size() == 1) return !Is(i, Cls::kUnit);  // punctuation or a name
+  return K(i) == "et" || K(i) == "à" || K(i) == "au" || Is(i, Cls::kPast) || Is(i, Cls::kFuture);
 }
 
 int Finder::SignAfter(size_t i, size_t* end) const {

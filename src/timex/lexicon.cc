@@ -1,6 +1,7 @@
 // lexicon.cc: tokens of article text and the cue words of data/timex/.
 #include "timex/lexicon.h"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 
@@ -83,7 +84,9 @@ void Lower(std::string_view s, bool fold, std::string& out) {
   out.resize(size_t(w - out.data()));
 }
 
-std::vector<Token> Tokenize(std::string_view text) {
+std::vector<Token> Tokenize(std::string_view text, std::string& arena) {
+  arena.clear();
+  arena.reserve(2 * text.size() + 16);
   std::vector<Token> toks;
   toks.reserve(text.size() / 5);
   size_t i = 0;
@@ -96,10 +99,17 @@ std::vector<Token> Tokenize(std::string_view text) {
     t.begin = uint32_t(b);
     t.end = uint32_t(e);
     std::string_view w = text.substr(b, e - b);
-    Lower(w, false, t.key);
+    size_t off = arena.size();
+    Lower(w, false, arena);
+    t.key = std::string_view(arena.data() + off, arena.size() - off);
     bool ascii = true;
-    for (char ch : t.key) ascii = ascii && (unsigned char)ch < 0x80;
-    if (!ascii) Lower(w, true, t.fold);
+    for (char ch : w) ascii = ascii && (unsigned char)ch < 0x80;
+    if (!ascii) {
+      off = arena.size();
+      Lower(w, true, arena);
+      t.fold = std::string_view(arena.data() + off, arena.size() - off);
+      if (t.fold == t.key) t.fold = {};
+    }
     t.digits = digits;
     t.space_before = space;
     unsigned char c0 = text[b];
@@ -242,6 +252,7 @@ Result<Lexicon> Lexicon::Load(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Error::NotFound("cannot open " + path);
   Lexicon lex;
+  std::unordered_map<std::string, std::vector<Entry>> by_key, by_fold;
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
@@ -270,30 +281,68 @@ Result<Lexicon> Lexicon::Load(const std::string& path) {
       lex.suffixes_[int(*cls)].push_back(low);
       continue;
     }
-    std::vector<Token> words = Tokenize(phrase);
+    std::string arena;
+    std::vector<Token> words = Tokenize(phrase, arena);
     if (words.empty()) {
       return Error::BadInput(path + ":" + std::to_string(lineno) + ": empty phrase");
     }
     Entry e{*cls, {}, value};
-    for (size_t k = 1; k < words.size(); ++k) e.words.push_back(words[k].folded());
-    lex.by_key_[words[0].key].push_back(e);
-    lex.by_fold_[words[0].folded()].push_back(std::move(e));
+    for (size_t k = 1; k < words.size(); ++k) e.words.emplace_back(words[k].folded());
+    by_key[std::string(words[0].key)].push_back(e);
+    by_fold[std::string(words[0].folded())].push_back(std::move(e));
   }
+  lex.by_key_.Build(std::move(by_key));
+  lex.by_fold_.Build(std::move(by_fold));
   return lex;
+}
+
+namespace {
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+}  // namespace
+
+void WordTable::Build(std::unordered_map<std::string, std::vector<Entry>> words) {
+  size_t cap = 16;
+  while (cap < words.size() * 2) cap *= 2;
+  slots_.assign(cap, Slot{});
+  mask_ = cap - 1;
+  for (auto& [key, entries] : words) {
+    uint64_t h = Fnv1a(key);
+    size_t i = h & mask_;
+    while (slots_[i].index >= 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, int32_t(keys_.size())};
+    max_len_ = std::max(max_len_, key.size());
+    if (!key.empty())
+      lengths_[(unsigned char)key[0]] |= uint64_t(1) << std::min<size_t>(key.size(), 63);
+    keys_.push_back(key);
+    entries_.push_back(std::move(entries));
+  }
+}
+
+const std::vector<Entry>* WordTable::Find(std::string_view word) const {
+  if (word.empty() || word.size() > max_len_ || slots_.empty()) return nullptr;
+  if (!(lengths_[(unsigned char)word[0]] >> std::min<size_t>(word.size(), 63) & 1)) return nullptr;
+  uint64_t h = Fnv1a(word);
+  for (size_t i = h & mask_; slots_[i].index >= 0; i = (i + 1) & mask_) {
+    if (slots_[i].hash == h && keys_[size_t(slots_[i].index)] == word) {
+      return &entries_[size_t(slots_[i].index)];
+    }
+  }
+  return nullptr;
 }
 
 void Lexicon::Classify(std::vector<Token>& toks, std::vector<Hit>& hits) const {
   hits.clear();
   for (size_t i = 0; i < toks.size(); ++i) {
     Token& t = toks[i];
-    const std::vector<Entry>* es = nullptr;
-    auto it = by_key_.find(t.key);
-    if (it != by_key_.end()) {
-      es = &it->second;
-    } else if (!t.fold.empty()) {
-      auto jt = by_fold_.find(t.fold);
-      if (jt != by_fold_.end()) es = &jt->second;
-    }
+    const std::vector<Entry>* es = by_key_.Find(t.key);
+    if (!es && !t.fold.empty()) es = by_fold_.Find(t.fold);
     t.classes = 0;
     t.hit0 = uint32_t(hits.size());
     t.nhits = 0;

@@ -77,8 +77,8 @@ struct Hit {
 
 struct Token {
   uint32_t begin = 0, end = 0;  // bytes in the text
-  std::string key;              // lowercased (accents kept)
-  std::string fold;             // lowercased, accents removed; empty when equal to key
+  std::string_view key;         // lowercased (accents kept), in the tokenizer's arena
+  std::string_view fold;        // lowercased, accents removed; empty when equal to key
   bool digits = false;          // all ASCII digits
   bool space_before = false;    // whitespace between the previous token and this one
   bool upper = false;           // starts with a capital letter
@@ -88,17 +88,40 @@ struct Token {
   uint64_t classes = 0;         // bit c set: an entry of class c matches from here
   uint32_t hit0 = 0;            // its matches: hits[hit0, hit0 + nhits) (Classify)
   uint32_t nhits = 0;
-  const std::string& folded() const { return fold.empty() ? key : fold; }
+  std::string_view folded() const { return fold.empty() ? key : fold; }
 };
 
 // Splits `text` into word, number and punctuation tokens: digits and
 // letters apart (12h30 → 12 h 30), hyphens and slashes as tokens, an elided
 // article with its apostrophe (l' an), sentence indexes.
-std::vector<Token> Tokenize(std::string_view text);
+// The tokens' keys live in `arena`, which must outlive them (it is reserved
+// once: it never reallocates while tokenizing).
+std::vector<Token> Tokenize(std::string_view text, std::string& arena);
 
 // Lowercases `s` (ASCII and Latin-1 capitals, Œ) into `out`; with
 // `fold`, also drops the accents of Latin letters (é → e, œ → oe).
 void Lower(std::string_view s, bool fold, std::string& out);
+
+// An open-addressing table from a first word to its entries, built once:
+// most words of a text are not cue words and are turned away by their
+// length or their 64-bit hash, without a string comparison.
+class WordTable {
+ public:
+  void Build(std::unordered_map<std::string, std::vector<Entry>> words);
+  const std::vector<Entry>* Find(std::string_view word) const;
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    int32_t index = -1;
+  };
+  std::vector<Slot> slots_;
+  std::vector<std::string> keys_;
+  std::vector<std::vector<Entry>> entries_;
+  uint64_t mask_ = 0;
+  size_t max_len_ = 0;
+  uint64_t lengths_[256] = {};  // bit n of [c]: a key of n bytes starts with byte c
+};
 
 class Lexicon {
  public:
@@ -112,8 +135,8 @@ class Lexicon {
   const std::vector<std::string>& Suffixes(Cls c) const { return suffixes_[int(c)]; }
 
  private:
-  std::unordered_map<std::string, std::vector<Entry>> by_key_;   // first word, accents kept
-  std::unordered_map<std::string, std::vector<Entry>> by_fold_;  // first word, folded
+  WordTable by_key_;   // first word, accents kept
+  WordTable by_fold_;  // first word, folded
   std::vector<std::string> suffixes_[int(Cls::kCount)];
 };
 

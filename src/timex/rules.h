@@ -52,12 +52,19 @@ class Finder {
   // a Roman numeral before "siècle".
   bool CanStart(size_t i) const;
   // The key (lowercased) and folded form of token i; empty past the end.
-  const std::string& K(size_t i) const { return i < t_.size() ? t_[i].key : empty_; }
-  const std::string& F(size_t i) const { return i < t_.size() ? t_[i].folded() : empty_; }
+  std::string_view K(size_t i) const {
+    return i < t_.size() ? std::string_view(t_[i].key) : std::string_view();
+  }
+  std::string_view F(size_t i) const {
+    return i < t_.size() ? std::string_view(t_[i].folded()) : std::string_view();
+  }
   bool Number(size_t i, double* v, size_t* end, std::string* spelled = nullptr) const;
   bool Day(size_t i, int* d, size_t* end) const;
   bool Month(size_t i, int* m, size_t* end) const;
   bool Year(size_t i, int* y, size_t* end, bool two_digits) const;
+  // After a two-digit year (octobre 98): the end of the phrase, not a word
+  // it counts (le 17 juin 38 degrés).
+  bool ShortYearEnds(size_t i) const;
   int SignAfter(size_t i, size_t* end) const;  // dernier -1, prochain +1, else 0
   int Tense(size_t i) const;                   // -1 past, +1 future, 0 unknown
   int CueSign(size_t i) const;                 // token i as a tense cue
@@ -70,6 +77,7 @@ class Finder {
   const Lexicon& lx_;
   const std::string empty_;
   std::string_view text_;
+  std::string arena_;  // the tokens' keys
   std::vector<Token> t_;
   std::vector<Hit> hits_;
   Date anchor_;

@@ -97,7 +97,7 @@ bool Finder::DateFr(size_t i, Cand* best) {
       k = e;
       Cand x;
       x.end = k;
-      if (Year(k, &y, &e, true) && (t_[k].key.size() == 4 || !Is(e, Cls::kUnit))) {
+      if (Year(k, &y, &e, true) && (t_[k].key.size() == 4 || ShortYearEnds(e))) {
         x.end = e;
         x.year = y;
       } else {
@@ -167,7 +167,7 @@ bool Finder::DateFr(size_t i, Cand* best) {
     bool ok = true;
     // "mai" and "mars" alone are words too: a month alone needs a
     // lowercase spelling or a neighbouring date word.
-    if (Year(k, &y, &e, true) && (t_[k].key.size() == 4 || !Is(e, Cls::kUnit))) {
+    if (Year(k, &y, &e, true) && (t_[k].key.size() == 4 || ShortYearEnds(e))) {
       x.end = e;
       x.year = y;
     } else {
@@ -707,7 +707,7 @@ bool Finder::CoreFr(size_t i, Cand* best) {
   }
   if (i + 1 < t_.size() && (F(i + 1) == "siecle")) {
     // Roman numerals with e/ème: XIXe, XXe.
-    std::string r = K(i);
+    std::string r(K(i));
     int val = 0, prev = 0;
     bool roman = r.size() >= 2;
     size_t end = r.size();
