@@ -34,6 +34,15 @@ int Finder::CueSign(size_t i) const {
   const Token& k = t_[i];
   if (Is(i, Cls::kTensePast)) return -1;
   if (Is(i, Cls::kTenseFuture)) return +1;
+  if (Is(i, Cls::kTenseGo)) {
+    // va, vont: the near future only before an infinitive (vont voter, not
+    // vont dans le sens).
+    std::string_view n = K(i + 1);
+    auto ends = [&](std::string_view s) {
+      return n.size() > s.size() + 1 && n.substr(n.size() - s.size()) == s;
+    };
+    return ends("er") || ends("ir") || ends("re") || ends("oir") ? +1 : 0;
+  }
   if (k.digits || k.upper || k.key.size() < 4 || k.classes) return 0;
   auto ends = [&](const std::string& s) {
     return k.key.size() > s.size() + 1 && k.key.compare(k.key.size() - s.size(), s.size(), s) == 0;
@@ -51,6 +60,14 @@ int Finder::Tense(size_t i) const {
   // The nearest tense cue of the token's sentence (the earlier one when two
   // are as near), read only when a rule asks.
   const uint32_t sentence = t_[i].sentence;
+  // A past participle right before it: annoncé mardi, arrêtés lundi.
+  if (i > 0 && !t_[i - 1].upper && !t_[i - 1].classes && t_[i - 1].sentence == sentence) {
+    std::string_view w = K(i - 1);
+    auto ends = [&](std::string_view s) {
+      return w.size() >= s.size() + 3 && w.substr(w.size() - s.size()) == s;
+    };
+    if (ends("é") || ends("ée") || ends("és") || ends("ées")) return -1;
+  }
   for (size_t d = 1; d < 60; ++d) {
     bool any = false;
     if (d <= i && t_[i - d].sentence == sentence) {
@@ -82,11 +99,12 @@ bool Finder::CanStart(size_t i) const {
   if (i >= t_.size()) return false;
   constexpr uint64_t kNot =
       (uint64_t(1) << int(Cls::kDet)) | (uint64_t(1) << int(Cls::kTensePast)) |
-      (uint64_t(1) << int(Cls::kTenseFuture)) | (uint64_t(1) << int(Cls::kNonYear)) |
-      (uint64_t(1) << int(Cls::kHour)) | (uint64_t(1) << int(Cls::kLocal)) |
-      (uint64_t(1) << int(Cls::kAt)) | (uint64_t(1) << int(Cls::kOn)) |
-      (uint64_t(1) << int(Cls::kDurHead)) | (uint64_t(1) << int(Cls::kNotDay)) |
-      (uint64_t(1) << int(Cls::kPast)) | (uint64_t(1) << int(Cls::kFuture));
+      (uint64_t(1) << int(Cls::kTenseFuture)) | (uint64_t(1) << int(Cls::kTenseGo)) |
+      (uint64_t(1) << int(Cls::kNonYear)) | (uint64_t(1) << int(Cls::kHour)) |
+      (uint64_t(1) << int(Cls::kLocal)) | (uint64_t(1) << int(Cls::kAt)) |
+      (uint64_t(1) << int(Cls::kOn)) | (uint64_t(1) << int(Cls::kDurHead)) |
+      (uint64_t(1) << int(Cls::kNotDay)) | (uint64_t(1) << int(Cls::kPast)) |
+      (uint64_t(1) << int(Cls::kFuture));
   const Token& k = t_[i];
   if (k.digits || (k.classes & ~kNot)) return true;
   if (F(i) == "mois") return true;

@@ -248,6 +248,7 @@ Result<Lexicon> Lexicon::Load(const std::string& path) {
       {"durhead", Cls::kDurHead},
       {"notday", Cls::kNotDay},
       {"span", Cls::kSpan},
+      {"tense_go", Cls::kTenseGo},
   };
   std::ifstream in(path);
   if (!in) return Error::NotFound("cannot open " + path);

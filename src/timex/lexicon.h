@@ -59,6 +59,7 @@ enum class Cls : uint8_t {
   kDurHead,
   kNotDay,
   kSpan,
+  kTenseGo,
   kCount
 };
 

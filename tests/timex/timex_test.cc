@@ -83,6 +83,12 @@ TEST(Timex, FrenchWeekdayTense) {
             {"jeudi", "DATE", "2021-08-12"});
   ExpectOne("Le conseil se réunira jeudi.", "fr", kAnchor, {"jeudi", "DATE", "2021-08-19"});
   ExpectOne("Ils vont voter lundi.", "fr", kAnchor, {"lundi", "DATE", "2021-08-23"});
+  // "vont" before a noun is no future; a participle right before the
+  // weekday is past.
+  ExpectOne("Ses propos vont dans le sens d'un appel lancé lundi.", "fr", kAnchor,
+            {"lundi", "DATE", "2021-08-16"});
+  ExpectOne("Le plan de relance, présenté jeudi, sera voté en septembre.", "fr", kAnchor,
+            {"jeudi", "DATE", "2021-08-12"});
 }
 
 TEST(Timex, CurlyApostrophes) {
