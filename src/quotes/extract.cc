@@ -262,8 +262,22 @@ std::vector<Quote> Extraction::Run() {
     }
 
     // An auxiliary before the mark makes the quotation the predicate of the
-    // clause's subject (la ministre a « condamné fermement » l'intrusion).
+    // clause's subject (la ministre a « condamné fermement » l'intrusion);
+    // so does its subject right before it when the quotation opens in
+    // lowercase and no cue gave a speaker (…, Éliane Houlette « tient à ce
+    // que … »).
     bool predicate = false;
+    int lead_subject = -1;
+    if (a.mention < 0 && a.inv_tok < 0 && dash_mention < 0 && before_end > 0 && first < n &&
+        (toks[first].flags & kWord) && !(toks[first].flags & kCap)) {
+      int mi = MentionFrom(before_end) - 1;
+      if (mi >= 0 && mentions[mi].te == before_end && !mentions[mi].prep && !mentions[mi].loc &&
+          !mentions[mi].channel && ClauseStart(mentions[mi].tb, BackwardLimit(mentions[mi].tb)) &&
+          ((mentions[mi].kind == Mention::kName && (mentions[mi].per || mentions[mi].org)) ||
+           (mentions[mi].kind == Mention::kRole && !mentions[mi].generic)))
+        lead_subject = mi;
+    }
+    if (lead_subject >= 0) predicate = true;
     if (!a.found_cue && before_end > 0 && (toks[before_end - 1].flags & kWord)) {
       uint32_t cls = toks[before_end - 1].cls;
       predicate = (cls & quotes::kAux) && (!(cls & quotes::kIndef) || langs == quotes::kLangFr);
@@ -338,7 +352,7 @@ std::vector<Quote> Extraction::Run() {
       //    quotation, when it is another person (turn-taking); else the
       //    last speaker, when close (continuation); else, for the first
       //    quotation, the person the next sentence is about.
-      int subj = SubjectBefore(before_end);
+      int subj = lead_subject >= 0 ? lead_subject : SubjectBefore(before_end);
       Resolved s;
       if (subj >= 0) s = Resolve(subj, cur, current_sent);
       if (s.kind == SpeakerKind::kOrganisation && !cur && FirstPersonSingular(first, last)) {

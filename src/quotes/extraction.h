@@ -256,7 +256,7 @@ struct Extraction {
   std::string_view CanonicalView(const Mention& m) const;
   bool IsChannelName(std::string_view name) const;
   bool IsAdjectiveLike(const Tok& t) const;
-  int PhraseEnd(int e, int sent, bool first_adjective_free) const;
+  int PhraseEnd(int e, int sent, bool first_adjective_free, bool institution = false) const;
   int RoleEnd(const Mention& m) const;
   uint32_t TitleBefore(int k) const;
   int SplitGluedName(int tb, int te) const;

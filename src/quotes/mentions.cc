@@ -64,8 +64,18 @@ void Extraction::FindMentions() {
     m.org = sh.type == "ORG";
     m.loc = sh.type == "LOC";
     m.prep = PrecededByPrep(tb);
-    if (sh.type == "PER" && m.prep && te - tb >= 3 && (toks[tb].flags & kCap) &&
-        !FirstNameGender(text.substr(toks[tb].b, toks[tb + 1].e - toks[tb].b)) &&
+    const bool after_de =
+        tb > 0 && (toks[tb - 1].flags & kWord) &&
+        ((toks[tb - 1].cls & kParticle) || Lower(toks[tb - 1].b, toks[tb - 1].e) == "du");
+    auto place_word = [&](int k) {
+      // A place the recognizer tags as such elsewhere, or no given name.
+      std::string_view w = text.substr(toks[k].b, toks[k].e - toks[k].b);
+      for (const SpeakerHint& o : hints)
+        if (o.type == "LOC" && o.text == w) return true;
+      return !FirstNameGender(text.substr(toks[k].b, toks[k + 1].e - toks[k].b));
+    };
+    if (sh.type == "PER" && (m.prep || after_de) && te - tb >= 3 && (toks[tb].flags & kCap) &&
+        place_word(tb) &&
         FirstNameGender(text.substr(toks[tb + 1].b, toks[te - 1].e - toks[tb + 1].b))) {
       // A place glued to the person after it (le candidat RN à | Perpignan
       // | Louis Aliot): the complement, then the person.
@@ -494,7 +504,7 @@ bool Extraction::IsAdjectiveLike(const Tok& t) const {
 // End (token index) of the noun phrase whose noun ends at token e in
 // sentence `sent`: adjectives and complements (des talibans, de Badghis, de
 // la Transition écologique), at most six words.
-int Extraction::PhraseEnd(int e, int sent, bool first_adjective_free) const {
+int Extraction::PhraseEnd(int e, int sent, bool first_adjective_free, bool institution) const {
   const int n = int(toks.size());
   const int start = e;
   int words = 0;
@@ -518,6 +528,16 @@ int Extraction::PhraseEnd(int e, int sent, bool first_adjective_free) const {
     // One lowercase adjective after the noun (porte-parole adjoint), or one
     // that reads as an adjective after a complement (de la Transition
     // écologique).
+    // Not a verb: an institution's participle before its agent (l'institut
+    // dirigé par X; a person's keeps it: une source citée par l'AFP), a
+    // word before an infinitive (le rapport préconise de planter).
+    if (e + 1 < n && (toks[e + 1].flags & kWord)) {
+      std::string_view next = Lower(toks[e + 1].b, toks[e + 1].e);
+      if (institution && (next == "par" || next == "by")) break;
+      if ((next == "de" || next == "d'") && e + 2 < n && (toks[e + 2].flags & kWord) &&
+          !(toks[e + 2].flags & kCap) && !(toks[e + 2].cls & (kDef | kIndef | kPoss)))
+        break;
+    }
     if (after_noun && ((e == start && first_adjective_free) || IsAdjectiveLike(t))) {
       ++e;
       ++words;
@@ -533,7 +553,9 @@ int Extraction::PhraseEnd(int e, int sent, bool first_adjective_free) const {
 
 // The role noun phrase starting at the role mention: noun, adjectives and
 // complements (porte-parole des talibans, gouverneur de Badghis).
-int Extraction::RoleEnd(const Mention& m) const { return PhraseEnd(m.te, toks[m.tb].sent, true); }
+int Extraction::RoleEnd(const Mention& m) const {
+  return PhraseEnd(m.te, toks[m.tb].sent, true, m.org);
+}
 
 std::string Extraction::RoleText(const Mention& m) const {
   int e = RoleEnd(m);

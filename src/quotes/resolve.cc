@@ -71,8 +71,21 @@ Extraction::Resolved Extraction::ResolveOrgRole(int mi) const {
         return ResolveName(i);
     }
   }
+  // An institution's own name right after its noun phrase (l'association
+  // de défense des animaux Peta, le groupe Renault).
+  const int end = RoleEnd(m);
+  for (int i = mi + 1; i < int(mentions.size()) && mentions[i].tb <= end + 1; ++i) {
+    const Mention& o = mentions[i];
+    if (o.tb < end) continue;
+    if (o.kind == Mention::kName && !o.prep && !o.channel && !o.loc && !o.per &&
+        (o.org || (o.hint >= 0 && hints[o.hint].type == "ORG")) &&
+        (o.tb == end || (toks[end].flags & kComma)))
+      return ResolveName(i);
+    break;
+  }
   const bool bare = role.size() == size_t(m.e - m.b);
-  if (bare && m.definite) {
+  // (A document met before is not the same institution: ce rapport.)
+  if (bare && m.definite && !lex.document_roles.count(head)) {
     for (int i = mi - 1; i >= 0; --i) {
       const Mention& o = mentions[i];
       if (o.kind == Mention::kRole && o.org &&

@@ -213,6 +213,21 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
     }
     if (k < c && !(toks[k].flags & kWord)) break;
   }
+  if (IsGerund(c)) {
+    // A gerund (explique le ministère, en soulignant que) shares the
+    // subject of the verb before it in the clause.
+    int len2 = 0;
+    CueKind kind2;
+    int c2 = FindCue(lo, c, false, &len2, &kind2);
+    if (c2 >= 0 && kind2 == CueKind::kVerb && !IsGerund(c2)) {
+      Attribution a2 = FromCue(c2, len2, kind2, lo, c);
+      if (a2.mention >= 0 || a2.inv_tok >= 0) {
+        a2.cue_tok = c;
+        a2.cue_end = c + len;
+        return a2;
+      }
+    }
+  }
   int before = PickMention(lo, c, true);
   // A gerund (tout en précisant, en demandant) shares its clause's subject:
   // never the noun after it; none found here, the clause's subject is
@@ -232,8 +247,21 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   // « … ») shares its subject: the noun after it is its object.
   int after = CoordinatedVerb(c) ? -1 : PickMention(c + len, hi, false);
   // After a verb, the subject is the first mention (said Smith), but a
-  // subject before the verb wins (Smith said, il a déclaré).
+  // subject before the verb wins (Smith said, il a déclaré) unless the verb
+  // opens an incise after a comma with its subject right after it (« … »,
+  // lui-même saisi par le ministre X, explique le ministère).
   a.mention = before >= 0 ? before : after;
+  // (So does "comme l'a rappelé X".)
+  int v = c > 0 && (toks[c - 1].flags & kWord) && (toks[c - 1].cls & kAux) ? c - 1 : c;
+  if (v > lo + 1 && (toks[v - 1].flags & kWord) && (toks[v - 1].cls & kDef) &&
+      Lower(toks[v - 2].b, toks[v - 2].e) == "comme")
+    v -= 1;
+  const bool incise_verb =
+      v > lo && ((toks[v - 1].flags & kComma) ||
+                 ((toks[v - 1].flags & kWord) && Lower(toks[v - 1].b, toks[v - 1].e) == "comme"));
+  if (before >= 0 && after >= 0 && incise_verb && mentions[after].tb - (c + len) <= 4 &&
+      mentions[after].kind != Mention::kPron && mentions[before].tb > lo + 1)
+    a.mention = after;
   // An agency or outlet relaying words (« … », rapporte Le Monde; comme le
   // relevait le JDD) is not their speaker.
   if (a.mention >= 0 && mentions[a.mention].channel &&

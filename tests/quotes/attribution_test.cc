@@ -246,7 +246,9 @@ TEST(AttributionScore, LoadsAndScoresAGoldArticle) {
 // for the current speaker; a plural role (never one person) as the subject
 // after a name in an adverbial phrase; a role whose complement runs long
 // before its name; the only person of a role's gender; a closing mark typed
-// after a space.
+// after a space; a quotation right after its subject; an incise verb after a
+// comma with its subject after it, and a gerund sharing it; an institution's
+// name after its noun phrase.
 TEST(Attribution, WireStructures) {
   struct Case {
     const char* text;
@@ -272,6 +274,20 @@ TEST(Attribution, WireStructures) {
       {"Valérie Dujardin a parlé. \"Lors d'un stage, on m'a refusé un poste car j'étais "
        "enceinte \", a-t-elle raconté.",
        0, "Valérie Dujardin", "Lors d'un stage, on m'a refusé un poste car j'étais enceinte"},
+      {"Selon une déclaration transmise par son avocat, Éliane Houdart « tient à ce qu'il soit "
+       "bien compris que rien n'a été décidé sous la pression ».",
+       0, "Éliane Houdart"},
+      {"Le décret « tire les conclusions de l'avis du conseil », lui-même saisi par le ministre "
+       "de la Santé Olivier Véran, explique le ministère, en soulignant que « la France a été "
+       "marquée par des drames sanitaires ».",
+       0, "ministère"},
+      {"Le décret « tire les conclusions de l'avis du conseil », lui-même saisi par le ministre "
+       "de la Santé Olivier Véran, explique le ministère, en soulignant que « la France a été "
+       "marquée par des drames sanitaires ».",
+       1, "ministère"},
+      {"« Êtes-vous dingue ou simplement cruelle ? », a réagi l'association de défense des "
+       "animaux PETA.",
+       0, "PETA"},
       {"« Nous irons jusqu'au bout, a précisé Claire Dumont. Le combat ne fait que commencer ». "
        "Elle a quitté la salle.",
        0, "Claire Dumont",
