@@ -188,9 +188,17 @@ std::vector<Token> Tokenize(std::string_view text, std::string& arena) {
     // Punctuation: one token per code point; . ! ? end a sentence.
     push(start, i, false);
     if (c == '.' || c == '!' || c == '?' || c == 0x2026) {
-      // A period between digits (13.08.2021) or after one capital letter
-      // (M. Dupont) does not end a sentence.
+      // A period between digits (13.08.2021), after one capital letter
+      // (M. Dupont) or before a lowercase word or a number (Aug. 31, a.m.
+      // on Tuesday) does not end a sentence.
       bool inner = i < n && IsDigit((unsigned char)text[i]);
+      if (c == '.') {
+        size_t k = i;
+        while (k < n && (text[k] == ' ' || text[k] == '\t')) ++k;
+        if (k < n && ((text[k] >= 'a' && text[k] <= 'z') || IsDigit((unsigned char)text[k]))) {
+          inner = true;
+        }
+      }
       bool initial = toks.size() >= 2 &&
                      toks[toks.size() - 2].end - toks[toks.size() - 2].begin == 1 &&
                      toks[toks.size() - 2].upper;

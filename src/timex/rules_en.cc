@@ -204,7 +204,25 @@ bool Finder::CoreEn(size_t i, Cand* best) {
       x.type = Type::kTime;
       x.anchored = true;
       x.end = f;
-      x.value = PodValue(ref_, Two(hh) + ":" + Two(mm));
+      Date dd = ref_;
+      if (!DayInSentence(i)) {
+        // No day named before it in the sentence: one named just after it
+        // (at 10:30 a.m. on Tuesday).
+        for (size_t q = f; q < t_.size() && q < f + 5 && t_[q].sentence == t_[i].sentence; ++q) {
+          std::string wv;
+          if (M(q, Cls::kWeekday, &wv)) {
+            int tense = Tense(i);
+            dd = WeekdayDate(std::atoi(wv.c_str()), tense == 0 ? -1 : tense, false);
+            break;
+          }
+          if (M(q, Cls::kDeictic, &wv) && anchor_.ok()) {
+            dd = AddDays(anchor_, std::atoi(wv.c_str()));
+            break;
+          }
+        }
+      }
+      x.value = PodValue(dd, Two(hh) + ":" + Two(mm));
+      x.day = dd;
       Keep(x, best);
     }
   }

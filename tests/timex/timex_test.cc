@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace veille::timex {
@@ -164,6 +166,35 @@ TEST(Timex, WordsThatAreNotTimes) {
     EXPECT_TRUE(Find(s, "fr", kAnchor).empty()) << s;
   }
 }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Golden files: an article written for the test, every expression checked
+// by hand (tests/data/timex/*.golden.tsv, the lines `veille timex` prints).
+// After a deliberate change, regenerate with
+//   build/veille timex [--lang en] --anchor 2021-08-18 tests/data/timex/X.txt
+// and review the diff.
+void ExpectGolden(const std::string& name, const char* lang) {
+  std::string text = ReadFile("tests/data/timex/" + name + ".txt");
+  std::string want = ReadFile("tests/data/timex/" + name + ".golden.tsv");
+  ASSERT_FALSE(text.empty()) << name;
+  ASSERT_FALSE(want.empty()) << name;
+  std::string got;
+  for (const auto& e : Find(text, lang, "2021-08-18")) {
+    got += std::to_string(e.begin) + "\t" + std::to_string(e.end) + "\t" + TypeName(e.type) + "\t" +
+           e.value + "\t" + text.substr(e.begin, e.end - e.begin) + (e.mod.empty() ? "" : "\t") +
+           e.mod + "\n";
+  }
+  EXPECT_EQ(got, want) << name;
+}
+
+TEST(Timex, GoldenFrench) { ExpectGolden("fr_news", "fr"); }
+TEST(Timex, GoldenEnglish) { ExpectGolden("en_news", "en"); }
 
 // Properties on random byte soup and random mixes of cue words: offsets
 // inside the text, in order, not overlapping, values never empty.
