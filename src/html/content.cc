@@ -48,6 +48,11 @@ constexpr uint32_t kProseGain10 = 15;
 constexpr uint32_t kProseGainMin = 500;
 constexpr uint32_t kProseShare10 = 5;
 constexpr float kProseMaxLinks = 0.25f;
+// A cue weight above kMildCue ("widget" of a page builder's blocks) does not
+// drop a block of paragraphs inside the content holding kMildCueProse bytes
+// of prose or more, half its text, links under a fifth of it.
+constexpr int kMildCue = -25;
+constexpr uint32_t kMildCueProse = 200;
 // Short lines above the headline that are dropped with it.
 constexpr size_t kMaxAboveHeadline = 3;
 
@@ -836,7 +841,9 @@ class Extraction {
         // A cue on a wrapper that holds most of the chosen text names the
         // layout, not furniture.
         bool holds_most = f.text * 2 > info_[top].text;
-        if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 : f.weight <= -25) &&
+        bool mild = f.weight > kMildCue && f.n_p > 0 && f.prose * 2 >= f.text &&
+                    f.prose >= kMildCueProse && LinkDensity(i) < 0.2f;
+        if (f.weight < 0 && !holds_most && (f.scored ? f.score < 0 && !mild : f.weight <= -25) &&
             !(relaxed_ && RepeatedProse(i)))
           return true;
         if (relaxed_) {
