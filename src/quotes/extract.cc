@@ -224,15 +224,18 @@ std::vector<Quote> Extraction::Run() {
       a.mention = dash_mention;
     } else if (c >= 0) {
       a = FromCue(c, len, kind, after_begin, fwd_hi);
-      if (a.mention < 0 && a.inv_tok < 0) {
+      const bool channel = a.mention >= 0 && mentions[a.mention].channel;
+      if ((a.mention < 0 && a.inv_tok < 0) || channel) {
         // The cue after it names nobody (tout en précisant): one before it
-        // in the sentence may (X a tenu à rappeler que « … »).
+        // in the sentence may (X a tenu à rappeler que « … »); so does one
+        // whose subject is a person when the cue after is an outlet's (il a
+        // assuré « … », explique le Monde).
         int len2 = 0;
         CueKind kind2;
         int c2 = FindCue(back_lo, before_end, false, &len2, &kind2);
         if (c2 >= 0) {
           Attribution a2 = FromCue(c2, len2, kind2, back_lo, before_end);
-          if (a2.mention >= 0 || a2.inv_tok >= 0) a = a2;
+          if ((a2.mention >= 0 && !mentions[a2.mention].channel) || a2.inv_tok >= 0) a = a2;
         }
       }
     } else {

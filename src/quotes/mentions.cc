@@ -90,6 +90,20 @@ void Extraction::FindMentions() {
       p.b = toks[p.tb].b;
       p.e = toks[te - 1].e;
       mentions.push_back(p);
+    } else if (sh.type == "PER" && te - tb >= 4 && (toks[tb + 2].flags & kCap) &&
+               FirstNameGender(text.substr(toks[tb].b, toks[tb + 1].e - toks[tb].b)) &&
+               FirstNameGender(text.substr(toks[tb + 2].b, toks[te - 1].e - toks[tb + 2].b))) {
+      // Two people run together (d'Emmanuel Macron | Ismaël Emelien): the
+      // complement's person, then the one the role is about.
+      Mention p = m;
+      m.te = tb + 2;
+      m.hint = -1;
+      p.tb = tb + 2;
+      p.hint = -1;
+      p.prep = false;
+      p.b = toks[p.tb].b;
+      p.e = toks[te - 1].e;
+      mentions.push_back(p);
     } else if (sh.type != "PER") {
       int split = SplitGluedName(tb, te);
       if (split > tb) {
@@ -105,7 +119,8 @@ void Extraction::FindMentions() {
         p.prep = false;
         p.b = toks[split].b;
         p.e = toks[te - 1].e;
-        mentions.push_back(p);
+        // (Not a title alone: à l'AFP Mgr | Georges Colomb.)
+        if (!(te - split == 1 && (toks[split].cls & kAbbrev))) mentions.push_back(p);
       } else if (m.org) {
         // A multi-word institution the recognizer cut short (Commission de
         // régulation | de l'énergie, ministère de la Transition | écologique).

@@ -297,6 +297,19 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         // Not the name that ends the role's own complement (le neveu du
         // président Marc Olier).
         if (next >= 0 && mentions[next].tb <= RoleEnd(m)) next = -1;
+        // Nor another person of the role's own sentence (le chef de l'État
+        // confie « … » si Donald Trump …): the role's name comes in apposition
+        // or in a sentence after it.
+        if (next >= 0 && toks[mentions[next].tb].sent == toks[m.tb].sent &&
+            AppositionName(mi) != next) {
+          next = -1;
+          for (int pi : persons)
+            if (mentions[pi].tb > m.tb && toks[mentions[pi].tb].sent > toks[m.tb].sent &&
+                !mentions[pi].prep && GenderFits(mentions[pi].gender, m.gender)) {
+              next = pi;
+              break;
+            }
+        }
         if (next >= 0 && toks[mentions[next].tb].sent - toks[m.tb].sent <= 2) {
           Resolved n = ResolveName(next);
           n.role = r.role;

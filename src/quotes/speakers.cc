@@ -229,6 +229,24 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
     }
   }
   int before = PickMention(lo, c, true);
+  // A verb coordinated right after a quotation (confie « … » si X … et
+  // estime que) shares the first verb's subject, not a mention in between.
+  if (CoordinatedVerb(c) && lo > 0 && IsMarkTok(lo - 1)) {
+    before = -1;
+    int s0 = c;
+    while (s0 > 0 && toks[s0 - 1].sent == toks[c].sent) --s0;
+    int len2 = 0;
+    CueKind kind2;
+    int c2 = FindCue(s0, lo, false, &len2, &kind2);
+    if (c2 >= 0 && kind2 == CueKind::kVerb) {
+      Attribution a2 = FromCue(c2, len2, kind2, BackwardLimit(c2), ForwardLimit(c2 + len2, 40));
+      if (a2.mention >= 0 || a2.inv_tok >= 0) {
+        a2.cue_tok = c;
+        a2.cue_end = c + len;
+        return a2;
+      }
+    }
+  }
   // A gerund (tout en précisant, en demandant) shares its clause's subject:
   // never the noun after it; none found here, the clause's subject is
   // looked for as for a quotation without a cue.
@@ -259,8 +277,15 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   const bool incise_verb =
       v > lo && ((toks[v - 1].flags & kComma) ||
                  ((toks[v - 1].flags & kWord) && Lower(toks[v - 1].b, toks[v - 1].e) == "comme"));
-  if (before >= 0 && after >= 0 && incise_verb && mentions[after].tb - (c + len) <= 4 &&
-      mentions[after].kind != Mention::kPron && mentions[before].tb > lo + 1)
+  bool subordinate = false;  // a déclaré que quand une société …: not its subject
+  for (int k = c + len; after >= 0 && k < mentions[after].tb && !subordinate; ++k) {
+    std::string_view w = Lower(toks[k].b, toks[k].e);
+    subordinate = w == "que" || w == "qu'" || w == "quand" || w == "si" || w == "that" ||
+                  w == "if" || w == "when";
+  }
+  if (before >= 0 && after >= 0 && incise_verb && !subordinate &&
+      mentions[after].tb - (c + len) <= 4 && mentions[after].kind != Mention::kPron &&
+      mentions[before].tb > lo + 1)
     a.mention = after;
   // An agency or outlet relaying words (« … », rapporte Le Monde; comme le
   // relevait le JDD) is not their speaker.
@@ -519,7 +544,11 @@ int Extraction::AppositionName(int mi) const {
   // A name right after a complement that ends with another person's role
   // is that person's (le fils de la reine Elizabeth II, le porte-parole du
   // président X).
-  if (end - 1 >= r.te && (toks[end - 1].cls & kRolePer) && !(toks[end - 1].cls & kRoleOrg))
+  // (After a comma, the name is the first role's again: la sœur du roi, la
+  // princesse Christina.)
+  const bool comma_after = end < int(toks.size()) && (toks[end].flags & kComma);
+  if (end - 1 >= r.te && (toks[end - 1].cls & kRolePer) && !(toks[end - 1].cls & kRoleOrg) &&
+      !comma_after)
     return -1;
   // Between the role's phrase and the name there may only be commas,
   // asides in parentheses, complements and the names of institutions and
@@ -565,6 +594,12 @@ int Extraction::AppositionName(int mi) const {
       return (relaxed || m.tb - end > 8) && !comma_before ? -1 : i;
     if (m.kind == Mention::kName || m.prep) {
       k = m.te;  // an institution, a place or a complement: pass over it
+      continue;
+    }
+    bool comma_gap = false;
+    for (int j = k; j < m.tb; ++j) comma_gap |= (toks[j].flags & kComma) != 0;
+    if (m.kind == Mention::kRole && comma_gap && m.per && !m.anon) {
+      k = RoleEnd(m);  // a second role in apposition (…, la princesse X)
       continue;
     }
     break;

@@ -273,7 +273,7 @@ int Extraction::InciseAt(int k) {
     if (!subject) return -1;
   }
   // It runs to the next comma or sentence end, a few words on.
-  for (int e = v + 1; e < n && e - v <= 12; ++e) {
+  for (int e = v + 1; e < n && e - v <= (pron ? 24 : 12); ++e) {
     if (toks[e].quote != q) return e;  // the quotation ends with it
     if (toks[e].flags & (kComma | kSentEnd)) return (toks[e].flags & kSentEnd) ? e + 1 : e;
     if (IsMarkTok(e)) return -1;

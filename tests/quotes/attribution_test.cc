@@ -248,7 +248,9 @@ TEST(AttributionScore, LoadsAndScoresAGoldArticle) {
 // before its name; the only person of a role's gender; a closing mark typed
 // after a space; a quotation right after its subject; an incise verb after a
 // comma with its subject after it, and a gerund sharing it; an institution's
-// name after its noun phrase.
+// name after its noun phrase; an outlet's cue after a person's; a
+// subordinate clause's subject after a verb; a coordinated verb after a
+// quotation, and a role named in a later sentence.
 TEST(Attribution, WireStructures) {
   struct Case {
     const char* text;
@@ -288,6 +290,16 @@ TEST(Attribution, WireStructures) {
       {"« Êtes-vous dingue ou simplement cruelle ? », a réagi l'association de défense des "
        "animaux PETA.",
        0, "PETA"},
+      {"M. Emelien a reconnu avoir visionné ces vidéos. Mais il a aussi assuré « n'avoir jamais "
+       "eu conscience du caractère illégal de ces images », explique le Monde.",
+       0, "Emelien"},
+      {"Peter Keenan, d'une association d'aide aux réfugiés, a déclaré que quand une société "
+       "rejette des gens qui fuient la guerre, « cela en dit long » sur son état.",
+       0, "Peter Keenan"},
+      {"Le chef de l'État confie « ne jamais se demander » si Donald Trump achèvera son mandat "
+       "et estime que « ce n'est pas à lui de juger » le président. « Je travaille avec lui car "
+       "nous sommes au service de nos pays », a expliqué Emmanuel Macron.",
+       1, "Emmanuel Macron"},
       {"« Nous irons jusqu'au bout, a précisé Claire Dumont. Le combat ne fait que commencer ». "
        "Elle a quitté la salle.",
        0, "Claire Dumont",
