@@ -43,7 +43,9 @@ struct Expression {
 };
 
 // text: UTF-8 clean text of one article; lang: "fr" or "en" (others: empty
-// result); anchor: the article's date "YYYY-MM-DD", or empty when unknown.
+// result); anchor: the article's date "YYYY-MM-DD", or empty when unknown;
+// a partial date ("YYYY-MM", "YYYY") resolves the years of "le 13 août" and
+// "en mars" but leaves days (hier, jeudi) as XXXX-XX-XX.
 // Thread-safe. When the data files cannot be loaded, returns nothing (and
 // LoadStatus() says why).
 std::vector<Expression> Find(std::string_view text, std::string_view lang, std::string_view anchor);

@@ -242,8 +242,10 @@ int Finder::SignAfter(size_t i, size_t* end) const {
 int Finder::InferYear(int m, int d, int dir, size_t at) const {
   if (anchor_.y <= 0) return 0;
   int y = anchor_.y;
+  if (anchor_.m <= 0) return y;  // an anchor that is only a year
   Date c{y, m, std::min(d > 0 ? d : 15, DaysInMonth(y, m))};
-  int64_t diff = DaysFromCivil(c.y, c.m, c.d) - DaysFromCivil(anchor_.y, anchor_.m, anchor_.d);
+  int64_t diff = DaysFromCivil(c.y, c.m, c.d) -
+                 DaysFromCivil(anchor_.y, anchor_.m, anchor_.d > 0 ? anchor_.d : 15);
   if (d <= 0) {
     // A month: the year named earlier in its sentence, else compare months.
     if (sentence_year_ > 0 && sentence_year_tok_ == t_[at].sentence) return sentence_year_;
@@ -382,8 +384,27 @@ std::vector<Expression> Find(std::string_view text, std::string_view lang,
   if (!en && lang != "fr") return {};
   const Lexicon* lx = LexiconFor(lang);
   if (!lx) return {};
+  // A full date, or a partial one (YYYY-MM, YYYY) that resolves years and
+  // months only.
   Date a;
-  if (!anchor.empty() && !ParseDate(anchor, &a)) a = Date{};
+  if (!anchor.empty() && !ParseDate(anchor, &a)) {
+    a = Date{};
+    auto num = [&](size_t b, size_t n) {
+      int v = 0;
+      for (size_t k = b; k < b + n; ++k) {
+        if (anchor[k] < '0' || anchor[k] > '9') return -1;
+        v = v * 10 + (anchor[k] - '0');
+      }
+      return v;
+    };
+    if (anchor.size() >= 4 && num(0, 4) > 0) {
+      a.y = num(0, 4);
+      if (anchor.size() >= 7 && anchor[4] == '-') {
+        int mm = num(5, 2);
+        if (mm >= 1 && mm <= 12) a.m = mm;
+      }
+    }
+  }
   Finder f(*lx, text, a);
   return f.Run(en);
 }
