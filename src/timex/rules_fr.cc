@@ -258,22 +258,60 @@ bool Finder::DateFr(size_t i, Cand* best) {
     x.day = dd;
     Keep(x, best);
   }
-  // La nuit de lundi à mardi, la nuit du 3 au 4.
+  // La nuit de lundi à mardi, la nuit de samedi, la nuit du 14 au 15 août,
+  // la nuit dernière: the night that starts on the first day.
   j = i;
   if (F(j) == "nuit" && j + 2 < t_.size() && (K(j + 1) == "de" || K(j + 1) == "du")) {
-    if ((e = M(j + 2, Cls::kWeekday, &v)) && e + 1 < t_.size() &&
-        (K(e) == "à" || K(e) == "a" || K(e) == "au") && (M(e + 1, Cls::kWeekday))) {
+    if ((e = M(j + 2, Cls::kWeekday, &v))) {
       wd = ToInt(v);
       int tense = Tense(i);
       Date dd = WeekdayDate(wd, tense == 0 ? -1 : tense, false);
       Cand x;
-      x.end = M(e + 1, Cls::kWeekday);
+      x.end = e;
+      if ((K(e) == "à" || K(e) == "a" || K(e) == "au") && M(e + 1, Cls::kWeekday)) {
+        x.end = M(e + 1, Cls::kWeekday);
+      }
       x.type = Type::kTime;
       x.value = PodValue(dd, "NI");
       x.anchored = true;
       x.day = dd;
       Keep(x, best);
     }
+    int d1, d2, m2;
+    size_t e1, e2;
+    if (Day(j + 2, &d1, &e1) && K(e1) == "au" && Day(e1 + 1, &d2, &e2) && Month(e2, &m2, &e2)) {
+      // The first day is in the month named, or the one before (31 au 1er).
+      int m1 = d1 > d2 ? (m2 == 1 ? 12 : m2 - 1) : m2;
+      Cand x;
+      x.end = e2;
+      int y = 0;
+      size_t e3 = SIZE_MAX;
+      if (Year(e2, &y, &e3, false)) {
+        x.end = e3;
+      } else {
+        size_t f;
+        y = InferYear(m1, d1, SignAfter(e2, &f), i);
+        x.anchored = true;
+      }
+      if (m1 == 12 && m2 == 1 && y > 0 && x.end == e3) --y;
+      if (d1 <= DaysInMonth(y > 0 ? y : 2000, m1)) {
+        Date dd{y, m1, d1};
+        x.type = Type::kTime;
+        x.value = PodValue(y > 0 ? dd : Date{}, "NI");
+        if (y <= 0) x.value = "XXXX-" + Two(m1) + "-" + Two(d1) + "TNI";
+        if (y > 0) x.day = dd;
+        Keep(x, best);
+      }
+    }
+  }
+  if (F(j) == "nuit" && det_ && Is(j + 1, Cls::kPast) && anchor_.ok()) {
+    Cand x;
+    x.end = M(j + 1, Cls::kPast);
+    x.type = Type::kTime;
+    x.anchored = true;
+    x.day = AddDays(anchor_, -1);
+    x.value = PodValue(x.day, "NI");
+    Keep(x, best);
   }
   return best->end != 0;
 }

@@ -103,6 +103,12 @@ TEST(Timex, CurlyApostrophes) {
 TEST(Timex, FrenchNightAndTimes) {
   ExpectOne("L'attaque a eu lieu dans la nuit de mercredi à jeudi.", "fr", "2021-08-20",
             {"la nuit de mercredi à jeudi", "TIME", "2021-08-18TNI"});
+  ExpectOne("Les combats ont repris dans la nuit du 14 au 15 août.", "fr", kAnchor,
+            {"la nuit du 14 au 15 août", "TIME", "2021-08-14TNI"});
+  ExpectOne("Un incendie a éclaté dans la nuit de samedi.", "fr", kAnchor,
+            {"la nuit de samedi", "TIME", "2021-08-14TNI"});
+  ExpectOne("La ville a été bombardée la nuit dernière.", "fr", kAnchor,
+            {"la nuit dernière", "TIME", "2021-08-17TNI"});
   ExpectOne("Lundi 16 août, vers 14 h 30, la foule a envahi la piste.", "fr", kAnchor,
             {"14 h 30", "TIME", "2021-08-16T14:30"});  // "vers" is left out, as in FTiB
 }
