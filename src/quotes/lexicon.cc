@@ -1,6 +1,7 @@
 // lexicon.cc: loads data/quotes/* into word-class and cue tables.
 #include "quotes/lexicon.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -77,7 +78,15 @@ std::vector<std::string> GenerateFrench(std::string lemma) {
   std::string stem = lemma.substr(0, lemma.size() - 2);
   for (const char* suf : {"er", "e", "es", "ent", "é", "ée", "és", "ées", "ait", "aient", "ant",
                           "a", "era", "eront", "erait", "èrent"}) {
-    forms.push_back(stem + suf);
+    // Before a or o, c is written ç and g ge (dénonçant, annonça,
+    // encourageait).
+    if (suf[0] == 'a' && EndsWith(stem, "c")) {
+      forms.push_back(stem.substr(0, stem.size() - 1) + "\xC3\xA7" + suf);
+    } else if (suf[0] == 'a' && EndsWith(stem, "g")) {
+      forms.push_back(stem + "e" + suf);
+    } else {
+      forms.push_back(stem + suf);
+    }
   }
   return forms;
 }
@@ -87,6 +96,14 @@ std::vector<std::string> GenerateEnglish(const std::string& lemma) {
   if (lemma.empty()) return forms;
   char last = lemma.back();
   bool e = last == 'e';
+  if (lemma.size() > 2 && last == 'y' && !std::strchr("aeiou", lemma[lemma.size() - 2])) {
+    // reply → replies, replied, replying
+    std::string stem = lemma.substr(0, lemma.size() - 1);
+    forms.push_back(stem + "ies");
+    forms.push_back(stem + "ied");
+    forms.push_back(lemma + "ing");
+    return forms;
+  }
   if (EndsWith(lemma, "s") || EndsWith(lemma, "sh") || EndsWith(lemma, "ch") ||
       EndsWith(lemma, "x")) {
     forms.push_back(lemma + "es");

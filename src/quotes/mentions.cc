@@ -453,7 +453,8 @@ bool Extraction::IsGenericSubject(int k) const {
   for (int j = d - 1; j >= 0 && d - j <= 5; --j) {
     const Tok& u = toks[j];
     if (!(u.flags & kWord) || u.quote >= 0) return false;
-    if (u.cue_len && u.cue_kind == CueKind::kVerb) return InvertedVerb(j);
+    // (After a gerund, the noun is its object: dénonçant un acte.)
+    if (u.cue_len && u.cue_kind == CueKind::kVerb) return !IsGerund(j) && InvertedVerb(j);
     // Not across a subordinate clause (a estimé que les manquements ...).
     if (u.cls & kStop) {
       std::string_view w = Lower(u.b, u.e);

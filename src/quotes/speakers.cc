@@ -283,7 +283,7 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
     subordinate = w == "que" || w == "qu'" || w == "quand" || w == "si" || w == "that" ||
                   w == "if" || w == "when";
   }
-  if (before >= 0 && after >= 0 && incise_verb && !subordinate &&
+  if (before >= 0 && after >= 0 && incise_verb && !subordinate && !IsGerund(c) &&
       mentions[after].tb - (c + len) <= 4 && mentions[after].kind != Mention::kPron &&
       mentions[before].tb > lo + 1)
     a.mention = after;

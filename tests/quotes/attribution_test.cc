@@ -377,6 +377,18 @@ TEST(Attribution, RelaysDistancesAndGluedPlaces) {
   }
 }
 
+// Cue forms of -cer and -ger verbs are generated with ç and ge before a
+// (dénonçant): the short quotation they introduce is kept and attributed.
+TEST(Attribution, GeneratedCueSpellings) {
+  auto q = Extractor().Extract(
+      "Le maire Eric Authiat a publié des images des dégâts, dénonçant un acte « lamentable ».",
+      "fr", {});
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].cue, "dénonçant");
+  ASSERT_TRUE(q[0].speaker.has_value());
+  EXPECT_EQ(*q[0].speaker, "Eric Authiat");
+}
+
 // The French development and held-out sets load (no article text inside:
 // spans and hashes only) and, with the corpus present, score as the issue
 // asks: every quote found, no name given where the text names none.
