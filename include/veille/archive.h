@@ -50,7 +50,7 @@ struct OutletFraming;
 struct FramingOptions;
 }  // namespace stories
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 // Read-write opening migrates a version-2 archive (it adds `source_groups`);
 // read-only opening accepts it as it is.
 inline constexpr int kOldestSchemaVersion = 2;
@@ -126,6 +126,7 @@ struct StoredArticle {
   std::string content_hash;
   std::vector<Mention> entities;  // canonical = the archive entity's name
   std::vector<QuoteSpan> quotes;
+  std::vector<EventSpan> events;  // the article's event reports (veille/events.h)
   struct NearDuplicate {
     std::string id;
     double similarity = 0;
@@ -211,6 +212,40 @@ struct ArchiveStats {
   std::optional<std::string> first_date, last_date;
   uint64_t runs = 0;
   uint64_t file_bytes = 0;
+};
+
+// --- events (veille/events.h; archive/events_store.cc) ---
+// Which merged events to list: `entity` is actor, target or place of a report
+// or named in its sentence; `articles` (ids, may be empty) limits them to the
+// events reported by those articles.
+struct EventQuery {
+  std::optional<std::string> action;  // capture, fall, ... (a report's action)
+  std::optional<std::string> entity;  // a name or alias
+  std::optional<std::string> since;   // event date >= (YYYY[-MM[-DD]])
+  std::optional<std::string> until;   // event date <=
+  std::optional<std::vector<std::string>> articles;
+  size_t limit = 200;
+};
+// One article's report of an event.
+struct EventReport {
+  std::string article_id;
+  std::optional<std::string> outlet, article_date, title;
+  EventSpan span;
+  std::string sentence;  // the reporting sentence of the clean text
+};
+// Reports of one event across articles, merged.
+struct EventRecord {
+  int64_t id = 0;
+  std::string action, actor, target, place;
+  std::string date;                // the reports' most common date ("": undated)
+  std::string date_source;         // how that date was found: event, sentence, article
+  std::vector<std::string> dates;  // every distinct date reported (disagreements)
+  size_t report_count = 0, outlet_count = 0;
+  struct First {
+    std::string id;
+    std::optional<std::string> date, outlet;
+  } first;  // the earliest report (article date, then storage order)
+  std::vector<EventReport> reports;
 };
 
 class Archive {
@@ -374,6 +409,11 @@ class Archive {
   Result<std::unordered_map<std::string, uint64_t>> TermDocFreqs(
       const std::vector<std::string>& terms);
 
+  // Events: merged events matching `q`, in date order (undated last), each
+  // with its reports.
+  bool HasEventTables();
+  Result<std::vector<EventRecord>> Events(const EventQuery& q);
+
   // Ingest runs: one row per `veille ingest`, with its figures.
   Result<int64_t> StartRun(const std::string& inputs);
   Status FinishRun(int64_t run, const std::string& status, const std::string& summary_json);
@@ -453,6 +493,11 @@ class Archive {
   Status RemoveExtracted(int64_t rowid);
   Status LoadExtracted(int64_t rowid, StoredArticle* a);
   Status LoadReuse(int64_t rowid, StoredArticle* a);
+  // An article's event reports, merged into events (archive/events_store.cc).
+  Status StoreEvents(int64_t rowid, const Article& a);
+  Status RemoveEvents(int64_t rowid);
+  Status LoadEvents(int64_t rowid, StoredArticle* a);
+  std::optional<bool> has_event_tables_;
   // Takes a replaced article out of its story (archive/stories_store.cc).
   Status RemoveStoryMember(int64_t rowid);
   // Recomputes a story's record from its members; deletes an empty story.

@@ -115,12 +115,31 @@ struct QuoteSpan {
   bool partial = false;  // words quoted inside the writer's own sentence
 };
 
+// A dated event the events stage found in a sentence (veille/events.h):
+// (actor, action, target, place, date), the actor and target resolved to the
+// article's canonical entities where they are entities.
+struct EventSpan {
+  std::string action;       // capture, fall, flee, ... (data/events/actions.txt)
+  std::string actor;        // canonical entity name, or ""
+  std::string target;       // canonical entity name, or ""
+  std::string place;        // canonical place name, or ""
+  std::string date;         // YYYY-MM-DD, YYYY-MM or YYYY, or "" (undated)
+  std::string date_source;  // "event" (its own time expression), "sentence", "article", ""
+  uint32_t begin = 0;       // the trigger words: byte offsets in Cleaned::text
+  uint32_t end = 0;
+  uint32_t sentence_begin = 0;  // the sentence that reports it
+  uint32_t sentence_end = 0;
+  std::string source;     // who reports it (a quote's speaker, the subject of "a déclaré"), or ""
+  bool reported = false;  // alleged: conditional ("auraient capturé") or reported speech
+};
+
 struct Article {
   RawArticle raw;
   Cleaned clean;
   Analysis analysis;
   std::vector<Mention> entities;  // in text order
   std::vector<QuoteSpan> quotes;  // in text order
+  std::vector<EventSpan> events;  // in text order
   // Full-text index terms of the title and clean text (PreAnalyze), computed
   // by the pipeline's workers; empty = let the FTS5 tokenizer analyse.
   std::string index_title, index_body;

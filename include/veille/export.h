@@ -43,6 +43,15 @@ nlohmann::json StorySummaryJson(const stories::StorySummary& s);
 nlohmann::json StoryArticleJson(const stories::StoryArticle& a);
 nlohmann::json FramingJson(const std::vector<stories::OutletFraming>& outlets);
 
+// Merged events (event_export.cc), as `veille events/timeline --json` and
+// /api/events, /api/timeline give them: {"id", "date", "dates", "action",
+// "actor", "target", "place", "reports" (count), "outlets" (count),
+// "first": {"id", "date", "outlet"}} and, with `sources`, "sources": each
+// report {"id", "outlet", "date", "title", "sentence", "start", "end",
+// "sentence_start", "date_source", "source", "reported", "action", "actor",
+// "target"}. Empty names are null.
+nlohmann::json EventRecordJson(const EventRecord& e, bool sources);
+
 }  // namespace veille
 
 #endif  // VEILLE_EXPORT_H_

@@ -49,6 +49,7 @@ struct IngestOptions {
   // looking the earlier articles up in the archive (slower per article).
   size_t reuse_memory_bytes = size_t{3} << 30;
   bool stories = true;                      // story clustering (veille/stories.h)
+  bool events = true;                       // events (veille/events.h)
   const std::atomic<bool>* stop = nullptr;  // set (e.g. on SIGINT) to stop cleanly
   // Measure the CPU time of every step on every thread (IngestSummary::profile).
   bool profile = false;

@@ -87,6 +87,22 @@ std::string ArticleJson(const StoredArticle& a) {
   j["reuse"] = reuse;
   j["entities"] = entities;
   j["quotes"] = quotes;
+  json events = json::array();
+  auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  for (const auto& e : a.events)
+    events.push_back({{"actor", opt(e.actor)},
+                      {"action", e.action},
+                      {"target", opt(e.target)},
+                      {"place", opt(e.place)},
+                      {"date", opt(e.date)},
+                      {"date_source", opt(e.date_source)},
+                      {"start", e.begin},
+                      {"end", e.end},
+                      {"sentence_start", e.sentence_begin},
+                      {"sentence_end", e.sentence_end},
+                      {"source", opt(e.source)},
+                      {"reported", e.reported}});
+  j["events"] = events;
   j["story"] = a.story ? json(*a.story) : json(nullptr);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -153,6 +153,7 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
         a.index_quotes.size() == a.quotes.size() ? &a.index_quotes[i] : nullptr;
     if (auto s = backend_->IndexQuote(qid, a.analysis.language, q.text, pre); !s.ok()) return s;
   }
+  if (auto s = StoreEvents(rowid, a); !s.ok()) return s;
   // Outside a transaction (autocommit), nothing would call Commit().
   if (!backend_->InTransaction()) return FlushEntityCounts();
   return OkStatus();
@@ -223,6 +224,7 @@ Status Archive::RemoveExtracted(int64_t rowid) {
   if (rc != sql::kDone) return DbError(*db_, "reading quotes");
   for (const auto& [id, text] : quotes)
     if (auto s = backend_->UnindexQuote(id, language, text); !s.ok()) return s;
+  if (auto s = RemoveEvents(rowid); !s.ok()) return s;
   for (const char* q : {"DELETE FROM mentions WHERE article_rowid = ?",
                         "DELETE FROM quotes WHERE article_rowid = ?"}) {
     Stmt d(*db_, q);
@@ -266,7 +268,7 @@ Status Archive::LoadExtracted(int64_t rowid, StoredArticle* a) {
     x.partial = q.Int(9) != 0;
     a->quotes.push_back(std::move(x));
   }
-  return OkStatus();
+  return LoadEvents(rowid, a);
 }
 
 Result<std::vector<int64_t>> Archive::FindEntityIds(const std::string& name) {

@@ -65,6 +65,8 @@ Runner RegisterCrawl(CLI::App& sub, const Common& common);
 Runner RegisterStories(CLI::App& sub, const Common& common);
 Runner RegisterStory(CLI::App& sub, const Common& common);
 Runner RegisterEvalStories(CLI::App& sub, const Common& common);
+Runner RegisterEvents(CLI::App& sub, const Common& common);    // events_cmd.cc
+Runner RegisterTimeline(CLI::App& sub, const Common& common);  // events_cmd.cc
 
 // Terminal columns of UTF-8 text, one per code point (accented letters
 // included; wide CJK characters are counted as one).

@@ -30,6 +30,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     bool no_quotes = false;
     bool no_reuse = false;
     bool no_stories = false;
+    bool no_events = false;
     bool profile = false;
     size_t reuse_memory_mb = IngestOptions{}.reuse_memory_bytes >> 20;
     unsigned watch = 0;
@@ -52,6 +53,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
   sub.add_flag("--no-quotes", o->no_quotes, "Skip quote extraction");
   sub.add_flag("--no-reuse", o->no_reuse, "Skip near-duplicate and reused-passage detection");
   sub.add_flag("--no-stories", o->no_stories, "Skip story clustering");
+  sub.add_flag("--no-events", o->no_events, "Skip event extraction");
   sub.add_flag("--profile", o->profile,
                "Measure the CPU time of every step per thread and print it after the summary");
   sub.add_option("--reuse-memory-mb", o->reuse_memory_mb,
@@ -83,6 +85,7 @@ Runner RegisterIngest(CLI::App& sub, const Common& common) {
     opt.quotes = !o->no_quotes;
     opt.reuse = !o->no_reuse;
     opt.stories = !o->no_stories;
+    opt.events = !o->no_events;
     opt.profile = o->profile;
     opt.reuse_memory_bytes = o->reuse_memory_mb << 20;
     opt.batch_size = o->batch;

@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
        RegisterStory},
       {"eval-stories", "Score the archive's stories against a gold clustering (BCubed, pairwise)",
        RegisterEvalStories},
+      {"events", "Dated events (who took, left, attacked what), merged across articles",
+       RegisterEvents},
+      {"timeline", "The dated events of a search or an entity, in date order, with reports",
+       RegisterTimeline},
   };
   std::map<CLI::App*, Runner> runners;
   for (const auto& c : cmds) {

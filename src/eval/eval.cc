@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "veille/entities.h"
+#include "veille/events.h"
 #include "veille/quotes.h"
 
 namespace veille {
@@ -159,6 +160,64 @@ void ScoreQuotes(const std::string& id, const json& gold_list, const json& gold_
   }
 }
 
+// Events: the article's reports grouped by merge action and target (a fall
+// and a capture of one place are one event, events::MergeAction); only
+// reports with a target count, as gold events are (actor, action, target).
+// A gold event is found when a group has its action family and its target
+// (compared like entity names); its actor is right when a report of the
+// group names it (a gold actor null: any). A group that matches no gold
+// event is a false positive.
+void ScoreEvents(const std::string& id, const json& gold_list, const json& gold_entities,
+                 const StoredArticle& a, EvalSection* recall, EvalSection* precision,
+                 EvalSection* actor) {
+  std::vector<GoldEntity> ents = ReadGoldEntities(gold_entities);
+  auto names_of = [&](const std::string& name) {
+    std::set<std::string> names = {Key(name)};
+    for (auto& e : ents)
+      if (e.names.count(Key(name))) names.insert(e.names.begin(), e.names.end());
+    return names;
+  };
+  struct Group {
+    std::string family, action, target;
+    std::set<std::string> actors;
+    bool used = false;
+  };
+  std::map<std::pair<std::string, std::string>, Group> groups;
+  for (const EventSpan& e : a.events) {
+    if (e.target.empty()) continue;
+    std::string family(events::MergeAction(e.action));
+    Group& g = groups[{family, Key(e.target)}];
+    g.family = family;
+    g.target = e.target;
+    if (g.action.empty() || e.action == "capture") g.action = e.action;
+    if (!e.actor.empty()) g.actors.insert(Key(e.actor));
+  }
+  for (auto& ge : gold_list) {
+    std::string action = ge.value("action", "");
+    auto target = OptString(ge, "target");
+    auto gactor = OptString(ge, "actor");
+    std::set<std::string> tnames = target ? names_of(*target) : std::set<std::string>{};
+    Group* hit = nullptr;
+    for (auto& [k, g] : groups)
+      if (g.family == events::MergeAction(action) && tnames.count(k.second)) hit = &g;
+    Check(*recall, hit != nullptr,
+          fmt::format("{}: missed event {} {} {}", id, Show(gactor), action, Show(target)));
+    if (!hit) continue;
+    hit->used = true;
+    if (!gactor) continue;
+    std::set<std::string> anames = names_of(*gactor);
+    bool ok = false;
+    for (auto& x : hit->actors) ok |= anames.count(x) > 0;
+    Check(*actor, ok,
+          fmt::format("{}: event {} {}: expected actor {}, got {}", id, action, *target, *gactor,
+                      json(hit->actors).dump()));
+  }
+  for (auto& [k, g] : groups)
+    Check(*precision, g.used,
+          fmt::format("{}: unexpected event {} {} {}", id, json(g.actors).dump(), g.action,
+                      g.target));
+}
+
 }  // namespace
 
 bool EvalReport::all_pass() const {
@@ -227,6 +286,8 @@ Result<EvalReport> Evaluate(Archive& archive, const std::string& gold_path) {
   EvalSection ent_recall{"entity recall"}, ent_precision{"entity precision"},
       per_canonical{"person canonical name"}, quote_recall{"quote recall"},
       quote_precision{"quote precision"}, quote_speaker{"quote speaker"};
+  EvalSection event_recall{"events found"}, event_precision{"event precision"},
+      event_actor{"event actor"};
   const json articles = gold.value("articles", json::object());
   for (auto it = articles.begin(); it != articles.end(); ++it) {
     const std::string& id = it.key();
@@ -276,13 +337,16 @@ Result<EvalReport> Evaluate(Archive& archive, const std::string& gold_path) {
       Check(kept, text.find(l) != std::string::npos, id + ": lost from clean text: " + l);
     }
     if (g.contains("entities")) ScoreEntities(id, g["entities"], a, &ent_recall, &ent_precision, &per_canonical);
+    if (g.contains("events"))
+      ScoreEvents(id, g["events"], g.value("entities", json::array()), a, &event_recall,
+                  &event_precision, &event_actor);
     if (g.contains("quotes"))
       ScoreQuotes(id, g["quotes"], g.value("entities", json::array()), a, &quote_recall,
                   &quote_precision, &quote_speaker);
   }
   for (auto* s : {&found, &language, &title, &date, &date_text, &outlet, &flags, &removed, &kept,
                   &ent_recall, &ent_precision, &per_canonical, &quote_recall, &quote_precision,
-                  &quote_speaker})
+                  &quote_speaker, &event_recall, &event_precision, &event_actor})
     if (s->total) report.sections.push_back(std::move(*s));
 
   EvalSection reuse{"reuse found"}, not_reuse{"no false reuse"};

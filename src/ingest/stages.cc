@@ -13,6 +13,7 @@ Result<std::vector<std::unique_ptr<Stage>>> MakeStages(const StageContext& c) {
   } kStages[] = {
       {o.entities, NewEntityStage},
       {o.quotes, NewQuoteStage},
+      {o.events, NewEventStage},
       {true, NewIndexStage},
       {o.reuse, NewReuseStage},
       {o.stories, NewStoryStage},

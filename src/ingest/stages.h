@@ -12,6 +12,7 @@ using StageFactory = Result<std::unique_ptr<Stage>> (*)(const StageContext&);
 Result<std::unique_ptr<Stage>> NewEntityStage(const StageContext& context);  // extract_stages.cc
 Result<std::unique_ptr<Stage>> NewQuoteStage(const StageContext& context);   // extract_stages.cc
 Result<std::unique_ptr<Stage>> NewIndexStage(const StageContext& context);   // extract_stages.cc
+Result<std::unique_ptr<Stage>> NewEventStage(const StageContext& context);   // event_stage.cc
 Result<std::unique_ptr<Stage>> NewReuseStage(const StageContext& context);   // reuse_stage.cc
 Result<std::unique_ptr<Stage>> NewStoryStage(const StageContext& context);   // story_stage.cc
 Result<std::unique_ptr<Stage>> NewBulkLoadStage(const StageContext& context);  // bulk_load_stage.cc

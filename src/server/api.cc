@@ -9,6 +9,7 @@
 
 #include "server/account_routes.h"
 #include "server/sources_routes.h"
+#include "server/event_routes.h"
 #include "server/story_routes.h"
 #include "veille/archive_queries.h"
 #include "veille/export.h"
@@ -422,6 +423,9 @@ const std::vector<Endpoint>& Endpoints() {
       // Stories (server/story_routes.cc).
       {"/api/stories", StoriesParams(), StoriesList, Access::Reader()},
       {"/api/stories/", {}, StoryDetail, Access::Reader()},
+      // Events and timelines (server/event_routes.cc).
+      {"/api/events", EventsParams(), EventsList, Access::Reader()},
+      {"/api/timeline", TimelineParams(), Timeline, Access::Reader()},
   };
   return kEndpoints;
 }
