@@ -16,6 +16,10 @@ rm -f "$OUT/seeds.db"*
 "$VEILLE" eval --db "$OUT/seeds.db" --gold "$SHARED/gold/seeds.json"
 echo "== seeds: re-ingest stores nothing new"
 "$VEILLE" ingest -q --db "$OUT/seeds.db" "$SHARED/corpus/seeds"
+# Events: the seeds' gold is scored by veille eval above (events found, event
+# precision, event actor); the timeline the issue's bar names:
+echo "== events: veille timeline --entity talibans (seeds)"
+"$VEILLE" timeline --db "$OUT/seeds.db" --entity talibans
 
 NER=$SHARED/data/ner
 if [ -d "$NER" ]; then

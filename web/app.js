@@ -116,6 +116,7 @@ const routes = {
   'sources': viewSources,  // sources.js
   'stories': viewStories,  // story.js
   'story': viewStory,  // story.js
+  'timeline': viewTimeline,  // timeline.js
 };
 
 function parseHash() {
@@ -360,6 +361,15 @@ async function viewArticle(token, id) {
     spans.push({start: at(s.start), end: at(s.end), cls: 'ent ent-' + (e.type || 'MISC'),
                 title: `${e.type || ''} ${name}`.trim(), entity: name});
   }
+  // Events: their trigger words, titled with what happened.
+  const events = a.events || [];
+  events.forEach((ev, i) => {
+    const s = span(ev);
+    const what = [ev.actor, ev.action, ev.target].filter(Boolean).join(' ');
+    spans.push({start: at(s.start), end: at(s.end), cls: 'event',
+                title: `event: ${what}${ev.place ? ' (' + ev.place + ')' : ''}${ev.date ? ', ' + ev.date : ''}`,
+                before: `<span class="event-anchor" id="event-${i}"></span>`});
+  });
   const quotes = a.quotes || [];
   quotes.forEach((q, i) => {
     const s = span(q);
@@ -390,6 +400,14 @@ async function viewArticle(token, id) {
       <div class="meta muted">${q.speaker ? `<a href="${esc(entityHref(q.speaker))}">${esc(q.speaker)}</a>` :
           esc(q.speaker_mention || 'unattributed')}${q.speaker_role ? ', ' + esc(q.speaker_role) : ''} ${quoteBadges(q)}
         ${q.cue ? ' · ' + esc(q.cue) : ''} · <a href="#quote-${i}" data-jump="quote-${i}">in the text</a></div></li>`).join('');
+  const eventsHtml = events.map((ev, i) => `<li>
+      <span class="event-date">${esc(ev.date || 'undated')}</span>
+      ${ev.actor ? `<a href="${esc(entityHref(ev.actor))}">${esc(ev.actor)}</a> ` : ''}<span class="action">${esc(ev.action)}</span>
+      ${ev.target ? `<a href="${esc(entityHref(ev.target))}">${esc(ev.target)}</a>` : ''}${ev.place && ev.place !== ev.target ?
+          ` <span class="muted">(${esc(ev.place)})</span>` : ''}
+      <span class="muted">${ev.date_source === 'article' ? 'article date' : ''}${ev.source ? ' · according to ' + esc(ev.source) : ''}</span>
+      · <a href="#event-${i}" data-jump="event-${i}">in the text</a>
+      ${ev.target ? ` · <a href="${esc(href('timeline', {entity: ev.target}))}">timeline</a>` : ''}</li>`).join('');
   const flags = (a.flags || []).map(f => `<span class="flag">${esc(f)}</span>`).join('');
   const removed = (a.removed || []).map(x =>
       `<li><span class="reason">${esc(x.reason)}</span>${esc(x.text)}</li>`).join('');
@@ -403,6 +421,7 @@ async function viewArticle(token, id) {
   if ((a.entities || []).length) legend.push('<span class="ent ent-PER">person</span>',
       '<span class="ent ent-LOC">place</span>', '<span class="ent ent-ORG">organisation</span>');
   if ((a.quotes || []).length) legend.push('<span class="quote">quote</span> with its <span class="speaker">speaker</span>');
+  if (events.length) legend.push('<span class="event">event</span>');
   render(token, `
     <article class="article">
       <div class="meta"><a href="#/search" id="back">← back</a></div>
@@ -414,6 +433,7 @@ async function viewArticle(token, id) {
       ${flags ? `<div class="flags">${flags}</div>` : ''}
       ${legend.length ? `<div class="legend">${legend.join('')}</div>` : ''}
       <div class="text" id="article-text">${annotate(text, spans)}</div>
+      ${eventsHtml ? `<h2 class="section">Events (${events.length})</h2><ul class="events-list" id="article-events">${eventsHtml}</ul>` : ''}
       ${quotesHtml ? `<h2 class="section">Quotes (${quotes.length})</h2><ul class="quotes-list" id="article-quotes">${quotesHtml}</ul>` : ''}
       ${namedHtml ? `<h2 class="section">Named in this article</h2><ul class="named">${namedHtml}</ul>` : ''}
       ${removed ? `<details id="removed"><summary>Removed boilerplate (${a.removed.length})</summary>

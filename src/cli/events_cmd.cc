@@ -43,7 +43,7 @@ void Print(const std::vector<EventRecord>& events, bool json_out, bool sources) 
   if (events.empty()) std::printf("no events\n");
   for (const auto& e : events) {
     std::string who = e.actor.empty() ? "" : e.actor + " ";
-    std::string what = e.target.empty() ? "" : " " + e.target;
+    std::string what = e.target.empty() || e.target == e.actor ? "" : " " + e.target;
     std::string where = e.place.empty() || e.place == e.target ? "" : " (" + e.place + ")";
     std::printf("%-10s  %s%s%s%s\n", e.date.empty() ? "undated" : e.date.c_str(), who.c_str(),
                 e.action.c_str(), what.c_str(), where.c_str());

@@ -99,8 +99,10 @@ class ArticleRun {
     return !w.empty() && w[0] >= '0' && w[0] <= '9';
   }
   bool Definite(int t) const {
-    static const char* kDefinite[] = {"le",  "la",  "l'",   "les",  "ce",    "cet",  "cette",
-                                      "ces", "the", "this", "that", "these", "those"};
+    // du, des, au, aux: contracted definite articles ("aux mains des insurgés").
+    static const char* kDefinite[] = {"le",    "la",   "l'",   "les",   "ce",   "cet",
+                                      "cette", "ces",  "du",   "des",   "au",   "aux",
+                                      "the",   "this", "that", "these", "those"};
     for (const char* d : kDefinite)
       if (toks_[t].low == d) return true;
     return false;
@@ -207,6 +209,12 @@ class ArticleRun {
             return FromMention(toks_[k + 1].mention, MentionEnd(k + 1));
           break;
         }
+        // "le préfet du Gard, Bernard Lacoste": names inside the phrase pass.
+        if (toks_[k].inside >= 0 && k > i + 1 &&
+            (Is(k - 1, "fromprep") || (Is(k - 1, "det") && Is(k - 2, "fromprep")))) {
+          while (k + 1 < last_ && toks_[k + 1].inside == toks_[k].inside) ++k;
+          continue;
+        }
         if (Boundary(k) || toks_[k].inside >= 0 || Is(k, "coord") || Is(k, "agent") ||
             Is(k, "relative") || Is(k, "placeprep") || L_.forms.count(toks_[k].low))
           break;
@@ -245,6 +253,21 @@ class ArticleRun {
   Arg ObjectAt(int i) const {
     Arg a = PhraseAt(i);
     if (a.ok()) return a;
+    // "a rencontré lundi à Nîmes le préfet": adverbs and a place before the object.
+    int k = i;
+    for (int n = 0; k < last_ && n < 4; ++n) {
+      if (Is(k, "skip") || Adverb(k)) {
+        ++k;
+      } else if (Is(k, "placeprep") && k + 1 < last_ && toks_[k + 1].mention >= 0) {
+        k = MentionEnd(k + 1);
+      } else {
+        break;
+      }
+    }
+    if (k > i) {
+      a = PhraseAt(k);
+      if (a.ok()) return a;
+    }
     for (int k = i; k < last_ && k < i + 8 && !Boundary(k); ++k)
       if (Is(k, "coord")) return PhraseAt(k + 1);
     return {};
@@ -291,6 +314,22 @@ class ArticleRun {
     if (Is(p, "member") && p > first_) {
       d = lex_.Demonym(toks_[p - 1].low);
       if (!d.empty()) return {d, "LOC", p + 1, true};
+    }
+    return {};
+  }
+
+  // "X a annoncé sa démission": the subject of the verb before a possessive.
+  Arg Possessor(int t) const {
+    if (t - 1 < first_ || !Is(t - 1, "possessive")) return {};
+    for (int k = t - 2; k >= first_ && k >= t - 6; --k) {
+      if (Boundary(k) || toks_[k].low == ",") break;
+      if (Is(k, "aux_avoir") || Is(k, "aux_etre")) {
+        int v = k;
+        while (v > first_ && (Is(v - 1, "aux_avoir") || Is(v - 1, "aux_etre") || Is(v - 1, "neg") ||
+                              Is(v - 1, "reflexive") || Adverb(v - 1)))
+          --v;
+        return SubjectBefore(v);
+      }
     }
     return {};
   }
@@ -492,6 +531,8 @@ class ArticleRun {
           return PlaceAfter(after_object, false);
         case Where::kFromPlace:
           return PlaceAfter(after_object, true);
+        case Where::kPossessor:
+          return Possessor(t);
         case Where::kNone:
           return Arg{};
       }

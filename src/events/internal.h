@@ -24,7 +24,18 @@ struct WordSet {
 };
 
 // Where an argument is found (see data/events/triggers-fr.tsv).
-enum class Where : uint8_t { kNone, kSubject, kObject, kObjectEntity, kAgent, kPlace, kFromPlace };
+// kPossessor: the subject of the verb that governs "sa démission", "leur
+// retrait" (a noun trigger after a possessive).
+enum class Where : uint8_t {
+  kNone,
+  kSubject,
+  kObject,
+  kObjectEntity,
+  kAgent,
+  kPlace,
+  kFromPlace,
+  kPossessor
+};
 
 enum class FormTag : uint8_t { kInf, kPp, kFin, kFut, kCond, kGer, kNoun };
 

@@ -52,6 +52,7 @@ Where ParseWhere(std::string_view w) {
   if (w == "par") return Where::kAgent;
   if (w == "L") return Where::kPlace;
   if (w == "LD") return Where::kFromPlace;
+  if (w == "POSS") return Where::kPossessor;
   return Where::kNone;
 }
 

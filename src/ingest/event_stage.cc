@@ -7,6 +7,7 @@
 // articles (archive/events_store.cc).
 #include "ingest/stages.h"
 #include "veille/events.h"
+#include "veille/timex.h"
 
 namespace veille {
 namespace {
@@ -24,9 +25,16 @@ class EventStage : public Stage {
   explicit EventStage(std::unique_ptr<events::Extractor> x) : extractor_(std::move(x)) {}
   std::string_view name() const override { return "events"; }
   void Process(Article& a, std::unique_ptr<StageData>&) const override {
+    const std::string anchor = AnchorDate(a.analysis);
+    // Relative expressions need a day to count from ("hier", "jeudi").
+    const std::string day = anchor.size() == 10 ? anchor : "";
     std::vector<events::TimeRef> times;
-    a.events = extractor_->Extract(a.clean.text, a.analysis.language, a.entities, a.quotes, times,
-                                   AnchorDate(a.analysis));
+    for (auto& t : timex::Find(a.clean.text, a.analysis.language, day))
+      if (t.type == timex::Type::kDate || t.type == timex::Type::kTime)
+        times.push_back({static_cast<uint32_t>(t.begin), static_cast<uint32_t>(t.end),
+                         std::move(t.value)});
+    a.events =
+        extractor_->Extract(a.clean.text, a.analysis.language, a.entities, a.quotes, times, anchor);
   }
 
  private:

@@ -303,6 +303,40 @@ test('a story of three outlets: timeline and how each outlet tells it, side by s
   assert.equal(await page.locator('a.story-link').getAttribute('href'), '#/story/' + s.id);
 });
 
+test('a timeline for an entity: events on a time axis, each expandable to its reports; the article marks its events', {timeout: TEST_MS}, async () => {
+  const who = 'Lucie Estève';
+  const t = await apiGet('/api/timeline?entity=' + encodeURIComponent(who));
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+  const events = t.body.events;
+  const elected = events.find(e => e.action === 'elect' && e.target === who);
+  assert.ok(elected, 'the demo corpus reports her election: ' + JSON.stringify(events.map(e => e.action)));
+  assert.ok(elected.reports >= 2 && elected.outlets >= 2,
+      `one election told by two outlets: ${elected.reports} reports, ${elected.outlets} outlets`);
+  assert.equal(elected.sources.length, elected.reports);
+  await open('#/timeline?entity=' + encodeURIComponent(who), 'ol.events li.event-item');
+  await waitText('#timeline-total', s => s.startsWith(`${events.length} event`));
+  assert.equal(await page.locator('ol.events li.event-item').count(), events.length);
+  // One dot per dated event on the axis.
+  assert.equal(await page.locator('svg.events-axis circle.event-dot').count(),
+      events.filter(e => e.date).length);
+  // Events are in date order.
+  const dates = (await page.locator('ol.events .event-date').allInnerTexts()).filter(d => d !== 'undated');
+  assert.deepEqual(dates, [...dates].sort());
+  // Expanding the election shows its reports, with the trigger words marked.
+  const item = page.locator(`li.event-item[data-event="${elected.id}"]`);
+  await item.locator('summary').click();
+  await item.locator('ol.reports li.report').first().waitFor();
+  assert.equal(await item.locator('ol.reports li.report').count(), elected.reports);
+  assert.ok(await item.locator('mark.event').count() >= 1, 'no marked trigger');
+  await shot('timeline');
+  // A report opens its article, whose text marks the event and lists it.
+  await item.locator('ol.reports li.report a').first().click();
+  await page.waitForSelector('#article-events li');
+  assert.ok(await page.locator('#article-text .event').count() >= 1, 'no event highlighted in the text');
+  const listed = await page.locator('#article-events').innerText();
+  assert.ok(/elect/.test(listed), listed);
+});
+
 test('unknown entities and bad parameters are explained, not broken', {timeout: TEST_MS}, async () => {
   await open('#/entity/' + encodeURIComponent('Nulle Part Ailleurs 123'), '.notice');
   assert.match(await page.locator('.notice').innerText(), /no entity named/);

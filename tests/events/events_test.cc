@@ -127,6 +127,18 @@ TEST_F(EventsTest, IdiomsAndNominalisations) {
   EXPECT_EQ(f[0].target, "Ghazni");
 }
 
+TEST_F(EventsTest, PossessiveNominalisationsTakeTheGoverningSubject) {
+  auto r = Run("Le Premier ministre Édouard Philippe a présenté sa démission au président.", "fr");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].action, "resign");
+  EXPECT_EQ(r[0].actor, "Édouard Philippe");
+  auto m = Run("Emmanuel Macron s'est entretenu avec Vladimir Poutine.", "fr");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].action, "meet");
+  EXPECT_FALSE(m[0].actor.empty());
+  EXPECT_FALSE(m[0].target.empty());
+}
+
 TEST_F(EventsTest, NegationModalityAndConditionsAreNotEvents) {
   EXPECT_TRUE(Run("Les talibans n'ont pas encore pris Kaboul.", "fr").empty());
   EXPECT_TRUE(Run("Les talibans pourraient prendre le contrôle de Kaboul.", "fr").empty());
