@@ -486,5 +486,31 @@ TEST(Extract, ProseInBuilderWidgetsKept) {
     EXPECT_NE(page->text.find(std::string(p).substr(0, 40)), std::string::npos) << page->text;
 }
 
+// A class naming the post's own tags ("tag-election", as blogging software
+// writes them on each post) is not a list of tags; a tag list is furniture.
+TEST(Extract, PostTagClassesAreNotFurniture) {
+  auto ex = HtmlExtractor::Create();
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  std::string html =
+      "<html><head><title>The Valley Post</title></head><body><main>"
+      "<article class=\"post-11 post type-post status-publish format-standard has-post-thumbnail "
+      "category-news tag-council\"><h2><a href=/a>Council votes the "
+      "budget</a></h2><p>The vote came late on Tuesday after a long debate.</p></article>"
+      "<article class=\"post-12 post type-post status-publish format-standard has-post-thumbnail "
+      "category-news tag-schools\"><h2><a href=/b>A new school for the "
+      "upper valley</a></h2><p>Building starts in the spring and ends next year.</p></article>"
+      "<article class=\"post-13 post type-post status-publish format-standard has-post-thumbnail "
+      "category-news tag-rivers\"><h2><a href=/c>The river is cleaner "
+      "than it was</a></h2><p>Otters were filmed below the mill for the first time.</p></article>"
+      "<div class=\"tag-list\"><a href=/t/1>council</a> <a href=/t/2>schools</a> <a "
+      "href=/t/3>rivers</a> <a href=/t/4>weather</a></div></main></body></html>";
+  PageInput in{html, std::string("https://valleypost.example/"), {}};
+  auto page = (*ex)->Extract(in);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_NE(page->text.find("The vote came late on Tuesday"), std::string::npos) << page->text;
+  EXPECT_NE(page->text.find("Otters were filmed"), std::string::npos) << page->text;
+  EXPECT_EQ(page->text.find("weather"), std::string::npos) << page->text;
+}
+
 }  // namespace
 }  // namespace veille
