@@ -276,7 +276,19 @@ bool Finder::CoreEn(size_t i, Cand* best) {
       Cand x;
       x.end = e;
       x.anchored = true;
-      x.value = UnitValue(unit, anchor_, dir);
+      int off = dir;
+      // "this weekend" said on a weekday in a past sentence is the last one.
+      if (unit == "WE" && this_ && Tense(i) < 0 && Weekday(anchor_) < 6) off = -1;
+      x.value = UnitValue(unit, anchor_, off);
+      Keep(x, best);
+    }
+    // over the weekend: the last one in a past sentence, else this week's.
+    if (!dir && !this_ && a != i && (e = M(a, Cls::kUnit, &unit)) && unit == "WE" && anchor_.ok()) {
+      Cand x;
+      x.end = e;
+      x.anchored = true;
+      int off = Tense(i) < 0 && Weekday(anchor_) < 6 ? -1 : 0;
+      x.value = UnitValue(unit, anchor_, off);
       Keep(x, best);
     }
     // this morning, this afternoon.

@@ -4,13 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace veille::timex {
 namespace {
+
+std::string ReadFile(const std::string& path);
 
 struct Want {
   std::string text;   // the expression's words
@@ -136,6 +140,39 @@ TEST(Timex, English) {
   ExpectOne("Yesterday, the city fell.", "en", kAnchor, {"Yesterday", "DATE", "2021-08-17"});
   ExpectOne("The siege lasted two weeks.", "en", kAnchor, {"two weeks", "DURATION", "P2W"});
   ExpectOne("It happened in March 2020.", "en", kAnchor, {"March 2020", "DATE", "2020-03"});
+}
+
+TEST(Timex, EnglishWeekends) {
+  // 2021-08-18 is a Wednesday: the weekend of a past sentence is the last.
+  ExpectOne("Protesters gathered over the weekend.", "en", kAnchor,
+            {"the weekend", "DATE", "2021-W32-WE"});
+  ExpectOne("The talks will resume this weekend.", "en", kAnchor,
+            {"this weekend", "DATE", "2021-W33-WE"});
+}
+
+// Find() from many threads gives what it gives from one.
+TEST(Timex, ThreadSafe) {
+  std::string text = ReadFile("tests/data/timex/fr_news.txt");
+  ASSERT_FALSE(text.empty());
+  auto one = Find(text, "fr", kAnchor);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 50; ++k) {
+        auto got = Find(text, "fr", kAnchor);
+        bool same = got.size() == one.size();
+        for (size_t q = 0; same && q < got.size(); ++q) {
+          same = got[q].begin == one[q].begin && got[q].end == one[q].end &&
+                 got[q].value == one[q].value;
+        }
+        if (!same) ++mismatches;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(one.size(), 10u);
 }
 
 TEST(Timex, EnglishOrdinalsAndSpans) {
