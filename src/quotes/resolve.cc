@@ -138,6 +138,14 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         }
         return n;
       }
+      if (m.org && m.plural && !lex.document_roles.count(Lower(toks[m.tb].b, toks[m.tb].e))) {
+        // Unnamed institutions (les autorités locales): a role, no name.
+        r.role = RoleText(m);
+        r.mention = r.role;
+        r.kind = SpeakerKind::kRole;
+        r.path = "role";
+        return r;
+      }
       if (m.org) return ResolveOrgRole(mi);
       r.role = RoleText(m);
       if (auto it = lex.org_aliases.find(FoldKey(r.role)); it != lex.org_aliases.end()) {

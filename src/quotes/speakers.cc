@@ -264,6 +264,14 @@ Attribution Extraction::FromCue(int c, int len, CueKind kind, int lo, int hi) {
   // A verb coordinated with the one before it (… et tacle l'animateur
   // « … ») shares its subject: the noun after it is its object.
   int after = CoordinatedVerb(c) ? -1 : PickMention(c + len, hi, false);
+  // An emphatic pronoun set off by commas is not the subject after it (a
+  // estimé, lui, François Jobard).
+  if (after >= 0 && mentions[after].kind == Mention::kPron && mentions[after].tb > 0 &&
+      (toks[mentions[after].tb - 1].flags & kComma) && mentions[after].te < int(toks.size()) &&
+      (toks[mentions[after].te].flags & kComma)) {
+    int next = PickMention(mentions[after].te, hi, false);
+    if (next >= 0 && mentions[next].kind == Mention::kName) after = next;
+  }
   // After a verb, the subject is the first mention (said Smith), but a
   // subject before the verb wins (Smith said, il a déclaré) unless the verb
   // opens an incise after a comma with its subject right after it (« … »,

@@ -296,6 +296,12 @@ TEST(Attribution, WireStructures) {
       {"Peter Keenan, d'une association d'aide aux réfugiés, a déclaré que quand une société "
        "rejette des gens qui fuient la guerre, « cela en dit long » sur son état.",
        0, "Peter Keenan"},
+      {"« Le nombre de jours de chaleur est un critère très utile », a estimé, lui, François "
+       "Jobard, prévisionniste.",
+       0, "François Jobard"},
+      {"La glace menace de céder et d'atteindre « la taille de la cathédrale de Milan », selon les "
+       "autorités locales.",
+       0, nullptr, nullptr, "autorités locales"},
       {"Le chef de l'État confie « ne jamais se demander » si Donald Trump achèvera son mandat "
        "et estime que « ce n'est pas à lui de juger » le président. « Je travaille avec lui car "
        "nous sommes au service de nos pays », a expliqué Emmanuel Macron.",
