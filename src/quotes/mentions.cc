@@ -64,6 +64,18 @@ void Extraction::FindMentions() {
     m.org = sh.type == "ORG";
     m.loc = sh.type == "LOC";
     m.prep = PrecededByPrep(tb);
+    if (sh.type == "PER") {
+      // A heading run into the name (Travail bénévole | Aude Rossigneux):
+      // the person is the capitalised words after the last lowercase one.
+      int last_lower = -1;
+      for (int k = tb; k < te; ++k)
+        if ((toks[k].flags & kWord) && !(toks[k].flags & kCap) && !(toks[k].cls & kParticle))
+          last_lower = k;
+      if (last_lower >= tb && te - last_lower - 1 >= 2) {
+        m.tb = tb = last_lower + 1;
+        m.hint = -1;
+      }
+    }
     const bool after_de =
         tb > 0 && (toks[tb - 1].flags & kWord) &&
         ((toks[tb - 1].cls & kParticle) || Lower(toks[tb - 1].b, toks[tb - 1].e) == "du");

@@ -138,8 +138,10 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         }
         return n;
       }
-      if (m.org && m.plural && !lex.document_roles.count(Lower(toks[m.tb].b, toks[m.tb].e))) {
-        // Unnamed institutions (les autorités locales): a role, no name.
+      if (m.org && (m.plural || !m.definite) &&
+          !lex.document_roles.count(Lower(toks[m.tb].b, toks[m.tb].e))) {
+        // Unnamed institutions (les autorités locales, un collectif de
+        // médecins): a role, no name.
         r.role = RoleText(m);
         r.mention = r.role;
         r.kind = SpeakerKind::kRole;

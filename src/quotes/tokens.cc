@@ -43,8 +43,18 @@ void Extraction::Tokenize() {
       if (ascii) lw[0] = ascii_lower(c);
       size_t j = i + len;
       bool upper_first = IsUpperCp(c), all_caps = upper_first, hyphen = false;
+      // A lowercase word run into a capitalised one (a heading glued to the
+      // text: Travail bénévoleAude Rossigneux): two words.
+      const bool lower_start = !upper_first && IsLetter(c);
+      auto glued_capital = [&](size_t at, size_t len) {
+        if (!lower_start || at - i < 3 || at + len >= n) return false;
+        size_t l3;
+        char32_t after = PeekCp(text, at + len, &l3);
+        return IsLetter(after) && !IsUpperCp(after);
+      };
       while (j < n) {
         unsigned byte = static_cast<unsigned char>(text[j]);
+        if (byte - 'A' < 26u && glued_capital(j, 1)) break;
         if (byte < 0x80 && ((byte | 0x20u) - 'a' < 26u || byte - '0' < 10u)) {
           // ASCII fast path: most bytes of French and English text.
           if (byte - 'a' < 26u) all_caps = false;
@@ -56,6 +66,7 @@ void Extraction::Tokenize() {
         size_t l2;
         char32_t d = PeekCp(text, j, &l2);
         if (IsWordCp(d)) {
+          if (IsUpperCp(d) && glued_capital(j, l2)) break;
           if (!IsUpperCp(d) && IsLetter(d)) all_caps = false;
           ascii = false;
           j += l2;

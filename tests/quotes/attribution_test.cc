@@ -302,6 +302,12 @@ TEST(Attribution, WireStructures) {
       {"La glace menace de céder et d'atteindre « la taille de la cathédrale de Milan », selon les "
        "autorités locales.",
        0, nullptr, nullptr, "autorités locales"},
+      {"Le port du masque partout « est une question de cohérence », estime vendredi un collectif "
+       "de médecins.",
+       0, nullptr, nullptr, "collectif"},
+      {"Elle a été limogée mardi. Travail bénévoleAude Rossigneux explique avoir été « assommée » "
+       "par la décision de sa direction.",
+       0, "Aude Rossigneux"},
       {"Le chef de l'État confie « ne jamais se demander » si Donald Trump achèvera son mandat "
        "et estime que « ce n'est pas à lui de juger » le président. « Je travaille avec lui car "
        "nous sommes au service de nos pays », a expliqué Emmanuel Macron.",
