@@ -245,7 +245,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
           for (; it != persons.end() && next < 0; ++it)
             if (!mentions[*it].prep && GenderFits(mentions[*it].gender, m.gender)) next = *it;
         }
-        if (next >= 0 && mentions[next].tb > m.tb &&
+        if (next >= 0 && mentions[next].tb > m.tb && !m.generic &&
             SentencesBetween(m.tb, mentions[next].tb) <= 2) {
           Resolved n = ResolveName(next);
           if (n.kind == SpeakerKind::kNamed) {
@@ -300,7 +300,9 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         n.mention = r.mention;
         return n;
       }
-      if (Antecedent(m.tb, m.gender) < 0 || mentions[Antecedent(m.tb, m.gender)].tb > m.tb) {
+      // (Not for a noun that is no role of roles.txt: son utilisation.)
+      if (!m.generic &&
+          (Antecedent(m.tb, m.gender) < 0 || mentions[Antecedent(m.tb, m.gender)].tb > m.tb)) {
         // Nobody named yet: the person the next sentences name (a déclaré
         // le diplomate ... L'émissaire, Karel Novak, ...).
         int next = Antecedent(m.tb, m.gender);
