@@ -251,8 +251,6 @@ Result<Lexicon> Lexicon::Load(const std::string& path) {
       {"suffix_past", Cls::kSuffixPast},
       {"suffix_future", Cls::kSuffixFuture},
       {"on", Cls::kOn},
-      {"night", Cls::kNight},
-      {"fromto", Cls::kFromTo},
       {"durhead", Cls::kDurHead},
       {"notday", Cls::kNotDay},
       {"span", Cls::kSpan},

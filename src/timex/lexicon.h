@@ -54,8 +54,6 @@ enum class Cls : uint8_t {
   kSuffixPast,
   kSuffixFuture,
   kOn,
-  kNight,
-  kFromTo,
   kDurHead,
   kNotDay,
   kSpan,

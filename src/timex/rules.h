@@ -36,8 +36,8 @@ class Finder {
   bool ParseEn(size_t i, Cand* c);
   bool CoreFr(size_t i, Cand* c);
   bool CoreEn(size_t i, Cand* c);
-  bool DateFr(size_t i, Cand* c);  // day month year, month year, weekdays
-  bool TimeOfDay(size_t i, Cand* c, bool english);
+  bool DateFr(size_t i, Cand* c);     // day month year, month year, weekdays
+  bool TimeOfDay(size_t i, Cand* c);  // French clock times
   bool DurationFr(size_t i, Cand* c);
   void Keep(const Cand& x, Cand* best) const {
     if (x.end > best->end) *best = x;

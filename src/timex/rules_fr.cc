@@ -316,7 +316,7 @@ bool Finder::DateFr(size_t i, Cand* best) {
   return best->end != 0;
 }
 
-bool Finder::TimeOfDay(size_t i, Cand* best, bool english) {
+bool Finder::TimeOfDay(size_t i, Cand* best) {
   std::string v;
   size_t e;
   // 14 h, 14 h 30, 14h30, 0 h 40, 14 heures (after à), midi.
@@ -462,7 +462,7 @@ bool Finder::CoreFr(size_t i, Cand* best) {
       Date keep = ref_;
       ref_ = dd;
       Cand t;
-      if (TimeOfDay(e + 1, &t, false)) {
+      if (TimeOfDay(e + 1, &t)) {
         x.type = Type::kTime;
         x.end = t.end;
         x.value = t.value;
@@ -487,15 +487,11 @@ bool Finder::CoreFr(size_t i, Cand* best) {
     }
     Keep(x, best);
   }
-  TimeOfDay(i, best, false);
+  TimeOfDay(i, best);
   // Years: 1998, l'an 2000, l'année 2001.
   {
     size_t j = i;
-    bool cue = false;
-    if ((e = M(j, Cls::kYear))) {
-      j = e;
-      cue = true;
-    }
+    if ((e = M(j, Cls::kYear))) j = e;
     int y;
     if (Year(j, &y, &e, false)) {
       bool ok = !Is(e, Cls::kNonYear) && !(e < t_.size() && t_[e].digits && t_[e].space_before) &&
@@ -513,7 +509,6 @@ bool Finder::CoreFr(size_t i, Cand* best) {
         x.end = e;
         x.value = Year4(y);
         x.year = y;
-        (void)cue;
         Keep(x, best);
       }
     }
@@ -669,7 +664,6 @@ bool Finder::CoreFr(size_t i, Cand* best) {
       } else {
         x.anchored = true;
       }
-      (void)this_;
       x.value = Year4(y) + "-" + v;
       Keep(x, best);
     }
