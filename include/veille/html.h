@@ -43,7 +43,9 @@ namespace veille {
 // charset detector. A page that lies about its charset still comes out
 // readable: a declared UTF-8 that is not valid UTF-8 is detected again, and a
 // declared single-byte charset (latin-1, windows-1252 ...) over bytes that
-// are valid UTF-8 with multi-byte sequences is read as UTF-8. Sequences the
+// are valid UTF-8 with multi-byte sequences is read as UTF-8, and text that
+// was UTF-8 misread as latin-1/windows-1252 and saved again ("â€”" for "—")
+// is read back when the page shows it three times or more. Sequences the
 // charset cannot map become U+FFFD. `*charset_used` (if not null) receives
 // the name of the charset used ("UTF-8", "windows-1252" ...). Error
 // (BadInput) for content that is not text (NUL bytes or control characters

@@ -158,13 +158,93 @@ bool LooksBinary(std::string_view bytes) {
   return bad > 8 && bad * 50 > head.size();
 }
 
+// The byte a character stands for when UTF-8 was read as latin-1 or
+// windows-1252 and written out again as UTF-8 ("Ã©" for "é", "â€™" for
+// "’"), or -1.
+int MisreadByte(uint32_t cp) {
+  if (cp >= 0x80 && cp <= 0xFF) return static_cast<int>(cp);
+  static constexpr uint16_t kWindows1252[32] = {
+      0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+      0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+  for (int k = 0; k < 32; ++k)
+    if (kWindows1252[k] == cp) return 0x80 + k;
+  return -1;
+}
+
+// Decodes the code point at s[i] of valid UTF-8; *len receives its length.
+uint32_t CodePoint(std::string_view s, size_t i, size_t* len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80 || i + 1 >= s.size()) return *len = 1, c;
+  auto cont = [&](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F);
+  };
+  if (c < 0xE0) return *len = 2, ((c & 0x1Fu) << 6) | cont(1);
+  if (c < 0xF0 && i + 2 < s.size()) return *len = 3, ((c & 0x0Fu) << 12) | (cont(1) << 6) | cont(2);
+  if (i + 3 < s.size())
+    return *len = 4, ((c & 0x07u) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
+  return *len = 1, c;
+}
+
+// At s[i], a UTF-8 sequence written as the characters of its bytes: its
+// bytes in *bytes and the length it takes in s, or 0.
+size_t MisreadSequence(std::string_view s, size_t i, std::string* bytes) {
+  size_t len = 0;
+  uint32_t lead = CodePoint(s, i, &len);
+  if (lead < 0xC2 || lead > 0xF4) return 0;
+  const int more = lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3;
+  bytes->assign(1, static_cast<char>(lead));
+  size_t at = i + len;
+  for (int k = 0; k < more; ++k) {
+    if (at >= s.size()) return 0;
+    uint32_t cp = CodePoint(s, at, &len);
+    int b = MisreadByte(cp);
+    if (b < 0x80 || b > 0xBF) return 0;
+    bytes->push_back(static_cast<char>(b));
+    at += len;
+  }
+  return FindInvalidUtf8(*bytes) == std::string_view::npos ? at - i : 0;
+}
+
+// Text that was UTF-8, read as latin-1 or windows-1252 and saved as UTF-8
+// again (a page that shows "â€”" for "—"), is read back. Only when the
+// page holds such sequences standing for C1 bytes (0x80-0x9F), which no
+// text writes itself, three times or more.
+std::string RepairMisreadUtf8(std::string text) {
+  std::string bytes;
+  size_t evidence = 0;
+  for (size_t i = text.find('\xC3'); i != std::string::npos && evidence < 3;
+       i = text.find('\xC3', i + 1)) {
+    size_t n = MisreadSequence(text, i, &bytes);
+    if (n == 0) continue;
+    for (size_t k = 1; k < bytes.size(); ++k)
+      if (static_cast<unsigned char>(bytes[k]) <= 0x9F) {
+        ++evidence;
+        break;
+      }
+  }
+  if (evidence < 3) return text;
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t n = static_cast<unsigned char>(text[i]) == 0xC3 ? MisreadSequence(text, i, &bytes) : 0;
+    if (n > 0) {
+      out += bytes;
+      i += n;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> DecodeToUtf8(std::string_view bytes, std::optional<std::string_view> http,
                                  std::string* charset_used) {
   auto done = [&](std::string text, std::string name) -> Result<std::string> {
     if (charset_used) *charset_used = std::move(name);
-    return text;
+    return RepairMisreadUtf8(std::move(text));
   };
   // Byte order marks.
   if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0)

@@ -130,6 +130,27 @@ TEST(Charset, DeclaredAndDetected) {
   EXPECT_FALSE(DecodeToUtf8(png).ok());
 }
 
+TEST(Charset, MisreadUtf8ReadBack) {
+  // UTF-8 read as latin-1 or windows-1252 and saved as UTF-8 again: "—"
+  // shows as U+00E2 U+0080 U+0094 (latin-1) or "â€”" (windows-1252).
+  const std::string latin1_dash = "\xC3\xA2\xC2\x80\xC2\x94";
+  const std::string cp1252_quote = "\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2";  // for U+2019
+  const std::string misread_e = "\xC3\x83\xC2\xA9";                     // for U+00E9
+  std::string page = "<meta charset=utf-8><p>debt" + latin1_dash + "nearly, it" + cp1252_quote +
+                     "s late" + latin1_dash + "very late" + latin1_dash + "in the caf" + misread_e +
+                     "</p>";
+  auto a = DecodeToUtf8(page);
+  ASSERT_TRUE(a.ok());
+  EXPECT_NE(a->find("debt\xE2\x80\x94nearly, it\xE2\x80\x99s late\xE2\x80\x94very"),
+            std::string::npos)
+      << *a;
+  EXPECT_NE(a->find("caf\xC3\xA9"), std::string::npos) << *a;
+  // Without such evidence, text that happens to hold "Ã©" is left alone.
+  auto b = DecodeToUtf8("<meta charset=utf-8><p>caf" + misread_e + " et \xC3\xA9t\xC3\xA9</p>");
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(b->find("caf" + misread_e + " et \xC3\xA9t\xC3\xA9"), std::string::npos);
+}
+
 TEST(Url, Normalize) {
   EXPECT_EQ(NormalizeUrl("HTTPS://WWW.Example.COM:443/a/./b/../c?utm_source=x&id=3&fbclid=y#top"),
             "https://www.example.com/a/c?id=3");
