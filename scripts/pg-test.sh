@@ -87,6 +87,42 @@ for line in open(sys.argv[1], encoding="utf-8"):
   fi
 }
 
+# Every table both backends have, row by row (scripts/pg-tables.py: what
+# it leaves out and why).
+same_tables() {  # name, archive A, archive B [columns left out] [tables left out]
+  if python3 scripts/pg-tables.py "$2" "$3" --skip-columns "${4:-}" --skip-tables "${5:-}" \
+    >"$WORK/t.txt" 2>&1; then
+    ok "$1: $(tail -1 "$WORK/t.txt")"
+  else
+    bad "$1: $(tail -1 "$WORK/t.txt")"
+    first_lines 12 "$WORK/t.txt"
+  fi
+}
+# JSON on stdin without the times of writing (a story's updated_at).
+untimed() {
+  python3 -c 'import json, sys
+def drop(x):
+    if isinstance(x, dict):
+        return {k: drop(v) for k, v in x.items() if k != "updated_at"}
+    return [drop(v) for v in x] if isinstance(x, list) else x
+print(json.dumps(drop(json.load(sys.stdin)), ensure_ascii=False, sort_keys=True))'
+}
+# The archive-wide views the export leaves out: merged events, stories.
+same_views() {  # name, archive A, archive B
+  local v
+  for v in "events --reports -n 100000" "stories --min-size 1 -n 100000"; do
+    # shellcheck disable=SC2086
+    "$VEILLE" $v --json --db "$2" | untimed >"$WORK/va.json"
+    # shellcheck disable=SC2086
+    "$VEILLE" $v --json --db "$3" | untimed >"$WORK/vb.json"
+    if cmp -s "$WORK/va.json" "$WORK/vb.json"; then
+      ok "$1: identical \`veille ${v%% *}\` ($(wc -c <"$WORK/va.json") bytes)"
+    else
+      bad "$1: \`veille ${v%% *}\` differs"
+    fi
+  done
+}
+
 STEPS=${PG_TEST_STEPS:-123456}  # which parts to run (development)
 echo "== 1. archive test suite on PostgreSQL ($SECONDS s)"
 if [[ $STEPS != *1* ]]; then
@@ -142,12 +178,63 @@ for f in range(8):
 EOF
 }
 
+# A crawl into each backend: a local feed of three pages (served by
+# python3 -m http.server), the same sources, pages, versions and articles.
+crawl_parity() {
+  local site=$WORK/site port=$((20000 + RANDOM % 20000)) i
+  mkdir -p "$site"
+  {
+    echo '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Le Quai</title>'
+    echo "<link>http://127.0.0.1:$port/</link><description>Nouvelles du port</description>"
+    for i in 1 2 3; do
+      echo "<item><title>Le port, épisode $i</title><link>http://127.0.0.1:$port/2024/05/0$i/port-$i.html</link>"
+      echo "<pubDate>Tue, 0$i May 2024 08:00:00 GMT</pubDate></item>"
+    done
+    echo '</channel></rss>'
+  } >"$site/feed.xml"
+  for i in 1 2 3; do
+    mkdir -p "$site/2024/05/0$i"
+    cat >"$site/2024/05/0$i/port-$i.html" <<EOF
+<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Le port, épisode $i</title>
+<meta property="article:published_time" content="2024-05-0${i}T08:00:00Z"></head><body>
+<nav><a href="/">Accueil</a> <a href="/port">Port</a></nav>
+<article><h1>Le port, épisode $i</h1>
+<p>Le conseil portuaire de Sète s'est réuni mardi pour examiner le dragage du chenal, une opération
+attendue depuis l'hiver par les pêcheurs et les plaisanciers de la ville.</p>
+<p>« Nous commencerons les travaux avant l'été », a déclaré Claire Martin, présidente du conseil,
+devant une salle comble. Le chantier numéro $i doit durer six semaines.</p>
+<p>Les associations de riverains demandent que le bruit des engins soit limité la nuit, et la
+préfecture de l'Hérault a promis une réunion publique au mois de juin.</p></article>
+<footer>© Le Quai</footer></body></html>
+EOF
+  done
+  (cd "$site" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+  local web=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/feed.xml" >/dev/null && break; sleep 0.1; done
+  local CR
+  CR=$(newdb crawl)
+  for db in "$WORK/crawl.db" "$CR"; do
+    "$VEILLE" sources add "http://127.0.0.1:$port/feed.xml" --name "Le Quai" --db "$db" >/dev/null 2>&1
+    "$VEILLE" crawl --db "$db" --warc-dir "$WORK/warc-$RANDOM" --delay 0 >"$WORK/crawl.log" 2>&1 ||
+      { bad "crawl into $db"; first_lines 5 "$WORK/crawl.log"; }
+  done
+  kill "$web" 2>/dev/null; wait "$web" 2>/dev/null || true
+  same_export "crawl of a local feed" "$WORK/crawl.db" "$CR"
+  # Where each backend's crawl wrote its WARC records differs, not what (the
+  # file names carry the time: meta's keys of the ingested files too).
+  same_tables "crawl of a local feed" "$WORK/crawl.db" "$CR" \
+    crawl_seen.warc_file,crawl_seen.warc_offset,article_versions.source_file,article_versions.record_id,article_versions.record_offset,articles.source,ingest_problems.location \
+    meta
+}
+
 step_2() {
 echo "== 2. parity ($SECONDS s)"
 "$VEILLE" ingest -q --db "$WORK/demo.db" demo/corpus >/dev/null 2>&1
 DEMO=$(newdb demo)
 "$VEILLE" ingest -q --db "$DEMO" demo/corpus >/dev/null 2>&1
 same_export "demo corpus" "$WORK/demo.db" "$DEMO"
+same_tables "demo corpus" "$WORK/demo.db" "$DEMO"
+same_views "demo corpus" "$WORK/demo.db" "$DEMO"
 if python3 scripts/pg-parity.py "$VEILLE" "$WORK/demo.db" "$DEMO" --limit 60 >"$WORK/p.txt"; then
   ok "demo corpus: $(tail -1 "$WORK/p.txt")"
 else
@@ -166,6 +253,7 @@ if [ -f "$ORANGESUM" ]; then
   "$VEILLE" ingest -q --db "$OS" "$WORK/os.jsonl.gz" >/dev/null 2>&1
   echo "   OrangeSum ($SUBSET articles): SQLite $((t1 - t0)) s, PostgreSQL $((SECONDS - t1)) s"
   same_export "OrangeSum ($SUBSET)" "$WORK/os.db" "$OS"
+  same_tables "OrangeSum ($SUBSET)" "$WORK/os.db" "$OS"
   if python3 scripts/pg-parity.py "$VEILLE" "$WORK/os.db" "$OS" --limit "$QUERIES" >"$WORK/p.txt"; then
     ok "OrangeSum ($SUBSET): $(tail -1 "$WORK/p.txt")"
   else
@@ -176,6 +264,7 @@ if [ -f "$ORANGESUM" ]; then
 else
   echo "   $ORANGESUM not found: OrangeSum parity skipped"
 fi
+crawl_parity
 }
 
 step_3() {
@@ -221,6 +310,7 @@ SERIAL=$(newdb serial)
 for f in "$WORK"/serial*.jsonl; do "$VEILLE" ingest -q --db "$SERIAL" "$f" >/dev/null 2>&1; done
 same_export "four workers = one worker running their $(ls "$WORK"/serial*.jsonl | wc -l) transactions in turn" \
   "$SERIAL" "$FOUR" source
+same_views "four workers = one worker running their transactions in turn" "$SERIAL" "$FOUR"
 # One worker reading the eight files in one run: the same archive but for
 # what the stages make of the order and of the partition of the input into
 # runs, on SQLite as well: the stories (online clustering: the articles of
@@ -310,7 +400,7 @@ ACC=$(newdb accounts)
 "$VEILLE" ingest -q --db "$ACC" demo/corpus >/dev/null 2>&1
 local who
 for who in rita:reader ed:editor ada:admin; do
-  "$VEILLE" users add "${who%%:*}" --role "${who#*:}" --db "$ACC" >/dev/null
+  "$VEILLE" users add "${who%%:*}" --role "${who#*:}" --db "$ACC" >/dev/null 2>&1
 done
 local reader editor admin revoked
 reader=$("$VEILLE" tokens create rita --db "$ACC" 2>/dev/null)

@@ -396,8 +396,11 @@ Result<std::vector<stories::StorySummary>> Archive::Stories(const stories::Story
     bind(c);
     if (c.Step() == sql::kRow) *total = static_cast<size_t>(c.Int(0));
   }
-  const char* order = q.newest ? " ORDER BY last_date DESC, size DESC, story_id"
-                               : " ORDER BY size DESC, last_date DESC, story_id";
+  // Undated stories last on both backends (PostgreSQL sorts NULL above
+  // every date, SQLite below).
+  const char* order = q.newest
+                          ? " ORDER BY last_date IS NULL, last_date DESC, size DESC, story_id"
+                          : " ORDER BY size DESC, last_date IS NULL, last_date DESC, story_id";
   Stmt st(*db_, std::string(kSummaryColumns) + where + order + " LIMIT ?7 OFFSET ?8");
   if (!st.ok()) return Error::Database("stories: " + st.error());
   bind(st);
