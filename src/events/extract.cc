@@ -31,6 +31,9 @@ struct Arg {
 struct Tok {
   uint32_t b = 0, e = 0;
   std::string low;
+  uint32_t cats = 0;                 // cat:: bits of the word (words-*.tsv, nouns-*.tsv)
+  mutable uint32_t prefix_cats = 0;  // those of its prefixes ("pourr*"), when asked
+  mutable bool prefixes_done = false;
   int mention = -1;  // the mention that starts here
   int inside = -1;   // the mention that covers this token
 };
@@ -52,8 +55,11 @@ class ArticleRun {
   std::vector<EventSpan> Run() {
     TokenizedText tt = TokenizeText(text_);
     toks_.reserve(tt.tokens.size());
-    for (const TextToken& t : tt.tokens)
-      toks_.push_back({t.begin, t.end, Lower(text_.substr(t.begin, t.end - t.begin))});
+    for (const TextToken& t : tt.tokens) {
+      Tok k{t.begin, t.end, Lower(text_.substr(t.begin, t.end - t.begin))};
+      k.cats = L_.Cats(k.low);
+      toks_.push_back(std::move(k));
+    }
     std::map<std::string, std::map<std::string, int>> counts;
     for (const Mention& m : mentions_) ++counts[NameOf(m)][m.type];
     for (auto& [name, by_type] : counts) {
@@ -83,8 +89,17 @@ class ArticleRun {
   }
 
  private:
-  const WordSet& W(const char* c) const { return L_.W(c); }
-  bool Is(int t, const char* c) const { return t >= first_ && t < last_ && W(c).Has(toks_[t].low); }
+  bool Is(int t, uint32_t c) const {
+    if (t < first_ || t >= last_) return false;
+    const Tok& k = toks_[t];
+    if (k.cats & c) return true;
+    if (!(c & L_.prefix_mask)) return false;
+    if (!k.prefixes_done) {  // prefixes only matter in a few places: computed then
+      k.prefix_cats = L_.PrefixCats(k.low);
+      k.prefixes_done = true;
+    }
+    return k.prefix_cats & c;
+  }
   bool Word(int t, std::string_view w) const {
     return t >= first_ && t < last_ && toks_[t].low == w;
   }
@@ -92,7 +107,7 @@ class ArticleRun {
   bool Adverb(int t) const {
     const std::string& w = toks_[t].low;
     return (w.size() > 5 && w.compare(w.size() - 4, 4, "ment") == 0 && !en_) ||
-           (en_ && w.size() > 4 && w.compare(w.size() - 2, 2, "ly") == 0) || Is(t, "skip");
+           (en_ && w.size() > 4 && w.compare(w.size() - 2, 2, "ly") == 0) || Is(t, cat::skip);
   }
   bool Number(int t) const {
     const std::string& w = toks_[t].low;
@@ -107,7 +122,7 @@ class ArticleRun {
       if (toks_[t].low == d) return true;
     return false;
   }
-  bool Boundary(int t) const { return Is(t, "boundary") || toks_[t].low == "."; }
+  bool Boundary(int t) const { return Is(t, cat::boundary) || toks_[t].low == "."; }
 
   static std::string NameOf(const Mention& x) {
     std::string name = x.canonical.empty() ? x.text : x.canonical;
@@ -127,6 +142,7 @@ class ArticleRun {
     const std::string& t = TypeOf(name);
     if (t == "LOC") return true;
     if (t != "PER") return false;
+    if (lex_.first_names.count(Lower(name.substr(0, name.find(' '))))) return false;
     for (const Mention& m : mentions_)
       if (NameOf(m) == name && m.text.size() < name.size()) return false;
     return true;
@@ -176,16 +192,16 @@ class ArticleRun {
   }
   Arg ResolveNoun(int t) const {
     uint32_t at = toks_[t].b;
-    if (Is(t, "group")) return MostMentioned("ORG", at);
-    if (Is(t, "country")) return MostMentioned("LOC", at);
-    if (Is(t, "city")) return ResolveCity(at);
+    if (Is(t, cat::group)) return MostMentioned("ORG", at);
+    if (Is(t, cat::country)) return MostMentioned("LOC", at);
+    if (Is(t, cat::city)) return ResolveCity(at);
     return {};
   }
 
   // --- noun phrases ---
   int SkipDeterminers(int i) const {
     for (int n = 0; i < last_ && n < 6; ++n, ++i) {
-      if (Star(i) || Is(i, "det") || Is(i, "adj") || Adverb(i) || Number(i)) continue;
+      if (Star(i) || Is(i, cat::det) || Is(i, cat::adj) || Adverb(i) || Number(i)) continue;
       break;
     }
     return i;
@@ -198,8 +214,9 @@ class ArticleRun {
     if (i >= last_ || Boundary(i)) return {};
     if (toks_[i].mention >= 0) return FromMention(toks_[i].mention, MentionEnd(i));
     if (toks_[i].inside >= 0) return {};
-    const bool container = Is(i, "container"), city = Is(i, "city"), country = Is(i, "country");
-    const bool group = Is(i, "group"), member = Is(i, "member");
+    const bool container = Is(i, cat::container), city = Is(i, cat::city),
+               country = Is(i, cat::country);
+    const bool group = Is(i, cat::group), member = Is(i, cat::member);
     if (!container && !city && !country && !group && !member) {
       // Another noun: only an apposition names it ("l'homme fort de la
       // ville, Ismail Khan").
@@ -211,18 +228,18 @@ class ArticleRun {
         }
         // "le préfet du Gard, Bernard Lacoste": names inside the phrase pass.
         if (toks_[k].inside >= 0 && k > i + 1 &&
-            (Is(k - 1, "fromprep") || (Is(k - 1, "det") && Is(k - 2, "fromprep")))) {
+            (Is(k - 1, cat::fromprep) || (Is(k - 1, cat::det) && Is(k - 2, cat::fromprep)))) {
           while (k + 1 < last_ && toks_[k + 1].inside == toks_[k].inside) ++k;
           continue;
         }
-        if (Boundary(k) || toks_[k].inside >= 0 || Is(k, "coord") || Is(k, "agent") ||
-            Is(k, "relative") || Is(k, "placeprep") || L_.forms.count(toks_[k].low))
+        if (Boundary(k) || toks_[k].inside >= 0 || Is(k, cat::coord) || Is(k, cat::agent) ||
+            Is(k, cat::relative) || Is(k, cat::placeprep) || L_.forms.count(toks_[k].low))
           break;
       }
       return {};
     }
     int j = i + 1;
-    while (j < last_ && (Star(j) || Is(j, "adj")) && j < i + 3) ++j;
+    while (j < last_ && (Star(j) || Is(j, cat::adj)) && j < i + 3) ++j;
     // Apposition: "la capitale, Bol Alam".
     if (j + 1 < last_ && toks_[j].low == "," && toks_[j + 1].mention >= 0)
       return FromMention(toks_[j + 1].mention, MentionEnd(j + 1));
@@ -232,7 +249,7 @@ class ArticleRun {
       std::string d = lex_.Demonym(toks_[i + 1].low);
       if (!d.empty()) return {d, "LOC", i + 2, true};
     }
-    if ((container || member || city || country) && Is(j, "fromprep")) {
+    if ((container || member || city || country) && Is(j, cat::fromprep)) {
       Arg sub = PhraseAt(j + 1, depth + 1);
       if (sub.ok() && (container || city || country || sub.type != "LOC")) return sub;
       // "le chef-lieu d'une des provinces": not an anaphor.
@@ -256,9 +273,9 @@ class ArticleRun {
     // "a rencontré lundi à Nîmes le préfet": adverbs and a place before the object.
     int k = i;
     for (int n = 0; k < last_ && n < 4; ++n) {
-      if (Is(k, "skip") || Adverb(k)) {
+      if (Is(k, cat::skip) || Adverb(k)) {
         ++k;
-      } else if (Is(k, "placeprep") && k + 1 < last_ && toks_[k + 1].mention >= 0) {
+      } else if (Is(k, cat::placeprep) && k + 1 < last_ && toks_[k + 1].mention >= 0) {
         k = MentionEnd(k + 1);
       } else {
         break;
@@ -268,8 +285,11 @@ class ArticleRun {
       a = PhraseAt(k);
       if (a.ok()) return a;
     }
+    // Only a phrase of container nouns goes on after "et": "prendra des
+    // décisions et Facebook devra" is no capture of Facebook.
+    if (!Is(SkipDeterminers(i), cat::container)) return {};
     for (int k = i; k < last_ && k < i + 8 && !Boundary(k); ++k)
-      if (Is(k, "coord")) return PhraseAt(k + 1);
+      if (Is(k, cat::coord)) return PhraseAt(k + 1);
     return {};
   }
 
@@ -279,10 +299,11 @@ class ArticleRun {
   Arg SubjectBefore(int v) const {
     int p = v - 1;
     for (int n = 0; p >= first_ && n < 10; ++n, --p) {
-      if (Star(p) || Is(p, "neg") || Is(p, "negend") || Is(p, "reflexive") || Is(p, "aux_etre") ||
-          Is(p, "aux_avoir") || Adverb(p) || Is(p, "relative") || Is(p, "speech"))
+      if (Star(p) || Is(p, cat::neg) || Is(p, cat::negend) || Is(p, cat::reflexive) ||
+          Is(p, cat::aux_etre) || Is(p, cat::aux_avoir) || Adverb(p) || Is(p, cat::relative) ||
+          Is(p, cat::speech))
         continue;
-      if (toks_[p].low == "," && p > first_ && Is(p + 1, "relative")) continue;
+      if (toks_[p].low == "," && p > first_ && Is(p + 1, cat::relative)) continue;
       // "Le gouverneur, Paul Mercier, a été arrêté": the apposition's end.
       if (toks_[p].low == "," && p > first_ && toks_[p - 1].inside >= 0) continue;
       break;
@@ -294,24 +315,25 @@ class ArticleRun {
       Arg a = FromMention(m, p + 1);
       // "l'homme fort d'Herat a été capturé": the subject is the man.
       int q = start - 1;
-      if (q > first_ && Is(q, "fromprep")) {
+      if (q > first_ && Is(q, cat::fromprep)) {
         int head = q - 1;
-        if (!(Is(head, "member") || Is(head, "container") || Is(head, "group") ||
-              Is(head, "city") || Is(head, "country") || Is(head, "det")))
+        if (!(Is(head, cat::member) || Is(head, cat::container) || Is(head, cat::group) ||
+              Is(head, cat::city) || Is(head, cat::country) || Is(head, cat::det)))
           return {};
       }
       return a;
     }
-    if ((Is(p, "group") || Is(p, "city") || Is(p, "country")) && p > first_ && Definite(p - 1)) {
+    if ((Is(p, cat::group) || Is(p, cat::city) || Is(p, cat::country)) && p > first_ &&
+        Definite(p - 1)) {
       // "le pays" but not "les rebelles du pays" (its head is before)
       return ResolveNoun(p);
     }
     std::string d = lex_.Demonym(toks_[p].low);
-    if (!d.empty() && p > first_ && Is(p - 1, "member")) return {d, "LOC", p + 1, true};
+    if (!d.empty() && p > first_ && Is(p - 1, cat::member)) return {d, "LOC", p + 1, true};
     // "Islamic State fighters", "US troops"
-    if (Is(p, "member") && p > first_ && toks_[p - 1].inside >= 0)
+    if (Is(p, cat::member) && p > first_ && toks_[p - 1].inside >= 0)
       return FromMention(toks_[p - 1].inside, p);
-    if (Is(p, "member") && p > first_) {
+    if (Is(p, cat::member) && p > first_) {
       d = lex_.Demonym(toks_[p - 1].low);
       if (!d.empty()) return {d, "LOC", p + 1, true};
     }
@@ -320,13 +342,13 @@ class ArticleRun {
 
   // "X a annoncé sa démission": the subject of the verb before a possessive.
   Arg Possessor(int t) const {
-    if (t - 1 < first_ || !Is(t - 1, "possessive")) return {};
+    if (t - 1 < first_ || !Is(t - 1, cat::possessive)) return {};
     for (int k = t - 2; k >= first_ && k >= t - 6; --k) {
       if (Boundary(k) || toks_[k].low == ",") break;
-      if (Is(k, "aux_avoir") || Is(k, "aux_etre")) {
+      if (Is(k, cat::aux_avoir) || Is(k, cat::aux_etre)) {
         int v = k;
-        while (v > first_ && (Is(v - 1, "aux_avoir") || Is(v - 1, "aux_etre") || Is(v - 1, "neg") ||
-                              Is(v - 1, "reflexive") || Adverb(v - 1)))
+        while (v > first_ && (Is(v - 1, cat::aux_avoir) || Is(v - 1, cat::aux_etre) ||
+                              Is(v - 1, cat::neg) || Is(v - 1, cat::reflexive) || Adverb(v - 1)))
           --v;
         return SubjectBefore(v);
       }
@@ -337,13 +359,13 @@ class ArticleRun {
   // Agent after "par"/"by" within the clause after token i.
   Arg AgentAfter(int i) const {
     for (int k = i; k < last_ && k < i + 10 && !Boundary(k); ++k)
-      if (Is(k, "agent")) return PhraseAt(k + 1);
+      if (Is(k, cat::agent)) return PhraseAt(k + 1);
     return {};
   }
   // A place after a preposition (`from`: de/du/des or from).
   Arg PlaceAfter(int i, bool from) const {
     for (int k = i; k < last_ && k < i + 12 && !Boundary(k); ++k) {
-      if (!Is(k, from ? "fromprep" : "placeprep")) continue;
+      if (!Is(k, from ? cat::fromprep : cat::placeprep)) continue;
       Arg a = PhraseAt(k + 1);
       if (a.ok() && a.type == "LOC") return a;
     }
@@ -351,13 +373,28 @@ class ArticleRun {
   }
   Arg PlaceInSentence(uint32_t avoid1, const std::string& a, const std::string& b) const {
     for (int k = first_; k + 1 < last_; ++k) {
-      if (!Is(k, "placeprep")) continue;
+      if (!Is(k, cat::placeprep)) continue;
       int m = toks_[k + 1].mention;
       if (m < 0) continue;
       Arg x = FromMention(m, MentionEnd(k + 1));
       if (x.type == "LOC" && x.name != a && x.name != b) return x;
     }
     return {};
+  }
+
+  // After a participle without auxiliary: "par X", a time expression, or a
+  // named place.
+  bool ParticipleEvent(int end) const {
+    for (int k = end; k < last_ && k < end + 3; ++k) {
+      if (Is(k, cat::agent)) return true;
+      for (const TimeRef& tr : times_)
+        if (tr.begin == toks_[k].b) return true;
+      if (Is(k, cat::placeprep) && k + 1 < last_ && toks_[k + 1].mention >= 0 &&
+          TypeOf(NameOf(mentions_[toks_[k + 1].mention])) == "LOC")
+        return true;
+      if (toks_[k].low == "," || Boundary(k)) break;
+    }
+    return false;
   }
 
   // --- factuality ---
@@ -374,33 +411,34 @@ class ArticleRun {
   bool Blocked(int t) const {
     int start = std::max(ClauseStart(t), t - 8);
     for (int k = start; k < t; ++k)
-      if (Is(k, "block") && !(k > first_ && Is(k - 1, "unblock"))) return true;
+      if (Is(k, cat::block) && !(k > first_ && Is(k - 1, cat::unblock))) return true;
     return false;
   }
   bool NegatedVerb(int v, int t) const {
     if (en_) {
       for (int k = std::max(first_, v - 3); k < t; ++k) {
         const std::string& w = toks_[k].low;
-        if (Is(k, "neg") || (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0)) return true;
+        if (Is(k, cat::neg) || (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0))
+          return true;
       }
       return false;
     }
     int ne = -1;
     for (int k = std::max(first_, v - 4); k < t; ++k)
-      if (Is(k, "neg")) ne = k;
+      if (Is(k, cat::neg)) ne = k;
     if (ne < 0) return false;
     for (int k = ne + 1; k < std::min(last_, t + 3); ++k)
-      if (Is(k, "negend")) return true;
+      if (Is(k, cat::negend)) return true;
     return false;
   }
   bool NegatedNoun(int t) const {
     for (int k = std::max(ClauseStart(t), t - 3); k < t; ++k)
-      if (Is(k, "negbefore")) return true;
+      if (Is(k, cat::negbefore)) return true;
     return false;
   }
   bool PostBlocked(int from) const {
     for (int k = from; k < last_ && k < from + 8; ++k)
-      if (Is(k, "postblock")) return true;
+      if (Is(k, cat::postblock)) return true;
     return false;
   }
 
@@ -424,7 +462,7 @@ class ArticleRun {
                                    "par",     "à",     "au",     "aux",    "dans",   "en",
                                    "pour",    "sans",  "after",  "before", "since",  "on",
                                    "against", "with",  "by",     "of"};
-    if (Is(t - 1, "det") || Is(t - 1, "adj")) return true;
+    if (Is(t - 1, cat::det) || Is(t - 1, cat::adj)) return true;
     for (const char* p : kPreps)
       if (w == p) return true;
     return false;
@@ -465,32 +503,32 @@ class ArticleRun {
             !en_ && t - 2 >= first_ && Word(t - 1, "de") &&
             (toks_[t - 2].low.rfind("vien", 0) == 0 || toks_[t - 2].low.rfind("ven", 0) == 0);
         bool will = en_ && t - 1 >= first_ && (Word(t - 1, "will") || Word(t - 1, "did"));
-        bool bare_en = en_ && t - 1 >= first_ && !Word(t - 1, "to") && !Is(t - 1, "block");
+        bool bare_en = en_ && t - 1 >= first_ && !Word(t - 1, "to") && !Is(t - 1, cat::block);
         if (!venir && !will && !bare_en) return false;
       }
       // The verb group: auxiliaries and adverbs before the trigger.
       int k = t - 1;
       bool etre = false, avoir = false, refl = false;
       for (int n = 0; k >= first_ && n < 5; ++n, --k) {
-        if (Adverb(k) || Is(k, "negend") || Star(k)) continue;
-        if (Is(k, "aux_etre")) {
+        if (Adverb(k) || Is(k, cat::negend) || Star(k)) continue;
+        if (Is(k, cat::aux_etre)) {
           etre = true;
-          if (Is(k, "alleged")) alleged = true;
+          if (Is(k, cat::alleged)) alleged = true;
           verb_start = k;
           continue;
         }
-        if (Is(k, "aux_avoir")) {
+        if (Is(k, cat::aux_avoir)) {
           avoir = true;
-          if (Is(k, "alleged")) alleged = true;
+          if (Is(k, cat::alleged)) alleged = true;
           verb_start = k;
           continue;
         }
-        if (Is(k, "reflexive")) {
+        if (Is(k, cat::reflexive)) {
           refl = true;
           verb_start = k;
           continue;
         }
-        if (Is(k, "neg")) {
+        if (Is(k, cat::neg)) {
           verb_start = k;
           continue;
         }
@@ -502,10 +540,20 @@ class ArticleRun {
         if (!etre && !avoir) {
           // No auxiliary: a reduced passive ("le butin capturé par les rebelles")
           // in French; in English a simple past unless "by" follows.
-          passive = !en_ || (end < last_ && Is(end, "agent"));
+          passive = !en_ || (end < last_ && Is(end, cat::agent));
+          // A participle alone is mostly an adjective ("la Cisjordanie
+          // occupée", "élue dans le 3e arrondissement"): an event only with
+          // its agent, date or place ("arrêté le 16 mai en banlieue").
+          if (!en_ && !ParticipleEvent(end)) return false;
         }
       }
       if (NegatedVerb(verb_start, t) || Blocked(verb_start)) return false;
+      // "« … », a annoncé Météo-France": a speech verb in an incise, its
+      // subject after it; what is announced is the quotation.
+      if (ev.action == "announce" && verb_start > first_) {
+        const std::string& w = toks_[verb_start - 1].low;
+        if (w == "," || w == "»" || w == "\"" || w == "”") return false;
+      }
     }
 
     // Arguments.
@@ -514,7 +562,7 @@ class ArticleRun {
     auto object = [&](bool entity_only) {
       Arg a = ObjectAt(end);
       if (a.ok()) after_object = std::max(after_object, a.end);
-      if (entity_only && a.ok() && a.type == "PER") return Arg{};
+      if (entity_only && a.ok() && !LooksLikePlace(a.name)) return Arg{};
       return a;
     };
     auto take = [&](Where w, bool is_target) -> Arg {
@@ -540,6 +588,9 @@ class ArticleRun {
     };
     if (passive) {
       target = SubjectBefore(verb_start);
+      // "a été prise d'un malaise": a place is taken, a person is not.
+      if (r.target == Where::kObjectEntity && target.ok() && !LooksLikePlace(target.name))
+        return false;
       actor = AgentAfter(end);
     } else {
       // Objects first, so that agents and places are looked for after them.
@@ -566,6 +617,10 @@ class ArticleRun {
     if (r.place == Where::kNone && target.ok() && target.type == "LOC" && place.name == target.name)
       place = {};
     if (!actor.ok() && !target.ok() && !place.ok()) return false;
+    // "X a attaqué Macron" is a politician's criticism: an attack on a
+    // person counts in the passive ("a été attaqué") or as a noun only.
+    if (ev.action == "attack" && !passive && tag != FormTag::kNoun && target.type == "PER")
+      return false;
     // An action with a target role needs its target (a capture of nothing
     // named is no event for a timeline), except flight.
     if (r.target != Where::kNone && !target.ok() && ev.action != "flee") return false;
@@ -599,7 +654,7 @@ class ArticleRun {
         return;
       }
     for (int k = t - 1; k >= first_; --k) {
-      if (!Is(k, "speech")) continue;
+      if (!Is(k, cat::speech)) continue;
       ev->reported = true;
       if (toks_[k].low == "selon" || toks_[k].low == "according") {
         int j = k + 1;
@@ -607,7 +662,8 @@ class ArticleRun {
         ev->source = PhraseAt(j).name;
       } else {
         int v = k;
-        while (v > first_ && (Is(v - 1, "aux_avoir") || Is(v - 1, "aux_etre") || Adverb(v - 1)))
+        while (v > first_ &&
+               (Is(v - 1, cat::aux_avoir) || Is(v - 1, cat::aux_etre) || Adverb(v - 1)))
           --v;
         ev->source = SubjectBefore(v).name;
       }

@@ -16,12 +16,39 @@ namespace veille::events {
 // Lower case (Latin-1 capitals and Œ folded, ’ -> '), accents kept.
 std::string Lower(std::string_view s);
 
-// Exact words and prefixes ("pourr*").
-struct WordSet {
-  std::unordered_set<std::string> words;
-  std::vector<std::string> prefixes;
-  bool Has(std::string_view w) const;
+// Word categories of words-*.tsv and nouns-*.tsv, as bits.
+namespace cat {
+enum : uint32_t {
+  det = 1u << 0,
+  skip = 1u << 1,
+  adj = 1u << 2,
+  aux_etre = 1u << 3,
+  aux_avoir = 1u << 4,
+  alleged = 1u << 5,
+  reflexive = 1u << 6,
+  neg = 1u << 7,
+  negend = 1u << 8,
+  negbefore = 1u << 9,
+  block = 1u << 10,
+  postblock = 1u << 11,
+  unblock = 1u << 12,
+  speech = 1u << 13,
+  agent = 1u << 14,
+  placeprep = 1u << 15,
+  fromprep = 1u << 16,
+  boundary = 1u << 17,
+  relative = 1u << 18,
+  coord = 1u << 19,
+  possessive = 1u << 20,
+  group = 1u << 21,
+  city = 1u << 22,
+  country = 1u << 23,
+  container = 1u << 24,
+  member = 1u << 25,
 };
+}  // namespace cat
+// The category names in file order of the bits above.
+const std::vector<std::string>& CategoryNames();
 
 // Where an argument is found (see data/events/triggers-fr.tsv).
 // kPossessor: the subject of the verb that governs "sa démission", "leur
@@ -59,14 +86,23 @@ struct LangLexicon {
   std::vector<TriggerRule> rules;
   // lower-case form -> the rules it triggers, longest `after` first.
   std::unordered_map<std::string, std::vector<FormRule>> forms;
-  std::unordered_map<std::string, WordSet> words;  // category -> words (words-*.tsv, nouns-*.tsv)
-  const WordSet& W(const std::string& category) const;
+  // word -> cat:: bits, and prefixes ("pourr*") with theirs.
+  std::unordered_map<std::string, uint32_t> word_cats;
+  std::vector<std::pair<std::string, uint32_t>> prefix_cats;
+  // prefix_cats indexes by their first byte (most words start with none).
+  std::vector<uint16_t> prefix_first[256];
+  uint32_t prefix_mask = 0;                                // the categories that have prefixes
+  uint32_t Cats(std::string_view lower_word) const;        // exact words only
+  uint32_t PrefixCats(std::string_view lower_word) const;  // prefixes only
 };
 
 struct Extractor::Lexicon {
   std::vector<std::string> actions;
   LangLexicon fr, en;
   std::vector<std::pair<std::string, std::string>> demonyms;  // prefix, canonical
+  // Given names (data/quotes/first_names.txt): "Angélique Etienne" is a
+  // person even where the tagger's PER could be a misread place.
+  std::unordered_set<std::string> first_names;
   const LangLexicon& For(std::string_view language) const { return language == "en" ? en : fr; }
   // The country a demonym word names, or "".
   std::string Demonym(std::string_view lower_word) const;

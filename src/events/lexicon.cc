@@ -143,17 +143,21 @@ Status LoadTriggers(const std::string& path, const std::vector<std::string>& act
 }
 
 Status LoadWords(const std::string& path, LangLexicon* lex) {
+  const auto& names = CategoryNames();
   return ReadTsv(path, [&](const std::vector<std::string>& f, int) -> Status {
     if (f.empty() || f[0].empty()) return Error::BadInput("expected a category");
-    WordSet& set = lex->words[f[0]];
+    auto it = std::find(names.begin(), names.end(), f[0]);
+    if (it == names.end()) return Error::BadInput("unknown category '" + f[0] + "'");
+    const uint32_t bit = 1u << (it - names.begin());
     if (f.size() < 2) return OkStatus();
     for (const auto& w : SplitOn(f[1], ' ')) {
       std::string l = Lower(w);
       if (l.size() > 1 && l.back() == '*') {
         l.pop_back();
-        set.prefixes.push_back(l);
+        lex->prefix_cats.emplace_back(l, bit);
+        lex->prefix_mask |= bit;
       } else {
-        set.words.insert(l);
+        lex->word_cats[l] |= bit;
       }
     }
     return OkStatus();
@@ -189,17 +193,28 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool WordSet::Has(std::string_view w) const {
-  if (words.count(std::string(w))) return true;
-  for (const auto& p : prefixes)
-    if (w.size() >= p.size() && w.compare(0, p.size(), p) == 0) return true;
-  return false;
+const std::vector<std::string>& CategoryNames() {
+  static const std::vector<std::string> kNames = {
+      "det",   "skip",      "adj",       "aux_etre",  "aux_avoir", "alleged", "reflexive",
+      "neg",   "negend",    "negbefore", "block",     "postblock", "unblock", "speech",
+      "agent", "placeprep", "fromprep",  "boundary",  "relative",  "coord",   "possessive",
+      "group", "city",      "country",   "container", "member"};
+  return kNames;
 }
 
-const WordSet& LangLexicon::W(const std::string& category) const {
-  static const WordSet kEmpty;
-  auto it = words.find(category);
-  return it == words.end() ? kEmpty : it->second;
+uint32_t LangLexicon::Cats(std::string_view w) const {
+  auto it = word_cats.find(std::string(w));
+  return it == word_cats.end() ? 0 : it->second;
+}
+
+uint32_t LangLexicon::PrefixCats(std::string_view w) const {
+  uint32_t bits = 0;
+  if (w.empty()) return 0;
+  for (uint16_t i : prefix_first[static_cast<unsigned char>(w[0])]) {
+    const auto& [p, bit] = prefix_cats[i];
+    if (w.size() >= p.size() && w.compare(0, p.size(), p) == 0) bits |= bit;
+  }
+  return bits;
 }
 
 std::string Extractor::Lexicon::Demonym(std::string_view w) const {
@@ -222,17 +237,31 @@ Status LoadLexicon(const std::string& dir, Extractor::Lexicon* lex) {
       return s;
     for (const char* f : {"words-", "nouns-"})
       if (auto s = LoadWords(base + f + lang + ".tsv", l); !s.ok()) return s;
+    for (size_t i = 0; i < l->prefix_cats.size(); ++i)
+      l->prefix_first[static_cast<unsigned char>(l->prefix_cats[i].first[0])].push_back(
+          static_cast<uint16_t>(i));
     // Longer patterns first: "tombé aux mains de" before "tombé".
     for (auto& [form, list] : l->forms)
       std::stable_sort(list.begin(), list.end(), [&](const FormRule& a, const FormRule& b) {
         return l->rules[a.rule].after.size() > l->rules[b.rule].after.size();
       });
   }
-  return ReadTsv(base + "demonyms.tsv", [&](const std::vector<std::string>& f, int) -> Status {
-    if (f.size() < 2) return Error::BadInput("expected prefix<TAB>name");
-    lex->demonyms.emplace_back(Lower(f[0]), f[1]);
-    return OkStatus();
-  });
+  if (auto s = ReadTsv(base + "demonyms.tsv",
+                       [&](const std::vector<std::string>& f, int) -> Status {
+                         if (f.size() < 2) return Error::BadInput("expected prefix<TAB>name");
+                         lex->demonyms.emplace_back(Lower(f[0]), f[1]);
+                         return OkStatus();
+                       });
+      !s.ok())
+    return s;
+  // "Name g" lines; optional (the quotes module's list).
+  std::ifstream names(dir + "/quotes/first_names.txt");
+  std::string line;
+  while (std::getline(names, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    lex->first_names.insert(Lower(line.substr(0, line.find(' '))));
+  }
+  return OkStatus();
 }
 
 }  // namespace veille::events

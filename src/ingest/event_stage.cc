@@ -26,10 +26,10 @@ class EventStage : public Stage {
   std::string_view name() const override { return "events"; }
   void Process(Article& a, std::unique_ptr<StageData>&) const override {
     const std::string anchor = AnchorDate(a.analysis);
-    // Relative expressions need a day to count from ("hier", "jeudi").
-    const std::string day = anchor.size() == 10 ? anchor : "";
+    // A day resolves "hier" and "jeudi"; a month or a year still resolves
+    // the year of "le 13 août" (timex.h).
     std::vector<events::TimeRef> times;
-    for (auto& t : timex::Find(a.clean.text, a.analysis.language, day))
+    for (auto& t : timex::Find(a.clean.text, a.analysis.language, anchor))
       if (t.type == timex::Type::kDate || t.type == timex::Type::kTime)
         times.push_back({static_cast<uint32_t>(t.begin), static_cast<uint32_t>(t.end),
                          std::move(t.value)});

@@ -154,6 +154,33 @@ TEST_F(EventsTest, NegationModalityAndConditionsAreNotEvents) {
   EXPECT_TRUE(alleged[0].reported);
 }
 
+// Words that look like triggers in news but report no event.
+TEST_F(EventsTest, OtherSensesOfTriggerWordsAreNotEvents) {
+  // A participle used as an adjective, or as a noun (an elected official).
+  EXPECT_TRUE(Run("Des colons vivent en Cisjordanie occupée depuis 1967.", "fr").empty());
+  EXPECT_TRUE(Run("Marie-Laure Harel, élue dans le 3e arrondissement, le soutient.", "fr").empty());
+  // ... but with a date or a place it is one.
+  const std::string kabuga = "Félicien Kabuga, arrêté le 16 mai à Asnières, sera jugé.";
+  TimeRef may16{static_cast<uint32_t>(kabuga.find("le 16")),
+                static_cast<uint32_t>(kabuga.find(" à ")), "2020-05-16"};
+  auto k = Run(kabuga, "fr", {may16}, "2020-05-20");
+  ASSERT_EQ(k.size(), 1u);
+  EXPECT_EQ(k[0].action, "arrest");
+  EXPECT_EQ(k[0].target, "Félicien Kabuga");
+  EXPECT_EQ(k[0].date, "2020-05-16");
+  EXPECT_EQ(k[0].date_source, "event");
+  // Without the date, the named place after it is enough.
+  EXPECT_EQ(Run("Félicien Kabuga, arrêté à Asnières, sera jugé.", "fr").size(), 1u);
+  // "être pris d'un malaise": a person is not taken like a city.
+  EXPECT_TRUE(Run("Angélique Etienne a été prise d'un malaise.", "fr").empty());
+  // A verbal attack on a politician.
+  EXPECT_TRUE(Run("Marine Le Pen a attaqué Emmanuel Macron sur sa politique.", "fr").empty());
+  // An incise names who speaks, not what is announced.
+  EXPECT_TRUE(Run("« Il pleuvra demain », a annoncé Météo-France.", "fr").empty());
+  // The next clause's subject is no second object.
+  EXPECT_TRUE(Run("Le conseil prendra des décisions et Facebook devra s'y conformer.", "fr").empty());
+}
+
 TEST_F(EventsTest, ReportedSpeechKeepsItsSource) {
   auto r = Run("Un porte-parole des talibans a déclaré que les insurgés avaient capturé Bol Alam.",
                "fr");
