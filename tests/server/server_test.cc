@@ -176,6 +176,20 @@ class ServerTest : public ::testing::Test {
              {{"Nous avons obtenu des garanties", "Marie Lefort", "a déclaré"}});
     Annotate(&articles[2], {{"Sète", "LOC", ""}}, {});
     Annotate(&articles[3], {{"Sète", "LOC", ""}}, {});
+    // One strike at Sète, told by two outlets (as the events stage reports it).
+    for (int i : {0, 3}) {
+      EventSpan e;
+      e.action = "strike";
+      e.place = "Sète";
+      e.date = articles[i].analysis.date.value_or("");
+      e.date_source = "article";
+      const std::string& t = articles[i].clean.text;
+      e.sentence_begin = 0;
+      e.sentence_end = static_cast<uint32_t>(t.find('.'));
+      e.begin = static_cast<uint32_t>(i == 0 ? t.find("cessé") : t.find("walked out"));
+      e.end = e.begin + (i == 0 ? 6 : 10);
+      articles[i].events.push_back(e);
+    }
     for (const auto& a : articles) ASSERT_TRUE((*archive)->Store(a, Hash64(a.clean.text), {}).ok());
     // A passage fr-1 (row 1) shares with fr-2 (row 2), as the reuse stage
     // would store it: "les dockers" / "les dockers".
@@ -315,6 +329,36 @@ TEST_F(ServerTest, SearchFiltersPagingAndNoFacets) {
   auto [c5, none] = GetJson("/api/search?q=dockers&page=50");
   ASSERT_EQ(c5, 200);
   EXPECT_TRUE(none["hits"].empty());
+}
+
+TEST_F(ServerTest, EventsAndTimelines) {
+  auto [code, j] = GetJson("/api/events");
+  ASSERT_EQ(code, 200) << j.dump();
+  ASSERT_EQ(j["events"].size(), 1u) << j.dump();
+  const auto& e = j["events"][0];
+  EXPECT_EQ(e["action"], "strike");
+  EXPECT_EQ(e["place"], "Sète");
+  EXPECT_EQ(e["reports"], 2);
+  EXPECT_EQ(e["outlets"], 2);
+  EXPECT_EQ(e["first"]["id"], "fr-1");
+  EXPECT_EQ(e["date"], "2021-08-12");
+  EXPECT_EQ(e["dates"].size(), 2u);  // the two reports disagree by a day
+  ASSERT_EQ(e["sources"].size(), 2u);
+  EXPECT_EQ(e["sources"][0]["sentence"], "Les dockers du port de Sète ont cessé le travail jeudi");
+  auto [c2, by_entity] = GetJson("/api/timeline?entity=S%C3%A8te");
+  ASSERT_EQ(c2, 200);
+  EXPECT_EQ(by_entity["events"].size(), 1u);
+  auto [c3, by_query] = GetJson("/api/timeline?q=dockers");
+  ASSERT_EQ(c3, 200);
+  EXPECT_EQ(by_query["events"].size(), 1u);
+  auto [c4, none] = GetJson("/api/timeline?q=poisson");
+  ASSERT_EQ(c4, 200);
+  EXPECT_EQ(none["events"].size(), 0u);
+  auto [c5, later] = GetJson("/api/events?since=2022");
+  EXPECT_EQ(later["events"].size(), 0u);
+  ExpectError("/api/timeline", 400, "one of them");
+  ExpectError("/api/timeline?q=dockers&entity=S%C3%A8te", 400, "one of them");
+  ExpectError("/api/events?limit=0", 400, "limit");
 }
 
 TEST_F(ServerTest, SnippetHtmlIsEscaped) {
