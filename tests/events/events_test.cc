@@ -127,6 +127,20 @@ TEST_F(EventsTest, IdiomsAndNominalisations) {
   EXPECT_EQ(f[0].target, "Ghazni");
 }
 
+TEST_F(EventsTest, ElectionsWonAndReelections) {
+  auto w = Run("Joe Biden a remporté l'élection présidentielle américaine.", "fr");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0].action, "elect");
+  EXPECT_EQ(w[0].target, "Joe Biden");
+  auto e = Run("Joe Biden won the election in November.", "en");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].target, "Joe Biden");
+  auto r = Run("Le maire sortant, Jean Dupuis, a été réélu dimanche.", "fr");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].action, "elect");
+  EXPECT_EQ(r[0].target, "Jean Dupuis");
+}
+
 TEST_F(EventsTest, PossessiveNominalisationsTakeTheGoverningSubject) {
   auto r = Run("Le Premier ministre Édouard Philippe a présenté sa démission au président.", "fr");
   ASSERT_EQ(r.size(), 1u);
@@ -178,7 +192,8 @@ TEST_F(EventsTest, OtherSensesOfTriggerWordsAreNotEvents) {
   // An incise names who speaks, not what is announced.
   EXPECT_TRUE(Run("« Il pleuvra demain », a annoncé Météo-France.", "fr").empty());
   // The next clause's subject is no second object.
-  EXPECT_TRUE(Run("Le conseil prendra des décisions et Facebook devra s'y conformer.", "fr").empty());
+  EXPECT_TRUE(
+      Run("Le conseil prendra des décisions et Facebook devra s'y conformer.", "fr").empty());
 }
 
 TEST_F(EventsTest, ReportedSpeechKeepsItsSource) {
@@ -234,15 +249,6 @@ TEST_F(EventsTest, DateIsOwnThenSentenceThenArticle) {
   EXPECT_EQ(a[0].date, "2021-08-14");
   EXPECT_EQ(a[0].date_source, "article");
   EXPECT_TRUE(Run("Les talibans ont capturé Kandahar.", "fr")[0].date.empty());
-}
-
-TEST_F(EventsTest, DISABLED_Print) {
-  const char* text = std::getenv("EVENTS_TEXT");
-  const char* lang = std::getenv("EVENTS_LANG");
-  if (!text) return;
-  for (auto& m : recognizer_->Recognize(text, lang ? lang : "fr"))
-    std::printf("mention %s [%s] %s\n", m.text.c_str(), m.type.c_str(), m.canonical.c_str());
-  for (auto& e : Run(text, lang ? lang : "fr")) std::printf("event %s\n", Line(e).c_str());
 }
 
 TEST(EventDates, CalendarDatesAndWindows) {
