@@ -309,6 +309,16 @@ class ArticleRun {
       break;
     }
     if (p < first_) return {};
+    // "Aaron Danielson, 39 ans, partisan de Patriot Prayer, a été tué": the
+    // name before the first comma of the apposition, not the last name.
+    if (toks_[p].inside >= 0 && p + 1 < v && toks_[p + 1].low == ",") {
+      for (int c = p - 1; c > first_ && c > p - 20; --c) {
+        if (Boundary(c)) break;
+        if (toks_[c].low == "," && toks_[c - 1].inside >= 0 &&
+            toks_[c - 1].inside != toks_[p].inside)
+          p = c - 1;
+      }
+    }
     if (toks_[p].inside >= 0) {
       int m = toks_[p].inside, start = p;
       while (start > first_ && toks_[start - 1].inside == m) --start;
@@ -617,6 +627,16 @@ class ArticleRun {
     if (r.place == Where::kNone && target.ok() && target.type == "LOC" && place.name == target.name)
       place = {};
     if (!actor.ok() && !target.ok() && !place.ok()) return false;
+    // "sa démission", "leur retrait": those rules need the possessive.
+    if ((r.actor == Where::kPossessor || r.target == Where::kPossessor) &&
+        !Is(t - 1, cat::possessive))
+      return false;
+    // "Carlos est tombé malade": people do not fall like cities.
+    if (ev.action == "fall" && tag != FormTag::kNoun && target.ok() &&
+        !LooksLikePlace(target.name) && target.type != "ORG")
+      return false;
+    // "pris en étau", "pris de court", "prendre part": other senses.
+    if (ev.action == "capture" && tag != FormTag::kNoun && Is(end, cat::notafter)) return false;
     // "X a attaqué Macron" is a politician's criticism: an attack on a
     // person counts in the passive ("a été attaqué") or as a noun only.
     if (ev.action == "attack" && !passive && tag != FormTag::kNoun && target.type == "PER")

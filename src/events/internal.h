@@ -45,6 +45,7 @@ enum : uint32_t {
   country = 1u << 23,
   container = 1u << 24,
   member = 1u << 25,
+  notafter = 1u << 26,
 };
 }  // namespace cat
 // The category names in file order of the bits above.

@@ -198,7 +198,7 @@ const std::vector<std::string>& CategoryNames() {
       "det",   "skip",      "adj",       "aux_etre",  "aux_avoir", "alleged", "reflexive",
       "neg",   "negend",    "negbefore", "block",     "postblock", "unblock", "speech",
       "agent", "placeprep", "fromprep",  "boundary",  "relative",  "coord",   "possessive",
-      "group", "city",      "country",   "container", "member"};
+      "group", "city",      "country",   "container", "member",    "notafter"};
   return kNames;
 }
 

@@ -191,6 +191,17 @@ TEST_F(EventsTest, OtherSensesOfTriggerWordsAreNotEvents) {
   EXPECT_TRUE(Run("Marine Le Pen a attaqué Emmanuel Macron sur sa politique.", "fr").empty());
   // An incise names who speaks, not what is announced.
   EXPECT_TRUE(Run("« Il pleuvra demain », a annoncé Météo-France.", "fr").empty());
+  // Other senses of prendre and tomber.
+  EXPECT_TRUE(Run("L'Irak est pris en étau entre Washington et Téhéran.", "fr").empty());
+  EXPECT_TRUE(Run("A cause de cette diète, Carlos Ramirez est tombé malade.", "fr").empty());
+  EXPECT_EQ(Run("Les rebelles ont pris d'assaut Kandahar.", "fr").size(), 1u);
+  // "en retrait" is no withdrawal without its possessive.
+  EXPECT_TRUE(Run("Un chiffre en retrait par rapport aux jours précédents en France.", "fr").empty());
+  // The name an apposition describes is the subject.
+  auto d = Run("Aaron Danielson, 39 ans, partisan du groupe Patriot Prayer, a été tué par balle.",
+               "fr");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].target, "Aaron Danielson");
   // The next clause's subject is no second object.
   EXPECT_TRUE(
       Run("Le conseil prendra des décisions et Facebook devra s'y conformer.", "fr").empty());
