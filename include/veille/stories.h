@@ -247,9 +247,14 @@ class OnlineClusterer {
                          const std::vector<int64_t>& copies = {});
 
   // Moves what changed since the last call into *out (cleared first), and
-  // forgets the least recently used unchanged stories beyond the cache size
-  // (reloaded from the backend when needed; never without a backend).
+  // forgets the least recently used unchanged stories beyond the cache's
+  // bytes (reloaded from the backend when needed, exactly as they were
+  // written: the cache changes no assignment; never without a backend).
   void TakeChanges(StoryChanges* out);
+  // Bytes of unchanged story states kept in memory (default 8 MB).
+  void set_cache_bytes(size_t bytes);
+  // States read back from the backend so far.
+  uint64_t states_reloaded() const;
 
   // The story of an article added by this clusterer, or 0.
   int64_t StoryOfAdded(int64_t article) const;

@@ -73,6 +73,12 @@ class Db {
   virtual bool LastErrorWasConstraint() = 0;
   // Rows changed by the last INSERT, UPDATE or DELETE.
   virtual int64_t Changes() = 0;
+  // The row id the last INSERT gave its row, where the backend tells it
+  // without RETURNING (SQLite); nullopt elsewhere. On SQLite an INSERT with
+  // RETURNING opens a statement journal, which makes FTS5 flush every full-text
+  // table written in the transaction into a new segment (its xSavepoint): one
+  // segment per quote stored, then merges (docs/performance.md).
+  virtual std::optional<int64_t> LastInsertRowid() { return std::nullopt; }
 };
 
 // A prepared statement; binds are 1-based. A statement that fails to

@@ -83,12 +83,13 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
         id = st.entity_find.Int(0);
       } else {
         if (!st.entity_new.ok())
-          st.entity_new.Prepare(*db_,
-                                "INSERT INTO entities(key, name) VALUES(?, ?) RETURNING entity_id");
+          st.entity_new.Prepare(*db_, "INSERT INTO entities(key, name) VALUES(?, ?)" +
+                                          ReturningId(*db_, "entity_id"));
         st.entity_new.Reset();
         st.entity_new.Bind(1, store_key).Bind(2, agg.name);
-        if (st.entity_new.Step() != sql::kRow) return DbError(*db_, "storing entity " + agg.name);
-        id = st.entity_new.Int(0);
+        auto new_id = StepInsert(*db_, st.entity_new);
+        if (!new_id) return DbError(*db_, "storing entity " + agg.name);
+        id = *new_id;
         st.entity_new.Reset();
       }
       st.entity_find.Reset();
@@ -146,8 +147,9 @@ Status Archive::StoreExtracted(int64_t rowid, const Article& a) {
       st.quote.Bind(11, q.speaker_kind);
     }
     st.quote.Bind(12, static_cast<double>(q.confidence)).Bind(13, static_cast<int64_t>(q.partial));
-    if (st.quote.Step() != sql::kRow) return DbError(*db_, "storing quote");
-    const int64_t qid = st.quote.Int(0);
+    auto qid_stored = StepInsert(*db_, st.quote);
+    if (!qid_stored) return DbError(*db_, "storing quote");
+    const int64_t qid = *qid_stored;
     st.quote.Reset();
     const std::string* pre =
         a.index_quotes.size() == a.quotes.size() ? &a.index_quotes[i] : nullptr;

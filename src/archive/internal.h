@@ -3,6 +3,7 @@
 #define VEILLE_ARCHIVE_INTERNAL_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +20,25 @@ std::string NowUtc();
 // Article flags as stored (a JSON array) and back (archive.cc).
 std::string FlagsJson(const std::vector<std::string>& flags);
 std::vector<std::string> ParseFlags(const std::string& s);
+
+// " RETURNING column" where the backend needs it to tell an INSERT's new id
+// (PostgreSQL), "" where Db::LastInsertRowid() tells it (SQLite, on which
+// RETURNING would cost an FTS5 flush per statement: see db.h).
+inline std::string ReturningId(sql::Db& db, const char* column) {
+  return db.LastInsertRowid() ? std::string() : std::string(" RETURNING ") + column;
+}
+// Steps an INSERT prepared with ReturningId(): the new row's id, or nullopt
+// when it failed.
+inline std::optional<int64_t> StepInsert(sql::Db& db, Stmt& st) {
+  if (db.LastInsertRowid()) {
+    if (st.Step() != sql::kDone) return std::nullopt;
+    return db.LastInsertRowid();
+  }
+  if (st.Step() != sql::kRow) return std::nullopt;
+  const int64_t id = st.Int(0);
+  st.Reset();
+  return id;
+}
 
 struct Archive::Statements {
   // `registry`: the table with every article's id, hash and group
@@ -40,7 +60,8 @@ struct Archive::Statements {
         quote(db,
               "INSERT INTO quotes(article_rowid, seq, text, speaker, speaker_entity_id, "
               "speaker_mention, speaker_role, cue, start, \"end\", speaker_kind, confidence, "
-              "partial) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING quote_id"),
+              "partial) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)" +
+                  ReturningId(db, "quote_id")),
         by_id(db, "SELECT rowid, content_hash, duplicate_of IS NULL, source_group FROM " +
                       registry + " WHERE id = ?"),
         by_hash(db, "SELECT id FROM " + registry +

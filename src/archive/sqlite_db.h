@@ -34,6 +34,7 @@ class SqliteDb : public Db {
     return (sqlite3_extended_errcode(db_) & 0xff) == SQLITE_CONSTRAINT;
   }
   int64_t Changes() override { return sqlite3_changes64(db_); }
+  std::optional<int64_t> LastInsertRowid() override { return sqlite3_last_insert_rowid(db_); }
 
   sqlite3* handle() { return db_; }
   // The sqlite3_stmt of a statement prepared on a SqliteDb.

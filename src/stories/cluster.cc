@@ -2,6 +2,7 @@
 // index of recent stories (see veille/stories.h).
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "veille/stories.h"
@@ -9,9 +10,75 @@
 namespace veille::stories {
 namespace {
 
-// Stories kept in memory beyond those changed since the last TakeChanges,
-// when a backend can give them back.
-constexpr size_t kCachedStories = 60000;
+// Bytes of story states kept in memory beyond those changed since the last
+// TakeChanges, when a backend can give them back (reloaded exactly: the
+// cache changes no assignment, only how often a state is read back).
+constexpr size_t kCachedStoryBytes = size_t{8} << 20;
+
+// Document frequencies by key: open addressing with linear probing (keys are
+// hashes, so their low bits index the table). `added`: counted since the
+// last TakeChanges.
+class DfTable {
+ public:
+  struct Entry {
+    uint64_t key = 0;
+    uint32_t df = 0, added = 0;
+  };
+  const Entry* Find(uint64_t key) const {
+    if (key == 0) return has_zero_ ? &zero_ : nullptr;
+    if (slots_.empty()) return nullptr;
+    for (size_t i = key & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i].key == key) return &slots_[i];
+      if (slots_[i].key == 0) return nullptr;
+    }
+  }
+  // The entry of `key`, made with zero counts if absent; valid until the
+  // next Get().
+  Entry& Get(uint64_t key) {
+    if (key == 0) {
+      has_zero_ = true;
+      return zero_;
+    }
+    if ((used_ + 1) * 2 > slots_.size()) Grow();
+    for (size_t i = key & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i].key == key) return slots_[i];
+      if (slots_[i].key == 0) {
+        ++used_;
+        slots_[i].key = key;
+        return slots_[i];
+      }
+    }
+  }
+  size_t bytes() const { return slots_.capacity() * sizeof(Entry); }
+
+ private:
+  void Grow() {
+    std::vector<Entry> old(std::max<size_t>(1024, slots_.size() * 2));
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Entry& e : old) {
+      if (e.key == 0) continue;
+      size_t i = e.key & mask_;
+      while (slots_[i].key != 0) i = (i + 1) & mask_;
+      slots_[i] = e;
+    }
+  }
+  std::vector<Entry> slots_;
+  size_t mask_ = 0, used_ = 0;
+  bool has_zero_ = false;
+  Entry zero_;
+};
+
+// Heap bytes a story state holds (what the cache bound counts).
+size_t StateBytes(const StoryState& s) {
+  size_t n = sizeof(StoryState) +
+             sizeof(Weighted) * (s.body.capacity() + s.title.capacity() + s.entities.capacity()) +
+             sizeof(s.entity_names[0]) * s.entity_names.capacity() +
+             sizeof(s.languages[0]) * s.languages.capacity();
+  for (const auto& [k, name] : s.entity_names)
+    if (name.capacity() > 15) n += name.capacity() + 1;
+  return n;
+}
 
 double Dot(const SparseVector& a, const SparseVector& b) {
   double s = 0;
@@ -85,14 +152,21 @@ struct OnlineClusterer::Impl {
     uint64_t used = 0;
     bool dirty = false;
   };
+  // One story found through one key (candidate retrieval).
+  struct Shared {
+    int64_t story;
+    uint32_t key;  // index of the key, in key order
+  };
 
   const StoryModel m;
   StoryBackend* backend;
   bool backend_lookups = false;  // the backend held stories before this run
   int64_t next_story;
   uint64_t clock = 0;
-  std::unordered_map<uint64_t, uint32_t> df;
-  std::unordered_map<uint64_t, uint32_t> df_added;
+  DfTable df;
+  std::vector<uint64_t> df_touched;  // keys whose `added` went from 0, since TakeChanges
+  size_t cache_bytes = kCachedStoryBytes;
+  uint64_t reloaded = 0;  // states read back from the backend
   std::unordered_map<int64_t, Cached> states;
   std::unordered_map<uint64_t, std::vector<Posting>> postings;  // this run's, by day
   std::unordered_map<int64_t, int64_t> story_of;                // this run's articles
@@ -102,11 +176,17 @@ struct OnlineClusterer::Impl {
   std::vector<uint64_t> missing;
   std::vector<uint32_t> missing_df;
   std::vector<Posting> found;
+  std::vector<Shared> shared;
 
   Status LoadDocFreqs(const ArticleFeatures& f);
   uint32_t DocFreq(uint64_t k) const {
-    auto it = df.find(k);
-    return it == df.end() ? 0 : it->second;
+    const DfTable::Entry* e = df.Find(k);
+    return e ? e->df : 0;
+  }
+  void Count(uint64_t k) {
+    DfTable::Entry& e = df.Get(k);
+    ++e.df;
+    if (e.added++ == 0) df_touched.push_back(k);
   }
   Result<StoryState*> State(int64_t story);
   void Nearest(const std::vector<Posting>& list, int32_t day, std::vector<Posting>* out) const;
@@ -119,13 +199,13 @@ Status OnlineClusterer::Impl::LoadDocFreqs(const ArticleFeatures& f) {
   missing.clear();
   for (const SparseVector* v : {&f.body, &f.title, &f.entities})
     for (const Weighted& x : *v)
-      if (!df.count(x.key)) missing.push_back(x.key);
+      if (!df.Find(x.key)) missing.push_back(x.key);
   if (missing.empty()) return OkStatus();
   std::sort(missing.begin(), missing.end());
   missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
   missing_df.assign(missing.size(), 0);
   if (auto s = backend->DocFreqs(missing, &missing_df); !s.ok()) return s;
-  for (size_t i = 0; i < missing.size(); ++i) df.emplace(missing[i], missing_df[i]);
+  for (size_t i = 0; i < missing.size(); ++i) df.Get(missing[i]).df = missing_df[i];
   return OkStatus();
 }
 
@@ -139,6 +219,7 @@ Result<StoryState*> OnlineClusterer::Impl::State(int64_t story) {
     Cached c;
     c.state = std::make_unique<StoryState>(std::move(**loaded));
     it = states.emplace(story, std::move(c)).first;
+    ++reloaded;
   }
   it->second.used = clock;
   return it->second.state.get();
@@ -319,9 +400,11 @@ Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& 
   }
 
   if (!joined) {
-    // Candidates: stories sharing keys, weighted by the keys' weights.
-    std::unordered_map<int64_t, double> shared;
-    for (const Weighted& k : keys) {
+    // Candidates: stories sharing keys, weighted by the keys' weights
+    // (summed in key order).
+    I.shared.clear();
+    for (uint32_t ki = 0; ki < keys.size(); ++ki) {
+      const Weighted& k = keys[ki];
       I.found.clear();
       if (auto it = I.postings.find(k.key); it != I.postings.end())
         I.Nearest(it->second, f.day, &I.found);
@@ -334,11 +417,21 @@ Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& 
       std::sort(I.found.begin(), I.found.end(),
                 [](const Posting& a, const Posting& b) { return a.story < b.story; });
       for (size_t i = 0; i < I.found.size(); ++i)
-        if (i == 0 || I.found[i].story != I.found[i - 1].story) shared[I.found[i].story] += k.w;
+        if (i == 0 || I.found[i].story != I.found[i - 1].story)
+          I.shared.push_back({I.found[i].story, ki});
     }
+    std::stable_sort(
+        I.shared.begin(), I.shared.end(),
+        [](const Impl::Shared& a, const Impl::Shared& b) { return a.story < b.story; });
     std::vector<std::pair<double, int64_t>> order;
-    order.reserve(shared.size());
-    for (const auto& [story, w] : shared) order.emplace_back(w, story);
+    for (size_t i = 0; i < I.shared.size();) {
+      double w = 0;
+      size_t j = i;
+      for (; j < I.shared.size() && I.shared[j].story == I.shared[i].story; ++j)
+        w += keys[I.shared[j].key].w;
+      order.emplace_back(w, I.shared[i].story);
+      i = j;
+    }
     const size_t nc = std::min(order.size(), static_cast<size_t>(m.candidates));
     std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(nc), order.end(),
                       [](const auto& a, const auto& b) {
@@ -388,10 +481,7 @@ Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& 
     list.insert(at, p);
     I.pending.postings.push_back({k.key, f.day, joined->id});
   }
-  auto count = [&](uint64_t k) {
-    ++I.df[k];
-    ++I.df_added[k];
-  };
+  auto count = [&](uint64_t k) { I.Count(k); };
   {
     size_t i = 0, j = 0;  // terms of the text and the title, once each
     while (i < f.body.size() || j < f.title.size()) {
@@ -416,21 +506,37 @@ Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& 
 
 void OnlineClusterer::TakeChanges(StoryChanges* out) {
   Impl& I = *impl_;
-  // Forget the least recently used unchanged stories.
-  if (I.backend && I.states.size() > kCachedStories + I.dirty.size()) {
-    std::vector<std::pair<uint64_t, int64_t>> clean;
-    for (const auto& [id, c] : I.states)
-      if (!c.dirty) clean.emplace_back(c.used, id);
-    const size_t drop = I.states.size() - kCachedStories * 4 / 5;
-    if (drop < clean.size())
-      std::nth_element(clean.begin(), clean.begin() + static_cast<ptrdiff_t>(drop), clean.end());
-    for (size_t i = 0; i < std::min(drop, clean.size()); ++i) I.states.erase(clean[i].second);
+  // Forget the least recently used unchanged stories beyond the cache's
+  // bytes, down to 4/5 of them (the backend has every state written).
+  if (I.backend) {
+    size_t clean_bytes = 0;
+    std::vector<std::tuple<uint64_t, int64_t, size_t>> clean;  // used, id, bytes
+    for (const auto& [id, c] : I.states) {
+      if (c.dirty) continue;
+      const size_t b = StateBytes(*c.state);
+      clean_bytes += b;
+      clean.emplace_back(c.used, id, b);
+    }
+    if (clean_bytes > I.cache_bytes) {
+      std::sort(clean.begin(), clean.end());
+      for (const auto& [used, id, b] : clean) {
+        if (clean_bytes <= I.cache_bytes * 4 / 5) break;
+        I.states.erase(id);
+        clean_bytes -= b;
+      }
+    }
   }
   *out = std::move(I.pending);
   I.pending = {};
-  out->df_added.assign(I.df_added.begin(), I.df_added.end());
-  std::sort(out->df_added.begin(), out->df_added.end());
-  I.df_added.clear();
+  std::sort(I.df_touched.begin(), I.df_touched.end());
+  out->df_added.clear();
+  out->df_added.reserve(I.df_touched.size());
+  for (uint64_t k : I.df_touched) {
+    DfTable::Entry& e = I.df.Get(k);
+    out->df_added.emplace_back(k, e.added);
+    e.added = 0;
+  }
+  I.df_touched.clear();
   std::sort(I.dirty.begin(), I.dirty.end());
   out->stories.clear();
   for (int64_t id : I.dirty) {
@@ -440,6 +546,9 @@ void OnlineClusterer::TakeChanges(StoryChanges* out) {
   }
   I.dirty.clear();
 }
+
+void OnlineClusterer::set_cache_bytes(size_t bytes) { impl_->cache_bytes = bytes; }
+uint64_t OnlineClusterer::states_reloaded() const { return impl_->reloaded; }
 
 int64_t OnlineClusterer::StoryOfAdded(int64_t article) const {
   auto it = impl_->story_of.find(article);

@@ -652,6 +652,19 @@ TEST_F(IngestTest, QuoteAttributionIsStoredAndExported) {
   bool anonymous = false;
   for (const auto& s : *quotes) anonymous |= s.quote.speaker_kind == "anonymous";
   EXPECT_TRUE(anonymous);
+  // Each quote's full-text row carries that quote's id (read from the
+  // insert's row id, without RETURNING, on SQLite): its words find it alone.
+  for (const auto& [words, text] : std::vector<std::pair<std::string, std::string>>{
+           {"trouverons", "Nous trouverons une solution"},
+           {"réglé", "Rien n'est réglé"},
+           {"mépris", "mépris total"}}) {
+    QuoteQuery about;
+    about.about = words;
+    auto found = (*archive)->Quotes(about, &total);
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    ASSERT_EQ(found->size(), 1u) << words;
+    EXPECT_EQ((*found)[0].quote.text, text);
+  }
 }
 
 // A bare surname joins the one full name the archive holds for a person,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 
 #include "veille/text.h"
 
@@ -341,6 +342,55 @@ TEST(OnlineClusterer, ContinuesFromABackendLikeOneRun) {
   }
   EXPECT_EQ(one, two);
   EXPECT_GT(backend.loads, 0);
+}
+
+TEST(OnlineClusterer, BoundedStateCacheChangesNoAssignment) {
+  // The same stream with every story in memory, and with a cache that
+  // forgets every unchanged story at each batch (states read back from the
+  // backend): the same stories, scores and document frequencies.
+  std::vector<ArticleFeatures> stream;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 400; ++i) {
+    std::vector<std::string> w;
+    const int topic = static_cast<int>(rng() % 40);
+    for (int j = 0; j < 10; ++j) w.push_back("s" + std::to_string(topic) + "_" + std::to_string(j));
+    w.push_back("Lieu" + std::to_string(topic % 7));
+    for (int j = 0; j < 25; ++j) w.push_back("n" + std::to_string(rng() % 900));
+    // Days out of order, in blocks, as OrangeSum comes.
+    stream.push_back(Make(DayString(DayNumber("2020-01-01") + (i % 97) * 3 + (i / 97)), w));
+  }
+  StoryModel m;
+  auto run = [&](size_t cache_bytes, uint64_t* reloaded) {
+    MemoryBackend backend;
+    OnlineClusterer c(m, &backend, 0, 1);
+    c.set_cache_bytes(cache_bytes);
+    std::vector<std::pair<int64_t, double>> out;
+    StoryChanges ch;
+    for (size_t i = 0; i < stream.size(); ++i) {
+      auto r = c.Add(static_cast<int64_t>(i) + 1, stream[i]);
+      EXPECT_TRUE(r.ok());
+      out.emplace_back(r->story, r->score);
+      if (i % 7 == 6) {
+        c.TakeChanges(&ch);
+        backend.Apply(ch);
+      }
+    }
+    c.TakeChanges(&ch);
+    backend.Apply(ch);
+    *reloaded = c.states_reloaded();
+    return std::make_pair(out, backend.df);
+  };
+  uint64_t reloaded_all = 0, reloaded_none = 0;
+  auto all = run(size_t{1} << 30, &reloaded_all);
+  auto none = run(0, &reloaded_none);
+  EXPECT_EQ(reloaded_all, 0u);
+  EXPECT_GT(reloaded_none, 100u);
+  EXPECT_EQ(all.first, none.first);
+  EXPECT_EQ(all.second, none.second);
+  std::set<int64_t> stories;
+  for (const auto& [s, p] : all.first) stories.insert(s);
+  EXPECT_GT(stories.size(), 20u);   // not one story for everything
+  EXPECT_LT(stories.size(), 300u);  // nor one per article
 }
 
 TEST(Gold, ParsesAndRejects) {
