@@ -62,14 +62,14 @@ Status Archive::StoreEvents(int64_t rowid, const Article& a) {
   Stmt& find = Cached(
       "SELECT event_id, anchor_date FROM events WHERE action = ?1 AND merge_key = ?2 "
       "ORDER BY event_id DESC LIMIT 50");
-  Stmt& add_event = Cached(
-      "INSERT INTO events(action, merge_key, anchor_date) VALUES(?1, ?2, ?3) RETURNING event_id");
+  Stmt& add_event = Cached("INSERT INTO events(action, merge_key, anchor_date) VALUES(?1, ?2, ?3)" +
+                           ReturningId(*db_, "event_id"));
   Stmt& anchor = Cached("UPDATE events SET anchor_date = ?2 WHERE event_id = ?1");
   Stmt& add_report = Cached(
       "INSERT INTO event_reports(event_id, article_rowid, seq, action, actor, target, place, date, "
       "date_source, start, \"end\", sentence_start, sentence_end, source, reported) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING "
-      "report_id");
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" +
+      ReturningId(*db_, "report_id"));
   Stmt& add_entity = Cached(
       "INSERT INTO event_entities(report_id, entity_key, role) VALUES(?1, ?2, ?3) "
       "ON CONFLICT DO NOTHING");
@@ -101,8 +101,9 @@ Status Archive::StoreEvents(int64_t rowid, const Article& a) {
     if (!event_id) {
       sql::ResetOnExit reset(add_event);
       add_event.Bind(1, action).Bind(2, key).Bind(3, e.date);
-      if (add_event.Step() != sql::kRow) return DbError(*db_, "storing event");
-      event_id = add_event.Int(0);
+      auto id = StepInsert(*db_, add_event);
+      if (!id) return DbError(*db_, "storing event");
+      event_id = *id;
     } else if (anchor_date.empty() && !e.date.empty()) {
       sql::ResetOnExit reset(anchor);
       anchor.Bind(1, event_id).Bind(2, e.date);
@@ -118,8 +119,9 @@ Status Archive::StoreEvents(int64_t rowid, const Article& a) {
       add_report.Bind(12, static_cast<int64_t>(e.sentence_begin));
       add_report.Bind(13, static_cast<int64_t>(e.sentence_end));
       add_report.Bind(14, e.source).Bind(15, static_cast<int64_t>(e.reported));
-      if (add_report.Step() != sql::kRow) return DbError(*db_, "storing event report");
-      report_id = add_report.Int(0);
+      auto id = StepInsert(*db_, add_report);
+      if (!id) return DbError(*db_, "storing event report");
+      report_id = *id;
     }
     std::set<std::pair<std::string, std::string>> keys;
     if (!e.actor.empty()) keys.emplace(EntityKey(e.actor), "actor");
