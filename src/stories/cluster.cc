@@ -69,6 +69,53 @@ class DfTable {
   Entry zero_;
 };
 
+// An article's vector scattered by key, to take its dot product with many
+// story vectors: each product is the one Dot() takes, added in the story
+// vector's key order (the order Dot() adds them in), so the sums are equal.
+class Scatter {
+ public:
+  void Assign(const SparseVector& v) {
+    size_t n = 16;
+    while (n < 2 * v.size()) n *= 2;
+    slots_.assign(n, Weighted{0, 0});
+    mask_ = n - 1;
+    has_zero_ = false;
+    for (const Weighted& x : v) {
+      if (x.key == 0) {
+        has_zero_ = true;
+        zero_w_ = x.w;
+        continue;
+      }
+      size_t i = x.key & mask_;
+      while (slots_[i].key != 0) i = (i + 1) & mask_;
+      slots_[i] = x;
+    }
+  }
+  double Dot(const SparseVector& other) const {
+    double s = 0;
+    for (const Weighted& y : other) {
+      if (y.key == 0) {
+        if (has_zero_) s += double(zero_w_) * y.w;
+        continue;
+      }
+      for (size_t i = y.key & mask_;; i = (i + 1) & mask_) {
+        if (slots_[i].key == y.key) {
+          s += double(slots_[i].w) * y.w;
+          break;
+        }
+        if (slots_[i].key == 0) break;
+      }
+    }
+    return s;
+  }
+
+ private:
+  std::vector<Weighted> slots_;
+  size_t mask_ = 0;
+  bool has_zero_ = false;
+  float zero_w_ = 0;
+};
+
 // Heap bytes a story state holds (what the cache bound counts).
 size_t StateBytes(const StoryState& s) {
   size_t n = sizeof(StoryState) +
@@ -141,6 +188,35 @@ double Idf(uint64_t documents, uint32_t df) {
   return std::log((static_cast<double>(documents) + 1) / (static_cast<double>(df) + 1)) + 1;
 }
 
+// OnlineClusterer::Compare() with the dot product of the article's text
+// vector and the story's given.
+OnlineClusterer::Similarity CompareWithBodyDot(const StoryModel& m, double body_dot,
+                                               const SparseVector& title,
+                                               const SparseVector& entities,
+                                               const ArticleFeatures& f, const StoryState& s) {
+  OnlineClusterer::Similarity r;
+  if (s.body_norm > 0) r.body = body_dot / s.body_norm;
+  if (s.title_norm > 0) r.title = Dot(title, s.title) / s.title_norm;
+  if (s.entities_norm > 0) r.entities = Dot(entities, s.entities) / s.entities_norm;
+  if (f.day == kNoDay || s.first_day == kNoDay) {
+    r.undated = true;
+  } else {
+    const double gap = f.day < s.first_day  ? s.first_day - f.day
+                       : f.day > s.last_day ? f.day - s.last_day
+                                            : 0;
+    r.time = std::exp(-gap * gap / (2 * m.sigma_days * m.sigma_days));
+  }
+  if (!f.language.empty() && f.language != "und" && !s.languages.empty()) {
+    r.cross_lingual = std::none_of(s.languages.begin(), s.languages.end(),
+                                   [&](const auto& p) { return p.first == f.language; });
+  }
+  const double z = m.bias + m.w_body * r.body + m.w_title * r.title +
+                   m.w_entities * r.entities * (r.cross_lingual ? m.cross_lingual_entities : 1.0) +
+                   m.w_time * r.time + (r.undated ? m.w_undated : 0.0);
+  r.probability = 1 / (1 + std::exp(-z));
+  return r;
+}
+
 }  // namespace
 
 struct OnlineClusterer::Impl {
@@ -177,6 +253,7 @@ struct OnlineClusterer::Impl {
   std::vector<uint32_t> missing_df;
   std::vector<Posting> found;
   std::vector<Shared> shared;
+  Scatter body_scatter;
 
   Status LoadDocFreqs(const ArticleFeatures& f);
   uint32_t DocFreq(uint64_t k) const {
@@ -312,28 +389,7 @@ OnlineClusterer::Similarity OnlineClusterer::Compare(const SparseVector& body,
                                                      const SparseVector& entities,
                                                      const ArticleFeatures& f,
                                                      const StoryState& s) const {
-  const StoryModel& m = impl_->m;
-  Similarity r;
-  if (s.body_norm > 0) r.body = Dot(body, s.body) / s.body_norm;
-  if (s.title_norm > 0) r.title = Dot(title, s.title) / s.title_norm;
-  if (s.entities_norm > 0) r.entities = Dot(entities, s.entities) / s.entities_norm;
-  if (f.day == kNoDay || s.first_day == kNoDay) {
-    r.undated = true;
-  } else {
-    const double gap = f.day < s.first_day  ? s.first_day - f.day
-                       : f.day > s.last_day ? f.day - s.last_day
-                                            : 0;
-    r.time = std::exp(-gap * gap / (2 * m.sigma_days * m.sigma_days));
-  }
-  if (!f.language.empty() && f.language != "und" && !s.languages.empty()) {
-    r.cross_lingual = std::none_of(s.languages.begin(), s.languages.end(),
-                                   [&](const auto& p) { return p.first == f.language; });
-  }
-  const double z = m.bias + m.w_body * r.body + m.w_title * r.title +
-                   m.w_entities * r.entities * (r.cross_lingual ? m.cross_lingual_entities : 1.0) +
-                   m.w_time * r.time + (r.undated ? m.w_undated : 0.0);
-  r.probability = 1 / (1 + std::exp(-z));
-  return r;
+  return CompareWithBodyDot(impl_->m, Dot(body, s.body), title, entities, f, s);
 }
 
 Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& f,
@@ -438,11 +494,14 @@ Result<Assignment> OnlineClusterer::Add(int64_t article, const ArticleFeatures& 
                         return a.first != b.first ? a.first > b.first : a.second < b.second;
                       });
     double best = -1;
+    if (nc > 0) I.body_scatter.Assign(body);
     for (size_t i = 0; i < nc; ++i) {
       auto st = I.State(order[i].second);
       if (!st.ok()) return st.error();
       if (!*st) continue;
-      const double p = Compare(body, title, entities, f, **st).probability;
+      const double p =
+          CompareWithBodyDot(m, I.body_scatter.Dot((*st)->body), title, entities, f, **st)
+              .probability;
       if (p > best || (p == best && (*st)->id < joined->id)) {
         best = p;
         joined = *st;
