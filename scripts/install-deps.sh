@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git python3
   libsqlite3-dev sqlite3 libicu-dev libstemmer-dev libcld2-dev libgumbo-dev
   libre2-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev libsimdjson-dev
   libpq-dev zlib1g-dev libxml2-dev libbrotli-dev libcurl4-openssl-dev libpsl-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev

@@ -88,6 +88,40 @@ check "watch: both stored" 0 "$VEILLE" stats --db "$T/w.db" --json
 contains "watch: stats" out '"articles":2'
 check "watch: bad interval" 2 "$VEILLE" ingest --watch 0 --db "$T/w.db" "$T/watch"
 
+# crawl --daemon: rounds until SIGTERM, which ends it cleanly (exit 130)
+# after the current fetches, with what it fetched stored. A feed served on
+# 127.0.0.1 by python3's http.server.
+mkdir -p "$T/site"
+cat > "$T/site/feed.xml" <<'FEED'
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Le Courrier de Sète</title><link>http://127.0.0.1:PORT/</link>
+<item><title>Les dockers de Sète votent la grève</title><link>http://127.0.0.1:PORT/a/greve.html</link>
+<pubDate>Thu, 12 Aug 2021 09:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>Les dockers du port de Sète ont voté jeudi une grève de trois jours contre la réforme des horaires, a annoncé leur syndicat.</p><p>Le trafic des ferries vers le Maroc sera perturbé jusqu'à dimanche.</p>]]></content:encoded></item>
+</channel></rss>
+FEED
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -i "s/127.0.0.1:PORT/127.0.0.1:$PORT/g" "$T/site/feed.xml"
+mkdir -p "$T/site/a"
+printf '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Les dockers de Sète votent la grève</title></head><body><article><h1>Les dockers de Sète votent la grève</h1><p>Les dockers du port de Sète ont voté jeudi une grève de trois jours contre la réforme des horaires, a annoncé leur syndicat.</p><p>Le trafic des ferries vers le Maroc sera perturbé jusqu’à dimanche, selon la capitainerie.</p></article></body></html>' >"$T/site/a/greve.html"
+(cd "$T/site" && exec python3 -m http.server --bind 127.0.0.1 "$PORT" >/dev/null 2>&1) &
+HPID=$!
+for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/feed.xml')" 2>/dev/null && break; sleep 0.1; done
+check "crawl: sources add" 0 "$VEILLE" sources add "http://127.0.0.1:$PORT/feed.xml" --every 15m --db "$T/c.db"
+"$VEILLE" crawl --daemon -q --delay 0 --no-entities --no-quotes --warc-dir "$T/warc" --db "$T/c.db" >"$T/crawl.out" 2>"$T/crawl.err" &
+CPID=$!
+for _ in $(seq 100); do grep -q "new articles" "$T/crawl.out" 2>/dev/null && break; sleep 0.2; done
+contains "crawl --daemon: a round" crawl.out "new articles 1"
+kill -TERM "$CPID"
+wait "$CPID"
+code=$?
+kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null
+[ "$code" = 130 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL crawl --daemon: exit $code after SIGTERM"; cat "$T/crawl.out" "$T/crawl.err"; }
+check "crawl --daemon: stored" 0 "$VEILLE" stats --db "$T/c.db" --json
+contains "crawl --daemon: stats" out '"articles":1'
+ls "$T/warc"/*.warc.gz >/dev/null 2>&1 && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL crawl --daemon: no WARC file"; }
+
 # Accounts, tokens and the audit log.
 check "audit without accounts" 0 "$VEILLE" audit --db "$T/a.db"
 check "users add" 0 "$VEILLE" users add bob --role editor --db "$T/a.db"
