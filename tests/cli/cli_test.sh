@@ -111,7 +111,7 @@ for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen
 check "crawl: sources add" 0 "$VEILLE" sources add "http://127.0.0.1:$PORT/feed.xml" --every 15m --db "$T/c.db"
 "$VEILLE" crawl --daemon -q --delay 0 --no-entities --no-quotes --warc-dir "$T/warc" --db "$T/c.db" >"$T/crawl.out" 2>"$T/crawl.err" &
 CPID=$!
-for _ in $(seq 100); do grep -q "new articles" "$T/crawl.out" 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q "new articles" "$T/crawl.out" 2>/dev/null && break; sleep 0.2; done
 contains "crawl --daemon: a round" crawl.out "new articles 1"
 kill -TERM "$CPID"
 wait "$CPID"
