@@ -2,6 +2,7 @@
 // and their aliases, roles (their named holder, an unnamed source, the
 // current speaker) and pronouns.
 #include <algorithm>
+#include <utility>
 
 #include "quotes/extraction.h"
 
@@ -124,6 +125,15 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
   r.b = m.b;
   r.e = m.e;
   r.mention = std::string(text.substr(m.b, m.e - m.b));
+  // The person a role stands for: n's speaker, under the role's words.
+  auto SpokenAs = [&r](Resolved n, const char* path) {
+    n.role = r.role;
+    n.path = path;
+    n.b = r.b;
+    n.e = r.e;
+    n.mention = r.mention;
+    return n;
+  };
   switch (m.kind) {
     case Mention::kName:
       return ResolveName(mi);
@@ -177,12 +187,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
       const bool ant_later = ant >= 0 && mentions[ant].tb > m.tb;
       if (ant >= 0 && !ant_later) {
         Resolved n = ResolveName(ant);
-        n.role = r.role;
-        n.path = "role_same";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
+        return SpokenAs(std::move(n), "role_same");
       }
       if (unnamed >= 0) {
         // Unless a named person spoke since (un député … a déclaré X … assure
@@ -192,12 +197,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
             mentions[subj].kind == Mention::kName) {
           Resolved n = ResolveName(subj);
           if (n.kind == SpeakerKind::kNamed && n.role.empty()) {
-            n.role = r.role;
-            n.path = "role_salient";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
+            return SpokenAs(std::move(n), "role_salient");
           }
         }
         r.kind = SpeakerKind::kAnonymous;
@@ -229,12 +229,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
             continue;
           Resolved n = Resolve(i, nullptr, -100);
           if (n.kind == SpeakerKind::kNamed) {
-            n.role = r.role;
-            n.path = "role_same";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
+            return SpokenAs(std::move(n), "role_same");
           }
           break;
         }
@@ -249,12 +244,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
             SentencesBetween(m.tb, mentions[next].tb) <= 2) {
           Resolved n = ResolveName(next);
           if (n.kind == SpeakerKind::kNamed) {
-            n.role = r.role;
-            n.path = ant_later ? "role_same" : "cataphora";
-            n.b = r.b;
-            n.e = r.e;
-            n.mention = r.mention;
-            return n;
+            return SpokenAs(std::move(n), ant_later ? "role_same" : "cataphora");
           }
         }
         r.kind = SpeakerKind::kRole;
@@ -272,33 +262,18 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
                                                            : ResolveName(subj);
         // Someone unnamed only through the same noun (handled above).
         if (n.kind == SpeakerKind::kNamed) {
-          n.role = n.kind == SpeakerKind::kNamed ? r.role : n.role;
-          n.path = "role_salient";
-          n.b = r.b;
-          n.e = r.e;
-          n.mention = r.mention;
-          return n;
+          return SpokenAs(std::move(n), "role_salient");
         }
       }
       if (ant_later) {
         // Named later in the article with that role (cataphora).
         Resolved n = ResolveName(ant);
-        n.role = r.role;
-        n.path = "role_same";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
+        return SpokenAs(std::move(n), "role_same");
       }
       if (current && current->kind == SpeakerKind::kNamed &&
           WriterSentencesSince(current_sent, m.tb) <= 2 && GenderFits(current->gender, m.gender)) {
         Resolved n = *current;
-        n.role = r.role;
-        n.path = "role_salient";
-        n.b = r.b;
-        n.e = r.e;
-        n.mention = r.mention;
-        return n;
+        return SpokenAs(std::move(n), "role_salient");
       }
       // (Not for a noun that is no role of roles.txt: son utilisation.)
       if (!m.generic &&
@@ -324,12 +299,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         }
         if (next >= 0 && toks[mentions[next].tb].sent - toks[m.tb].sent <= 2) {
           Resolved n = ResolveName(next);
-          n.role = r.role;
-          n.path = "cataphora";
-          n.b = r.b;
-          n.e = r.e;
-          n.mention = r.mention;
-          return n;
+          return SpokenAs(std::move(n), "cataphora");
         }
       }
       if (int only = OnlyPersonOfGender(m.tb, m.gender); only >= 0) {
@@ -337,12 +307,7 @@ Extraction::Resolved Extraction::Resolve(int mi, const Resolved* current, int cu
         // Trierweiler en couple ? La journaliste dément).
         Resolved n = ResolveName(only);
         if (n.kind == SpeakerKind::kNamed) {
-          n.role = r.role;
-          n.path = "role_salient";
-          n.b = r.b;
-          n.e = r.e;
-          n.mention = r.mention;
-          return n;
+          return SpokenAs(std::move(n), "role_salient");
         }
       }
       r.kind = SpeakerKind::kRole;
