@@ -44,6 +44,31 @@ bool Finder::CoreEn(size_t i, Cand* best) {
   std::string v;
   size_t e;
   size_t j = i;
+  // 13th, 1st: the suffix glued to a day.
+  auto SkipOrdinal = [&](size_t& f) {
+    if (f < t_.size() && !t_[f].space_before &&
+        (K(f) == "th" || K(f) == "st" || K(f) == "nd" || K(f) == "rd"))
+      ++f;
+  };
+  // Day d of month m, with the year at token at if one is written there,
+  // else the year the anchor makes likeliest.
+  auto KeepDay = [&](Cand x, size_t at, int m, int d) {
+    int y = 0;
+    size_t g;
+    if (Year(at, &y, &g, false)) {
+      x.end = g;
+      x.year = y;
+    } else {
+      y = InferYear(m, d, 0, i);
+      x.anchored = true;
+    }
+    if (d <= DaysInMonth(y > 0 ? y : 2000, m)) {
+      Date dd{y, m, d};
+      x.value = DayValue(dd);
+      if (y > 0) x.day = dd;
+      Keep(x, best);
+    }
+  };
   // [weekday [,]] month day [, year] | [weekday] day month [year].
   size_t k = j;
   int wd = 0;
@@ -59,26 +84,12 @@ bool Finder::CoreEn(size_t i, Cand* best) {
     if (Day(f, &d, &g) && !(g < t_.size() && Is(g, Cls::kUnit))) {
       f = g;
       // 13th
-      if (f < t_.size() && !t_[f].space_before &&
-          (K(f) == "th" || K(f) == "st" || K(f) == "nd" || K(f) == "rd"))
-        ++f;
+      SkipOrdinal(f);
       Cand x;
       x.end = f;
       size_t h = f;
       if (Punct(h, ',')) ++h;
-      if (Year(h, &y, &g, false)) {
-        x.end = g;
-        x.year = y;
-      } else {
-        y = InferYear(m, d, 0, i);
-        x.anchored = true;
-      }
-      if (d <= DaysInMonth(y > 0 ? y : 2000, m)) {
-        Date dd{y, m, d};
-        x.value = DayValue(dd);
-        if (y > 0) x.day = dd;
-        Keep(x, best);
-      }
+      KeepDay(x, h, m, d);
     } else if (!(m == 5 && !t_[k].upper)) {
       // A month [year]; "may" in lowercase is a verb.
       Cand x;
@@ -96,27 +107,12 @@ bool Finder::CoreEn(size_t i, Cand* best) {
   }
   if (Day(k, &d, &e)) {
     size_t f = e;
-    if (f < t_.size() && !t_[f].space_before &&
-        (K(f) == "th" || K(f) == "st" || K(f) == "nd" || K(f) == "rd"))
-      ++f;
+    SkipOrdinal(f);
     if (f < t_.size() && K(f) == "of") ++f;
     if (Month(f, &m, &e)) {
       Cand x;
       x.end = e;
-      size_t g;
-      if (Year(e, &y, &g, false)) {
-        x.end = g;
-        x.year = y;
-      } else {
-        y = InferYear(m, d, 0, i);
-        x.anchored = true;
-      }
-      if (d <= DaysInMonth(y > 0 ? y : 2000, m)) {
-        Date dd{y, m, d};
-        x.value = DayValue(dd);
-        if (y > 0) x.day = dd;
-        Keep(x, best);
-      }
+      KeepDay(x, e, m, d);
     }
   }
   // [on|last|next|this] Tuesday [morning].
